@@ -1,0 +1,139 @@
+/** What the learner has done in one journey and workspace. Saved as readable JSON. */
+export interface Progress {
+  schemaVersion: typeof PROGRESS_SCHEMA_VERSION;
+  journeyId: string;
+  /** Absolute path of the learner's workspace folder. */
+  workspace: string;
+  startedAt: string;
+  updatedAt: string;
+  /** The chapter to play next; undefined before the first chapter starts. */
+  current?: string;
+  finished: boolean;
+  /** Choice point chapter id → the option taken. */
+  choices: Record<string, ChoiceRecord>;
+  /** Inputs and captured variables by name. */
+  vars: Record<string, VarRecord>;
+  /** `<chapter>#<step id>` → outcome. */
+  steps: Record<string, StepRecord>;
+  /** Chapter id → outcome of its checks. */
+  checks: Record<string, CheckRecord>;
+  /** Every chapter entered, in order; `back` rewinds it. */
+  history: HistoryEntry[];
+}
+
+export const PROGRESS_SCHEMA_VERSION = 1;
+
+export interface ChoiceRecord {
+  choice: string;
+  at: string;
+}
+
+export interface VarRecord {
+  value: string;
+  source: 'input' | 'capture' | 'flag';
+  chapter?: string;
+  /** Secret values stay in the local file only and are never printed. */
+  secret: boolean;
+  at: string;
+}
+
+export interface StepRecord {
+  status: 'done' | 'skipped' | 'failed';
+  at: string;
+  exitCode?: number;
+}
+
+export interface CheckRecord {
+  status: 'passed' | 'failed' | 'skipped' | 'unverified';
+  at: string;
+  reason?: string;
+}
+
+export interface HistoryEntry {
+  chapter: string;
+  at: string;
+  /** How the learner left this chapter, once they have. */
+  outcome?: 'completed' | 'skipped' | 'dead-end';
+}
+
+/** A fresh progress record for a journey played in a workspace. */
+export function newProgress(journeyId: string, workspace: string, now = new Date()): Progress {
+  const at = now.toISOString();
+  return {
+    schemaVersion: PROGRESS_SCHEMA_VERSION,
+    journeyId,
+    workspace,
+    startedAt: at,
+    updatedAt: at,
+    finished: false,
+    choices: {},
+    vars: {},
+    steps: {},
+    checks: {},
+    history: [],
+  };
+}
+
+/** The key under which a step's outcome is stored. */
+export function stepKey(chapterId: string, stepId: string): string {
+  return `${chapterId}#${stepId}`;
+}
+
+/** Variable values for steps and expressions (secrets included: they are needed, just never shown). */
+export function variableValues(progress: Progress): Record<string, string> {
+  return Object.fromEntries(Object.entries(progress.vars).map(([name, v]) => [name, v.value]));
+}
+
+/** Choice point id → option id, as expressions see it. */
+export function choiceValues(progress: Progress): Record<string, string> {
+  return Object.fromEntries(Object.entries(progress.choices).map(([id, c]) => [id, c.choice]));
+}
+
+/**
+ * Undo the last choice: forget it and make its choice point current again.
+ * Returns the choice point's id, or undefined when no choice was made yet.
+ */
+export function undoLastChoice(progress: Progress): string | undefined {
+  for (let i = progress.history.length - 1; i >= 0; i--) {
+    const entry = progress.history[i];
+    if (entry && progress.choices[entry.chapter]) {
+      delete progress.choices[entry.chapter];
+      progress.history = progress.history.slice(0, i);
+      progress.current = entry.chapter;
+      progress.finished = false;
+      return entry.chapter;
+    }
+  }
+  return undefined;
+}
+
+/** Problems that make a parsed file unusable as progress; empty when it is fine. */
+export function progressShapeProblems(data: unknown): string[] {
+  if (!isRecord(data)) return ['not a JSON object'];
+  const problems: string[] = [];
+  const expect = (key: string, ok: boolean) => {
+    if (!ok) problems.push(`field "${key}" is missing or has the wrong type`);
+  };
+  expect('schemaVersion', typeof data.schemaVersion === 'number');
+  expect('journeyId', typeof data.journeyId === 'string');
+  expect('workspace', typeof data.workspace === 'string');
+  expect('current', data.current === undefined || typeof data.current === 'string');
+  expect('finished', typeof data.finished === 'boolean');
+  for (const key of ['choices', 'vars', 'steps', 'checks'] as const) expect(key, isRecord(data[key]));
+  expect('history', Array.isArray(data.history));
+  if (isRecord(data.vars)) {
+    for (const [name, v] of Object.entries(data.vars)) {
+      if (!isRecord(v) || typeof v.value !== 'string') problems.push(`variable "${name}" has no string value`);
+    }
+  }
+  if (isRecord(data.choices)) {
+    for (const [id, c] of Object.entries(data.choices)) {
+      if (!isRecord(c) || typeof c.choice !== 'string') problems.push(`choice at "${id}" has no option`);
+    }
+  }
+  return problems;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

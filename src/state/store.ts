@@ -1,0 +1,126 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { UserError } from '../errors.ts';
+import { newProgress, progressShapeProblems, PROGRESS_SCHEMA_VERSION, type Progress } from './progress.ts';
+
+/** The XDG state folder of hero-journey (`$XDG_STATE_HOME/hero-journey`, default `~/.local/state/hero-journey`). */
+export function stateHome(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  return join(base, 'hero-journey');
+}
+
+/**
+ * Where the progress of one journey in one workspace lives. The file name carries the
+ * workspace's folder name (for people looking) and a hash of its full path (for uniqueness).
+ */
+export function progressPath(journeyId: string, workspace: string, env: NodeJS.ProcessEnv = process.env): string {
+  const hash = createHash('sha256').update(workspace).digest('hex').slice(0, 12);
+  const name = basename(workspace).replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 40) || 'root';
+  return join(stateHome(env), safeSegment(journeyId), `${name}-${hash}.json`);
+}
+
+export interface LoadedProgress {
+  progress: Progress;
+  /** True when nothing was saved yet. */
+  fresh: boolean;
+  /** Set when a damaged file was moved aside; tells where it went. */
+  notice?: string;
+}
+
+/** Read saved progress; a missing file gives fresh progress, a damaged one is set aside (never deleted). */
+export async function loadProgress(path: string, journeyId: string, workspace: string): Promise<LoadedProgress> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return { progress: newProgress(journeyId, workspace), fresh: true };
+    throw new UserError(`cannot read saved progress at ${path}: ${(error as Error).message}`, {
+      hint: 'check the permissions of that file and its folder',
+    });
+  }
+  let data: unknown;
+  let problems: string[];
+  try {
+    data = JSON.parse(text);
+    problems = progressShapeProblems(data);
+  } catch (error) {
+    problems = [`not valid JSON (${(error as Error).message})`];
+  }
+  if (problems.length === 0) {
+    const progress = data as Progress;
+    if (progress.schemaVersion > PROGRESS_SCHEMA_VERSION) {
+      throw new UserError(
+        `saved progress at ${path} was written by a newer hero-journey (schema ${progress.schemaVersion}, this one knows ${PROGRESS_SCHEMA_VERSION})`,
+        { hint: 'update hero-journey (npx hero-journey@latest), or use --workspace to play in another folder' },
+      );
+    }
+    return { progress, fresh: false };
+  }
+  const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  await rename(path, aside);
+  return {
+    progress: newProgress(journeyId, workspace),
+    fresh: true,
+    notice: `Saved progress at ${path} was damaged (${problems[0]}); it was moved to ${aside} and the journey starts over.`,
+  };
+}
+
+/**
+ * Save progress atomically: write a private temp file beside the target, flush it, then
+ * rename over the old file, so a crash or kill at any moment leaves either the old or the new file.
+ */
+export async function saveProgress(path: string, progress: Progress, now = new Date()): Promise<void> {
+  progress.updatedAt = now.toISOString();
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(progress, null, 2)}\n`, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await syncDirectory(dir);
+}
+
+/** Remove saved progress (reset). Returns true when there was some. */
+export async function deleteProgress(path: string): Promise<boolean> {
+  try {
+    await rm(path);
+    return true;
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return false;
+    throw error;
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  // Makes the rename itself durable; some file systems refuse fsync on folders, which is fine.
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    /* best effort */
+  }
+}
+
+function safeSegment(value: string): string {
+  return value.replace(/[^A-Za-z0-9._-]+/g, '-') || 'journey';
+}
+
+function isErrno(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === code;
+}
