@@ -1,0 +1,132 @@
+/** The one table of commands and flags: it feeds the parser, `--help` and the README. */
+
+export type CommandName = 'play' | 'status' | 'map' | 'back' | 'reset' | 'lint';
+
+export interface CommandSpec {
+  name: CommandName;
+  usage: string;
+  summary: string;
+  /** Longer help, shown by `hero-journey <command> --help`. */
+  details: string;
+  examples: string[];
+}
+
+export interface OptionSpec {
+  name: string;
+  short?: string;
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  /** Placeholder for the value in help, e.g. `DIR`. */
+  value?: string;
+  description: string;
+  /** Commands the flag applies to; absent means every command. */
+  commands?: CommandName[];
+}
+
+export const commands: CommandSpec[] = [
+  {
+    name: 'play',
+    usage: 'hero-journey [play] [options]',
+    summary: 'play the journey, or resume it where you stopped (the default command)',
+    details:
+      'Shows each chapter, runs its steps when you say so, proves the result with the chapter checks, and lets you pick the next branch. Progress is saved after every step, so Ctrl-C or closing the terminal loses nothing: run hero-journey again to continue.',
+    examples: [
+      'hero-journey                                   resume the bundled Hero journey here',
+      'hero-journey --workspace ~/hero                 play in another folder (separate progress)',
+      'hero-journey --yes --choose build-image=kbld    play without prompts, choices from flags',
+      'hero-journey --dry-run                          show every step without running any',
+    ],
+  },
+  {
+    name: 'status',
+    usage: 'hero-journey status [options]',
+    summary: 'show where you are: current chapter, choices made, variables, steps done',
+    details: 'Secret inputs are shown as ••••••. With --json, prints the saved progress (secrets masked) for scripts.',
+    examples: ['hero-journey status', 'hero-journey status --json'],
+  },
+  {
+    name: 'map',
+    usage: 'hero-journey map [options]',
+    summary: 'draw the journey: phases, choice points and options, with your path marked',
+    details:
+      'Marks the path you took, the chapter you are on, and the chapters or options your earlier choices skip or disable. --format mermaid prints a Mermaid flowchart (renders on GitHub); --json prints the journey model.',
+    examples: ['hero-journey map', 'hero-journey map --format mermaid > journey.mmd', 'hero-journey map --json'],
+  },
+  {
+    name: 'back',
+    usage: 'hero-journey back [options]',
+    summary: 'undo your last choice and return to that choice point',
+    details: 'Steps you already ran stay done; only the choice is forgotten, so you can pick another option.',
+    examples: ['hero-journey back'],
+  },
+  {
+    name: 'reset',
+    usage: 'hero-journey reset [options]',
+    summary: 'forget all progress of this journey in this workspace (asks first)',
+    details: 'Does not touch your cluster or files. Use --yes to skip the question.',
+    examples: ['hero-journey reset', 'hero-journey reset --yes'],
+  },
+  {
+    name: 'lint',
+    usage: 'hero-journey lint [DIR] [options]',
+    summary: 'validate a journey folder and report every problem at once, with file and line',
+    details:
+      'Checks journey.yaml and every chapter: front matter keys, ids in goto/next/skip-to, unreachable chapters, expressions that do not parse, check modules that do not exist. Exits 1 when it finds an error.',
+    examples: ['hero-journey lint ./my-journey', 'hero-journey lint --json'],
+  },
+];
+
+export const options: OptionSpec[] = [
+  { name: 'journey', type: 'string', value: 'DIR', description: 'play another journey folder (default: the bundled Hero journey)' },
+  {
+    name: 'workspace',
+    short: 'w',
+    type: 'string',
+    value: 'DIR',
+    description: 'the folder the steps run in, and whose progress is used (default: the current folder)',
+  },
+  {
+    name: 'kubeconfig',
+    type: 'string',
+    value: 'FILE',
+    description: 'kubeconfig for steps and checks (default: $KUBECONFIG, then ~/.kube/config)',
+    commands: ['play'],
+  },
+  { name: 'context', type: 'string', value: 'NAME', description: 'kubeconfig context to use instead of the current one', commands: ['play'] },
+  {
+    name: 'yes',
+    short: 'y',
+    type: 'boolean',
+    description: 'never prompt: run steps, take defaults, answers from --choose/--set/--answers',
+    commands: ['play', 'reset'],
+  },
+  {
+    name: 'choose',
+    type: 'string',
+    multiple: true,
+    value: 'CHAPTER=OPTION',
+    description: 'answer a choice point without asking (repeatable)',
+    commands: ['play'],
+  },
+  { name: 'set', type: 'string', multiple: true, value: 'NAME=VALUE', description: 'set an input without asking (repeatable)', commands: ['play'] },
+  {
+    name: 'answers',
+    type: 'string',
+    value: 'FILE',
+    description: 'YAML or JSON file with `choices:` and `inputs:` maps',
+    commands: ['play'],
+  },
+  { name: 'dry-run', type: 'boolean', description: 'show every step that would run, run none, save nothing', commands: ['play'] },
+  { name: 'json', type: 'boolean', description: 'print machine-readable JSON', commands: ['status', 'map', 'lint'] },
+  { name: 'format', type: 'string', value: 'FORMAT', description: 'map output: tree (default) or mermaid', commands: ['map'] },
+  { name: 'color', type: 'boolean', description: 'force colours on (also FORCE_COLOR=1); --no-color or NO_COLOR=1 turns them off' },
+  { name: 'help', short: 'h', type: 'boolean', description: 'show help for hero-journey or a command' },
+  { name: 'version', short: 'v', type: 'boolean', description: 'print the version' },
+];
+
+export const exitCodes: Array<[number, string]> = [
+  [0, 'success, or you chose to stop (progress is saved)'],
+  [1, 'something failed: a step, a check, a journey error, or lint found errors'],
+  [2, 'wrong usage: unknown command or flag, missing answer in non-interactive mode'],
+  [130, 'interrupted with Ctrl-C while a step ran (progress is saved)'],
+];
