@@ -107,7 +107,12 @@ export interface NextRule {
 
 export type CheckSpec =
   | (CheckCommon & { kind: 'use'; use: string; with: Record<string, unknown> })
-  | (CheckCommon & { kind: 'assert' | 'error'; object: Record<string, unknown> });
+  | (CheckCommon & {
+      kind: 'assert' | 'error';
+      object: Record<string, unknown>;
+      /** Optional CEL over `object` (and `vars`, `choices`) that must also hold for a matching object. */
+      expression?: Expression;
+    });
 
 interface CheckCommon {
   /** Stable id within the chapter, for results and state. */

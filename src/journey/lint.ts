@@ -1,0 +1,114 @@
+/**
+ * Everything wrong with a journey, at once: what stops it from loading (see `analyzeJourney`) plus
+ * what makes it a poor journey to play (chapters nobody reaches, dead ends with nothing to go back
+ * to, loops, chapters missing from the map's phases).
+ */
+
+import { choicePoints, isEnding, reachable, successors } from './graph.ts';
+import { analyzeJourney } from './load.ts';
+import type { Chapter, Journey, JourneyProblem } from './model.ts';
+import { sortProblems } from './problems.ts';
+
+export interface LintResult {
+  /** The journey, when journey.yaml could be read (it may still have errors). */
+  journey?: Journey;
+  /** Every problem, errors and warnings, sorted by file and line. */
+  problems: JourneyProblem[];
+}
+
+/** Lint the journey in `dir`. Throws UserError only when there is no journey (no folder, no journey.yaml). */
+export async function lintJourney(dir: string): Promise<LintResult> {
+  const { journey, problems } = await analyzeJourney(dir);
+  if (!journey) return { problems };
+  return { journey, problems: sortProblems([...problems, ...graphProblems(journey)]) };
+}
+
+/** Problems of the journey as a graph. Pure. */
+export function graphProblems(journey: Journey): JourneyProblem[] {
+  const problems: JourneyProblem[] = [];
+  const add = (chapter: Chapter, severity: JourneyProblem['severity'], message: string, line = chapter.loc.line): void => {
+    problems.push({ loc: { file: chapter.file, line }, message, severity });
+  };
+  const start = journey.chapters.get(journey.start);
+  if (!start) return problems; // Reported by the loader; nothing is reachable without a start.
+
+  const reached = reachable(journey);
+  for (const chapter of journey.chapters.values()) {
+    if (!reached.has(chapter.id)) {
+      add(chapter, 'error', `chapter \`${chapter.id}\` cannot be reached from the start: no choice, \`next\` or \`skip-to\` leads to it`);
+    }
+  }
+
+  if (![...reached].some((id) => isEnding(journey.chapters.get(id)!))) {
+    add(start, 'error', 'the journey has no ending: every chapter reachable from the start goes on, or is a dead end; give the last chapter no `next`');
+  }
+
+  // A dead end sends the learner back to the last choice point; there must be one on every way to it.
+  const withoutChoice = new Set<string>();
+  const queue = [journey.start];
+  while (queue.length > 0) {
+    const chapter = journey.chapters.get(queue.shift()!);
+    if (!chapter || withoutChoice.has(chapter.id)) continue;
+    withoutChoice.add(chapter.id);
+    if (chapter.choices.length === 0) queue.push(...successors(chapter));
+  }
+  for (const id of withoutChoice) {
+    const chapter = journey.chapters.get(id)!;
+    if (chapter.deadEnd) add(chapter, 'warning', 'this dead end can be reached without passing a choice point, so there is no choice to go back to');
+  }
+
+  for (const chapter of choicePoints(journey)) {
+    if (chapter.choices.length > 1 && chapter.choices.every((choice) => choice.when)) {
+      add(chapter, 'warning', 'every choice has a `when`: when none holds, the learner cannot go on; leave one choice without `when`', chapter.choices[0]!.loc.line);
+    }
+  }
+
+  // Chapters that lead to each other unconditionally loop forever.
+  const forced = (chapter: Chapter): string | undefined => {
+    if (chapter.choices.length > 0 || chapter.deadEnd || chapter.when) return undefined;
+    const first = chapter.next[0];
+    return first && !first.when ? first.goto : undefined;
+  };
+  const reportedLoops = new Set<string>();
+  for (const chapter of journey.chapters.values()) {
+    const trail: string[] = [];
+    let current: Chapter | undefined = chapter;
+    while (current && !trail.includes(current.id)) {
+      trail.push(current.id);
+      const next = forced(current);
+      current = next === undefined ? undefined : journey.chapters.get(next);
+    }
+    if (current && current.id === chapter.id) {
+      const key = [...trail].sort().join('\u0000');
+      if (!reportedLoops.has(key)) {
+        reportedLoops.add(key);
+        add(chapter, 'error', `these chapters lead to each other with no choice or condition, forever: ${[...trail, chapter.id].join(' → ')}`);
+      }
+    }
+  }
+
+  // The map groups chapters by phase: every chapter should be in exactly one.
+  if (journey.phases.length > 0) {
+    const phaseOf = new Map<string, string>();
+    for (const phase of journey.phases) {
+      for (const id of phase.chapters) {
+        const chapter = journey.chapters.get(id);
+        const earlier = phaseOf.get(id);
+        if (chapter && earlier !== undefined && earlier !== phase.id) {
+          problems.push({
+            loc: { file: 'journey.yaml', line: 0 },
+            message: `chapter \`${id}\` is in two phases, \`${earlier}\` and \`${phase.id}\`: keep it in one`,
+            severity: 'warning',
+          });
+        }
+        phaseOf.set(id, phase.id);
+      }
+    }
+    for (const chapter of journey.chapters.values()) {
+      if (!phaseOf.has(chapter.id) && reached.has(chapter.id)) {
+        add(chapter, 'warning', `chapter \`${chapter.id}\` is in no phase of journey.yaml, so the map cannot place it`);
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,343 @@
+/**
+ * A journey folder → a validated Journey. Reads `journey.yaml` and every chapter file, then checks
+ * what spans files (chapter ids, check modules, expressions); every problem is reported at once.
+ */
+
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { isScalar } from 'yaml';
+import { UserError } from '../errors.ts';
+import { parseChapter, readInputs, type ChapterRef, type ExpressionSite, type ParsedChapter } from './chapter.ts';
+import { checkExpression, expressionReferences } from './expressions.ts';
+import { resolveChapterRef } from './ids.ts';
+import type { Chapter, Journey, JourneyProblem, Phase, ToolRequirement } from './model.ts';
+import { JourneyError, sortProblems } from './problems.ts';
+import { didYouMean, idPattern, variableNamePattern } from './text.ts';
+import { scalarText, YamlReader } from './yaml-fields.ts';
+
+export { JourneyError } from './problems.ts';
+
+export const journeyKeys = ['id', 'title', 'description', 'start', 'phases', 'inputs', 'vars', 'tools'] as const;
+export const phaseKeys = ['id', 'title', 'chapters'] as const;
+export const toolKeys = ['name', 'version', 'why'] as const;
+
+/** journey.yaml, read: the Journey without chapters, plus what the journey-wide checks need. */
+export interface ParsedJourneyFile {
+  journey: Omit<Journey, 'dir' | 'chapters'>;
+  problems: JourneyProblem[];
+  refs: ChapterRef[];
+  expressions: ExpressionSite[];
+}
+
+/** What a journey folder holds besides chapters, for checks that need the file system. */
+export interface JourneyFiles {
+  /** Ids of the modules in `checks/` (path without `.ts`/`.js`). */
+  checkModules: ReadonlySet<string>;
+}
+
+/** Everything found in a journey: the model (when journey.yaml could be read) and every problem. */
+export interface JourneyAnalysis {
+  journey?: Journey;
+  problems: JourneyProblem[];
+}
+
+/** Load and validate the journey in `dir`; throws JourneyError listing every problem when it has errors. */
+export async function loadJourney(dir: string): Promise<Journey> {
+  const { journey, problems } = await analyzeJourney(dir);
+  if (!journey || problems.some((problem) => problem.severity === 'error')) throw new JourneyError(dir, problems);
+  return journey;
+}
+
+/**
+ * Read the journey in `dir` and collect every problem (errors and warnings) without throwing for them.
+ * Throws UserError only when there is no journey to read: a missing folder or journey.yaml.
+ */
+export async function analyzeJourney(dir: string): Promise<JourneyAnalysis> {
+  const root = resolve(dir);
+  await assertJourneyFolder(dir, root);
+  const journeyText = await readText(join(root, 'journey.yaml'), dir);
+  const journeyFile = parseJourneyFile(journeyText);
+  const chapterFiles = await listChapterFiles(root);
+  const chapters: ParsedChapter[] = [];
+  for (const file of chapterFiles) chapters.push(parseChapter(await readText(join(root, file), dir), file));
+  const checkModules = await listCheckModules(join(root, 'checks'));
+  const { journey, problems } = assembleJourney(journeyFile, chapters, { checkModules }, root);
+  return { journey, problems: sortProblems(problems) };
+}
+
+/** Parse the text of `journey.yaml`. Pure. */
+export function parseJourneyFile(text: string): ParsedJourneyFile {
+  const reader = new YamlReader('journey.yaml', text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'));
+  const result: ParsedJourneyFile = {
+    journey: { id: '', title: '', start: '', phases: [], inputs: [], vars: {}, tools: [] },
+    problems: reader.problems,
+    refs: [],
+    expressions: [],
+  };
+  if (!reader.parsed) return result;
+  const root = reader.root;
+  if (!root || (isScalar(root) && root.value === null)) {
+    reader.error(1, 'journey.yaml is empty: it needs `id`, `title` and `start`');
+    return result;
+  }
+  const fields = reader.fields(root, journeyKeys, 'journey.yaml', 1);
+  if (!fields) return result;
+  const { journey } = result;
+
+  const id = reader.text(reader.required(fields, 'id', 'journey.yaml', 1));
+  if (id !== undefined) {
+    journey.id = id;
+    if (!idPattern.test(id)) reader.error(fields.get('id')!.line, `journey id \`${id}\` may only contain letters, digits, \`-\`, \`_\` and \`.\` (it names the saved progress)`);
+  }
+  journey.title = reader.text(reader.required(fields, 'title', 'journey.yaml', 1)) ?? '';
+  const description = reader.text(fields.get('description'));
+  if (description !== undefined) journey.description = description;
+
+  const startField = reader.required(fields, 'start', 'journey.yaml', 1);
+  const start = reader.text(startField);
+  if (start !== undefined && startField) {
+    const resolved = resolveChapterRef(start, 'journey.yaml');
+    if ('error' in resolved) reader.error(startField.line, `\`start\`: ${resolved.error}`);
+    else {
+      journey.start = resolved.id;
+      result.refs.push({ id: resolved.id, written: start, role: '`start`', file: 'journey.yaml', line: startField.line });
+    }
+  }
+
+  for (const item of reader.list(fields.get('phases'))) {
+    const phaseFields = reader.fields(item.node, phaseKeys, 'a phase', item.line);
+    if (!phaseFields) continue;
+    const phaseId = reader.text(reader.required(phaseFields, 'id', 'a phase', item.line));
+    const title = reader.text(reader.required(phaseFields, 'title', 'a phase', item.line));
+    const chaptersField = reader.required(phaseFields, 'chapters', 'a phase', item.line);
+    if (phaseId === undefined || title === undefined) continue;
+    if (journey.phases.some((phase) => phase.id === phaseId)) reader.error(phaseFields.get('id')!.line, `two phases have id \`${phaseId}\``);
+    const phase: Phase = { id: phaseId, title, chapters: [] };
+    for (const chapterItem of reader.list(chaptersField)) {
+      const written = chapterItem.node ? scalarText(chapterItem.node) : undefined;
+      if (written === undefined) {
+        reader.error(chapterItem.line, 'phase chapters must be chapter ids');
+        continue;
+      }
+      const resolved = resolveChapterRef(written, 'journey.yaml');
+      if ('error' in resolved) reader.error(chapterItem.line, `phase \`${phaseId}\`: ${resolved.error}`);
+      else {
+        phase.chapters.push(resolved.id);
+        result.refs.push({ id: resolved.id, written, role: `phase \`${phaseId}\``, file: 'journey.yaml', line: chapterItem.line });
+      }
+    }
+    journey.phases.push(phase);
+  }
+
+  journey.inputs = readInputs(reader, fields.get('inputs'), result.expressions);
+
+  for (const entry of reader.entries(fields.get('vars'))) {
+    if (!variableNamePattern.test(entry.key)) {
+      reader.error(entry.line, `variable name \`${entry.key}\` must be a shell variable name (letters, digits and \`_\`, not starting with a digit)`);
+      continue;
+    }
+    const value = entry.value && isScalar(entry.value) ? (entry.value.value === null ? '' : scalarText(entry.value)) : undefined;
+    if (value === undefined) reader.error(entry.line, `variable \`${entry.key}\` must be text, not a list or mapping`);
+    else journey.vars[entry.key] = value;
+  }
+
+  // A tool is a name (`- kubectl`) or `{ name, version, why }`.
+  for (const item of reader.list(fields.get('tools'))) {
+    const name = item.node && isScalar(item.node) ? scalarText(item.node) : undefined;
+    if (name !== undefined) {
+      journey.tools.push({ name });
+      continue;
+    }
+    const toolFields = reader.fields(item.node, toolKeys, 'a tool', item.line);
+    if (!toolFields) continue;
+    const toolName = reader.text(reader.required(toolFields, 'name', 'a tool', item.line));
+    if (toolName === undefined) continue;
+    const tool: ToolRequirement = { name: toolName };
+    const version = reader.text(toolFields.get('version'));
+    if (version !== undefined) tool.version = version;
+    const why = reader.text(toolFields.get('why'));
+    if (why !== undefined) tool.why = why;
+    journey.tools.push(tool);
+  }
+  return result;
+}
+
+/**
+ * Put journey.yaml and the chapters together and check what spans files: chapter ids that
+ * references point at, check modules, expressions and what they refer to. Pure.
+ */
+export function assembleJourney(
+  journeyFile: ParsedJourneyFile,
+  parsedChapters: readonly ParsedChapter[],
+  files: JourneyFiles,
+  dir: string,
+): { journey: Journey; problems: JourneyProblem[] } {
+  const problems: JourneyProblem[] = [...journeyFile.problems];
+  const error = (file: string, line: number, message: string): void => {
+    problems.push({ loc: { file, line }, message, severity: 'error' });
+  };
+  const warn = (file: string, line: number, message: string): void => {
+    problems.push({ loc: { file, line }, message, severity: 'warning' });
+  };
+
+  const chapters = new Map<string, Chapter>();
+  for (const parsed of parsedChapters) {
+    problems.push(...parsed.problems);
+    const { chapter } = parsed;
+    const existing = chapters.get(chapter.id);
+    if (existing) {
+      const message = (other: Chapter): string =>
+        `chapter id \`${chapter.id}\` is also used by ${other.file}: rename one (\`x.md\` and \`x/README.md\` are both \`x\`)`;
+      error(chapter.file, 0, message(existing));
+      error(existing.file, 0, message(chapter));
+      continue;
+    }
+    chapters.set(chapter.id, chapter);
+  }
+  const journey: Journey = { ...journeyFile.journey, dir, chapters };
+
+  // Every reference must name a chapter.
+  const refs = [...journeyFile.refs, ...parsedChapters.flatMap((parsed) => parsed.refs)];
+  for (const ref of refs) {
+    if (!chapters.has(ref.id)) {
+      const written = ref.written === ref.id ? '' : ` (written \`${ref.written}\`)`;
+      const hint = didYouMean(ref.id, chapters.keys()) || (chapters.size === 0 ? ' — the journey has no chapters yet' : '');
+      error(ref.file, ref.line, `${ref.role} points at unknown chapter \`${ref.id}\`${written}${hint}`);
+    } else if (ref.file !== 'journey.yaml' && chapters.get(ref.id)?.file === ref.file) {
+      error(ref.file, ref.line, `${ref.role} points at its own chapter: the learner would never get out`);
+    }
+  }
+
+  // Check modules must exist in checks/.
+  for (const parsed of parsedChapters) {
+    for (const use of parsed.uses) {
+      if (!files.checkModules.has(use.module)) {
+        error(use.file, use.line, `no check module \`${use.module}\`: expected checks/${use.module}.ts or checks/${use.module}.js${didYouMean(use.module, files.checkModules)}`);
+      }
+    }
+  }
+
+  // Expressions must parse, and name choice points, choices and variables that exist.
+  const knownVariables = new Set<string>([...Object.keys(journey.vars), ...journey.inputs.map((input) => input.name)]);
+  for (const chapter of chapters.values()) {
+    for (const input of chapter.inputs) knownVariables.add(input.name);
+    for (const step of chapter.steps) for (const name of step.exports) knownVariables.add(name);
+  }
+  const sites = [...journeyFile.expressions, ...parsedChapters.flatMap((parsed) => parsed.expressions)];
+  for (const site of sites) {
+    const { file, line } = site.expr.loc;
+    const problem = checkExpression(site.expr.source, site.scope);
+    if (problem) {
+      error(file, line, `${site.role} is not a valid expression: ${problem} in \`${site.expr.source}\``);
+      continue;
+    }
+    const references = expressionReferences(site.expr.source, site.scope);
+    for (const reference of references?.choices ?? []) {
+      const target = chapters.get(reference.chapter);
+      if (!target || target.choices.length === 0) {
+        const choicePointIds = [...chapters.values()].filter((c) => c.choices.length > 0).map((c) => c.id);
+        error(
+          file,
+          line,
+          `${site.role} uses \`choices["${reference.chapter}"]\`, but \`${reference.chapter}\` is not a choice point${didYouMean(reference.chapter, choicePointIds)}`,
+        );
+        continue;
+      }
+      for (const value of reference.values) {
+        if (value !== '' && !target.choices.some((choice) => choice.id === value)) {
+          const ids = target.choices.map((choice) => choice.id);
+          error(file, line, `${site.role} compares \`choices["${reference.chapter}"]\` with \`${value}\`, which is not one of its choices (${ids.join(', ')})${didYouMean(value, ids)}`);
+        }
+      }
+    }
+    for (const name of references?.vars ?? []) {
+      if (!knownVariables.has(name)) {
+        warn(file, line, `${site.role} uses \`vars.${name}\`, which no \`vars\` entry, input or step \`export\` of this journey sets${didYouMean(name, knownVariables)}`);
+      }
+    }
+  }
+
+  // `${NAME}` in input defaults should name a known variable.
+  const inputs = [...journey.inputs, ...[...chapters.values()].flatMap((chapter) => chapter.inputs)];
+  for (const input of inputs) {
+    for (const match of (input.default ?? '').matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
+      const name = match[1]!;
+      if (!knownVariables.has(name)) warn(input.loc.file, input.loc.line, `the default of input \`${input.name}\` uses \`\${${name}}\`, which nothing in this journey sets`);
+    }
+  }
+
+  return { journey, problems };
+}
+
+/** Folders and files under a journey that are never chapters. */
+function isIgnored(name: string, atRoot: boolean, isDirectory: boolean): boolean {
+  if (name.startsWith('.') || name.startsWith('_') || name === 'node_modules') return true;
+  if (atRoot && isDirectory && name === 'checks') return true;
+  if (atRoot && !isDirectory && name.toLowerCase() === 'readme.md') return true;
+  return false;
+}
+
+/** Chapter files (`*.md`) under `root`, relative, with `/`, sorted by path. */
+export async function listChapterFiles(root: string): Promise<string[]> {
+  const files: string[] = [];
+  const walk = async (relative: string): Promise<void> => {
+    const entries = await readdir(join(root, relative), { withFileTypes: true });
+    for (const entry of entries) {
+      const path = relative ? `${relative}/${entry.name}` : entry.name;
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await stat(join(root, path)).catch(() => undefined);
+        isDirectory = target?.isDirectory() ?? false;
+        isFile = target?.isFile() ?? false;
+      }
+      if (isIgnored(entry.name, relative === '', isDirectory)) continue;
+      if (isDirectory) await walk(path);
+      else if (isFile && entry.name.toLowerCase().endsWith('.md')) files.push(path);
+    }
+  };
+  await walk('');
+  return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Ids of check modules in a `checks/` folder: `checks/https/ready.ts` → `https/ready`. */
+export async function listCheckModules(checksDir: string): Promise<Set<string>> {
+  const modules = new Set<string>();
+  const entries = await readdir(checksDir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile() || entry.name.endsWith('.d.ts')) continue;
+    const match = /^(.*)\.(ts|js)$/.exec(entry.name);
+    if (!match) continue;
+    const folder = entry.parentPath.slice(checksDir.length).replace(/\\/g, '/').replace(/^\/+/, '');
+    modules.add(folder ? `${folder}/${match[1]}` : match[1]!);
+  }
+  return modules;
+}
+
+async function assertJourneyFolder(dir: string, root: string): Promise<void> {
+  const folder = await stat(root).catch((error: NodeJS.ErrnoException) => error);
+  if (folder instanceof Error) {
+    if (folder.code === 'ENOENT') {
+      throw new UserError(`no journey at ${dir}: the folder does not exist`, { hint: 'pass the folder that holds journey.yaml' });
+    }
+    throw new UserError(`cannot read the journey folder ${dir}: ${folder.message}`, { cause: folder });
+  }
+  if (!folder.isDirectory()) throw new UserError(`${dir} is a file, not a journey folder`, { hint: 'pass the folder that holds journey.yaml' });
+  const manifest = await stat(join(root, 'journey.yaml')).catch(() => undefined);
+  if (!manifest?.isFile()) {
+    throw new UserError(`${dir} is not a journey: it has no journey.yaml`, {
+      hint: 'a journey folder needs a journey.yaml with `id`, `title` and `start` (the first chapter), next to its chapter files',
+    });
+  }
+}
+
+async function readText(path: string, dir: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read ${path} in the journey at ${dir}: ${(error as Error).message}`, {
+      hint: 'check that the file exists and that you may read it',
+      cause: error,
+    });
+  }
+}
