@@ -10,6 +10,7 @@ import { splitChapterBody } from './markdown.ts';
 import type { Chapter, CheckSpec, Choice, Expression, InputSpec, JourneyProblem, NextRule } from './model.ts';
 import { chapterIdFromPath, resolveChapterRef } from './ids.ts';
 import type { ExpressionScope } from './expressions.ts';
+import { sortProblems } from './problems.ts';
 import { idPattern, variableNamePattern } from './text.ts';
 import { YamlReader, type Field } from './yaml-fields.ts';
 
@@ -92,8 +93,9 @@ export function parseChapter(source: string, file: string): ParsedChapter {
   chapter.steps = split.steps;
   parsed.problems.push(...split.problems);
   for (const step of split.steps) {
-    if (step.when) parsed.expressions.push({ expr: step.when, scope: 'condition', role: `step \`${step.id}\` \`when\`` });
+    if (step.when) parsed.expressions.push({ expr: step.when, scope: 'condition', role: `\`when\` of step \`${step.id}\`` });
   }
+  parsed.problems = sortProblems(parsed.problems);
   return parsed;
 }
 
@@ -154,7 +156,7 @@ function readFrontMatter(reader: YamlReader, parsed: ParsedChapter, closeLine: n
       if (node.value) {
         const message = reader.text(messageField);
         if (!messageField) reader.error(deadEndField.line, '`dead-end: true` needs a `message:` saying why this path does not work');
-        if (message !== undefined) chapter.deadEnd = { message };
+        chapter.deadEnd = { message: message ?? '' };
       } else if (messageField) {
         reader.error(messageField.line, '`message` is only used with `dead-end: true`');
       }
@@ -234,7 +236,7 @@ export function readInputs(reader: YamlReader, field: Field | undefined, express
     const when = reader.expression(fields.get('when'));
     if (when) {
       input.when = when;
-      expressions.push({ expr: when, scope: 'condition', role: `input \`${name}\` \`when\`` });
+      expressions.push({ expr: when, scope: 'condition', role: `\`when\` of input \`${name}\`` });
     }
     inputs.push(input);
   }
@@ -280,7 +282,7 @@ function readChoices(reader: YamlReader, parsed: ParsedChapter, field: Field | u
     const when = reader.expression(fields.get('when'));
     if (when) {
       choice.when = when;
-      parsed.expressions.push({ expr: when, scope: 'condition', role: `choice \`${id}\` \`when\`` });
+      parsed.expressions.push({ expr: when, scope: 'condition', role: `\`when\` of choice \`${id}\`` });
     }
     const because = reader.text(fields.get('because'));
     if (because !== undefined) choice.because = because;
@@ -311,7 +313,7 @@ function readNext(reader: YamlReader, parsed: ParsedChapter, field: Field | unde
       if (!fields) return;
       const goto = ref(reader, parsed, reader.required(fields, 'goto', 'a `next` rule', item.line), '`next`');
       const when = reader.expression(fields.get('when'));
-      if (when) parsed.expressions.push({ expr: when, scope: 'condition', role: '`next` rule `when`' });
+      if (when) parsed.expressions.push({ expr: when, scope: 'condition', role: '`when` of a `next` rule' });
       if (goto !== undefined) {
         rule = { goto, loc: reader.loc(item.line) };
         if (when) rule.when = when;
@@ -352,7 +354,7 @@ function readChecks(reader: YamlReader, parsed: ParsedChapter, field: Field | un
       ...optional('hint', reader.text(fields.get('hint'))),
       ...optional('when', reader.expression(fields.get('when'))),
     };
-    if (common.when) parsed.expressions.push({ expr: common.when, scope: 'condition', role: 'check `when`' });
+    if (common.when) parsed.expressions.push({ expr: common.when, scope: 'condition', role: '`when` of a check' });
     let check: CheckSpec | undefined;
     if (kind === 'use') {
       const useField = fields.get('use')!;
@@ -377,7 +379,7 @@ function readChecks(reader: YamlReader, parsed: ParsedChapter, field: Field | un
           reader.error(objectField.line, `the \`${kind}\` object needs ${missing.map((k) => `\`${k}\``).join(' and ')}, to know which resource to look at`);
         }
         const expression = reader.expression(fields.get('expression'));
-        if (expression) parsed.expressions.push({ expr: expression, scope: 'object', role: 'check `expression`' });
+        if (expression) parsed.expressions.push({ expr: expression, scope: 'object', role: '`expression` of a check' });
         check = { ...common, id: `check-${index + 1}`, kind, object, ...optional('expression', expression) };
       }
     }

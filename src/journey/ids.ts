@@ -21,7 +21,8 @@ export function resolveChapterRef(ref: string, fromFile: string): { id: string }
   const relative = text === '.' || text === '..' || text.startsWith('./') || text.startsWith('../');
   const joined = relative ? posix.join(posix.dirname(fromFile), text) : posix.normalize(text.replace(/^\/+/, ''));
   if (joined === '..' || joined.startsWith('../')) return { error: `\`${text}\` points outside the journey folder` };
-  const id = chapterIdFromPath(joined === '.' ? '' : joined.replace(/\/+$/, ''));
+  const trimmed = joined.replace(/\/+$/, '');
+  const id = chapterIdFromPath(trimmed === '.' ? '' : trimmed);
   if (!id) return { error: `\`${text}\` points at the journey folder itself, not at a chapter` };
   return { id };
 }

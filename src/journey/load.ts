@@ -159,6 +159,7 @@ export function parseJourneyFile(text: string): ParsedJourneyFile {
     if (why !== undefined) tool.why = why;
     journey.tools.push(tool);
   }
+  result.problems = sortProblems(reader.problems);
   return result;
 }
 
@@ -245,7 +246,7 @@ export function assembleJourney(
       }
       for (const value of reference.values) {
         if (value !== '' && !target.choices.some((choice) => choice.id === value)) {
-          const ids = target.choices.map((choice) => choice.id);
+          const ids = [...new Set(target.choices.map((choice) => choice.id))];
           error(file, line, `${site.role} compares \`choices["${reference.chapter}"]\` with \`${value}\`, which is not one of its choices (${ids.join(', ')})${didYouMean(value, ids)}`);
         }
       }

@@ -66,7 +66,7 @@ export function splitChapterBody(body: string, origin: BodyOrigin): SplitBody {
 
     const info = parseInfoString(fence.info);
     for (const message of info.problems) problem(line, message);
-    if (!fence.closed) problem(line, `this \`${fence.lang}\` block is never closed: add a line \`${fence.marker}\` after its last command`);
+    if (!fence.closed) problem(line, `this \`${fence.lang}\` block is never closed: add a closing line ${fence.marker} after its last command`);
     if (info.flags.has('norun')) continue;
 
     flushProse(offset);
