@@ -83,8 +83,11 @@ describe('save and load', () => {
       const p = newProgress('hero', '/w');
       for (let i = 0; i < 2000; i++) p.vars['V' + i] = { value: 'x'.repeat(200), source: 'capture', secret: false, at: 'now' };
       let n = 0;
-      process.stdout.write('ready\\n');
-      for (;;) { p.current = 'chapter-' + n++; await saveProgress(${JSON.stringify(path)}, p); }
+      for (;;) {
+        p.current = 'chapter-' + n++;
+        await saveProgress(${JSON.stringify(path)}, p);
+        if (n === 1) process.stdout.write('saved once\\n');
+      }
     `;
     for (let round = 0; round < 5; round++) {
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
