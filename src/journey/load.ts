@@ -270,7 +270,11 @@ export function assembleJourney(
   return { journey, problems };
 }
 
-/** Folders and files under a journey that are never chapters. */
+/**
+ * Folders and files under a journey that are never chapters: names starting with `.` or `_`
+ * (drafts, partials), `node_modules`, the root `checks/` folder, and the root README.md, which
+ * documents the journey on GitHub. Every other `*.md` file is a chapter.
+ */
 function isIgnored(name: string, atRoot: boolean, isDirectory: boolean): boolean {
   if (name.startsWith('.') || name.startsWith('_') || name === 'node_modules') return true;
   if (atRoot && isDirectory && name === 'checks') return true;

@@ -3,7 +3,7 @@
  * Pure: text in, model out. Uses marked's lexer so fences follow CommonMark exactly.
  */
 
-import { marked, type Token, type Tokens } from 'marked';
+import { Lexer, type Token, type Tokens } from 'marked';
 import type { JourneyProblem, Segment, Step } from './model.ts';
 import { exportedNames } from './shell.ts';
 import { didYouMean, idPattern, parseDuration } from './text.ts';
@@ -49,7 +49,8 @@ export function splitChapterBody(body: string, origin: BodyOrigin): SplitBody {
     if (prose) segments.push({ kind: 'markdown', text: prose });
   };
 
-  for (const token of marked.lexer(text)) {
+  // Block tokens are all we need; skipping the inline pass keeps loading a journey fast.
+  for (const token of new Lexer().blockTokens(text)) {
     const found = text.indexOf(token.raw, cursor);
     const offset = found === -1 ? cursor : found;
     cursor = offset + token.raw.length;
