@@ -1,0 +1,194 @@
+import { panelInnerWidth, renderPanel } from './box.ts';
+import { renderCallout as renderCalloutBox, type CalloutKind } from './callout.ts';
+import { highlightCode } from './highlight.ts';
+import type { TerminalOptions } from './terminal.ts';
+import { expandTabs, safeText, sanitize, visibleWidth, wrapText } from './text.ts';
+import { themeFor } from './theme.ts';
+import wrapAnsi from 'wrap-ansi';
+
+/*
+ * The screens around a chapter's prose: its header, the card that shows a step before it
+ * runs, notices for skipped steps, and the options of a choice point.
+ *
+ * Block renderers (header, callout, step card, choices) return the block followed by one
+ * blank line ("…\n\n"), so writing them one after another gives an evenly spaced page.
+ * Line renderers (skip notice, status line) return one line ending in "\n".
+ */
+
+export type { CalloutKind } from './callout.ts';
+
+/** What the header of a chapter shows. */
+export interface ChapterHeaderInfo {
+  title: string;
+  /** e.g. `4` or `Ch. 1, Ep. 4`; a bare number is shown as `Episode 4`. */
+  episode?: string;
+  summary?: string;
+  journeyTitle: string;
+  /** The journey phase the chapter belongs to, e.g. `Development`. */
+  phase?: string;
+  /** Where the chapter sits, e.g. `4 of 7` (shown as `Chapter 4 of 7`) or any short text. */
+  position?: string;
+}
+
+/** The panel that opens a chapter: journey and phase in the border, title, episode, summary. */
+export function renderChapterHeader(info: ChapterHeaderInfo, opts: TerminalOptions): string {
+  const theme = themeFor(opts);
+  const { style, symbol } = theme;
+  const paddingX = 2;
+  const inner = panelInnerWidth(opts.width, paddingX);
+  const lines: string[] = [];
+  const episode = clean(info.episode);
+  if (episode) lines.push(style.dim(/^\d+$/.test(episode) ? `Episode ${episode}` : episode));
+  lines.push(style.h1(wrapText(clean(info.title), inner)));
+  const summary = clean(info.summary);
+  if (summary) lines.push('', wrapText(summary, inner));
+
+  const phase = clean(info.phase);
+  const title = phase ? `${clean(info.journeyTitle)} ${symbol.dot} ${phase}` : clean(info.journeyTitle);
+  const position = clean(info.position);
+  return block(
+    renderPanel(lines.join('\n'), opts, {
+      title,
+      ...(position ? { footer: /^\d+ of \d+$/.test(position) ? `Chapter ${position}` : position } : {}),
+      border: theme.chalk.magenta,
+      titleStyle: style.accent,
+      paddingX,
+      paddingY: 1,
+    }),
+  );
+}
+
+/**
+ * A boxed message: `info`, `tip`, `important`, `warning`, `success`, `error` (or `quote`).
+ * `body` is plain text; blank lines separate paragraphs, which are wrapped to fit.
+ */
+export function renderCallout(kind: CalloutKind, title: string, body: string, opts: TerminalOptions): string {
+  return block(renderCalloutBox(kind, title, body, opts));
+}
+
+/** A runnable step as shown before the learner decides to run it. */
+export interface StepCardInfo {
+  title?: string;
+  code: string;
+  /** The fence's language (`sh`, `bash`, …), used for highlighting. */
+  lang: string;
+  /** 0-based position among the chapter's steps. */
+  index: number;
+  total: number;
+  optional?: boolean;
+}
+
+/**
+ * The step card: "Step 2 of 5 · Install cert-manager" in the border, the highlighted
+ * command inside. Long lines are folded for display with a continuation mark; for copying,
+ * print `renderPlainCommand` instead, which has no box and no folds.
+ */
+export function renderStepCard(step: StepCardInfo, opts: TerminalOptions): string {
+  const theme = themeFor(opts);
+  const { style, symbol } = theme;
+  const title = clean(step.title);
+  const heading = `Step ${step.index + 1} of ${step.total}${title ? ` ${symbol.dot} ${title}` : ''}`;
+  const inner = panelInnerWidth(opts.width);
+  const code = expandTabs(sanitize(step.code)).replace(/^\n+|\s+$/g, '');
+  const highlighted = highlightCode(code, step.lang || 'bash', theme);
+  const mark = `${symbol.continuation} `;
+  const folded = highlighted
+    .split('\n')
+    .flatMap((line) => foldLine(line, inner, visibleWidth(mark)).map((part, i) => (i === 0 ? part : style.dim(mark) + part)))
+    .join('\n');
+  return block(
+    renderPanel(folded, opts, {
+      title: heading,
+      ...(step.optional ? { footer: 'optional' } : {}),
+      border: theme.chalk.blue,
+      titleStyle: style.title,
+    }),
+  );
+}
+
+/** Fold one (possibly styled) line into pieces of at most `width` columns, at spaces when possible. */
+function foldLine(line: string, width: number, markWidth: number): string[] {
+  if (visibleWidth(line) <= width) return [line];
+  const indent = /^\s*/.exec(line)?.[0] ?? '';
+  const pieces = wrapAnsi(line, Math.max(10, width - markWidth), { hard: true, trim: false, wordWrap: true }).split('\n');
+  // Continuations keep the line's own indentation after the mark, so nesting stays visible.
+  return pieces.map((piece, i) => (i === 0 ? piece : indent + piece.replace(/^\s+/, '')));
+}
+
+/** A command exactly as written, for copying: no box, no colour, no folds. */
+export function renderPlainCommand(code: string): string {
+  return code;
+}
+
+/** Kinds of one-line status messages. */
+export type StatusKind = 'done' | 'skipped' | 'info' | 'failed';
+
+/** A one-line status message with an icon, wrapped with a hanging indent; ends in "\n". */
+export function renderStatusLine(kind: StatusKind, text: string, opts: TerminalOptions): string {
+  const theme = themeFor(opts);
+  const { symbol, chalk: c } = theme;
+  const icon = { done: symbol.check, skipped: symbol.skip, info: theme.unicode ? 'ℹ' : 'i', failed: symbol.cross }[kind];
+  const colour = { done: c.green, skipped: c.dim, info: c.blue, failed: c.red }[kind];
+  const hang = ' '.repeat(visibleWidth(icon) + 1);
+  const wrapped = wrapText(safeText(text, opts.color), opts.width - hang.length)
+    .split('\n')
+    .map((line, i) => (i === 0 ? `${colour(icon)} ${kind === 'skipped' ? c.dim(line) : line}` : hang + (kind === 'skipped' ? c.dim(line) : line)))
+    .join('\n');
+  return `${wrapped}\n`;
+}
+
+/** A dim one-liner for a skipped step or chapter and why: "↷ Skipped step 2 of 5: <reason>". */
+export function renderSkipNotice(what: string, reason: string, opts: TerminalOptions): string {
+  const because = clean(reason);
+  return renderStatusLine('skipped', `Skipped ${clean(what)}${because ? `: ${because}` : ''}`, opts);
+}
+
+/** One option of a choice point. */
+export interface ChoiceOption {
+  label: string;
+  summary?: string;
+  /** Why the option cannot be picked; set means it is shown disabled. */
+  disabled?: string;
+  /** The option the learner picked before (marked). */
+  chosen?: boolean;
+}
+
+/**
+ * The options of a choice point as a numbered list with their summaries; disabled options
+ * are dimmed with their reason. Meant for output where no menu can be shown (no TTY,
+ * `--yes`, the transcript above a menu).
+ */
+export function renderChoices(title: string, options: readonly ChoiceOption[], opts: TerminalOptions): string {
+  const theme = themeFor(opts);
+  const { style, symbol, chalk: c } = theme;
+  const numberWidth = String(options.length).length + 2;
+  const inner = opts.width - numberWidth - 1;
+  const lines: string[] = [style.h2(wrapText(clean(title), opts.width))];
+  options.forEach((option, index) => {
+    const number = `${index + 1})`.padStart(numberWidth);
+    const hang = ' '.repeat(numberWidth + 1);
+    const label = clean(option.label);
+    const marker = option.chosen ? ` ${c.green(symbol.check)}` : '';
+    if (option.disabled) {
+      const head = wrapText(`${label} (unavailable: ${clean(option.disabled)})`, inner).split('\n');
+      head.forEach((line, i) => lines.push(c.dim(`${i === 0 ? number : ' '.repeat(numberWidth)} ${line}`)));
+    } else {
+      const head = wrapText(style.strong(label) + marker, inner).split('\n');
+      head.forEach((line, i) => lines.push(`${i === 0 ? style.accent(number) : ' '.repeat(numberWidth)} ${line}`));
+    }
+    const summary = clean(option.summary);
+    if (summary) {
+      for (const line of wrapText(summary, inner).split('\n')) lines.push(hang + style.dim(line));
+    }
+  });
+  return block(lines.join('\n'));
+}
+
+function block(text: string): string {
+  return `${text}\n\n`;
+}
+
+/** Text from journey files: no control characters, whitespace runs collapsed. */
+function clean(text: string | undefined): string {
+  return text ? sanitize(text).replace(/\s+/g, ' ').trim() : '';
+}

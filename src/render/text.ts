@@ -1,0 +1,119 @@
+import stringWidth from 'string-width';
+import stripAnsiCodes from 'strip-ansi';
+import wrapAnsi from 'wrap-ansi';
+
+/** Remove every ANSI escape sequence (colours, OSC 8 links) from a string. */
+export function stripAnsi(text: string): string {
+  return stripAnsiCodes(text);
+}
+
+/** Columns a string takes on screen: escape codes count 0, wide characters 2. */
+export function visibleWidth(text: string): number {
+  return stringWidth(text);
+}
+
+/** Columns taken by the widest line of a multi-line string. */
+export function widestLine(text: string): number {
+  let widest = 0;
+  for (const line of text.split('\n')) widest = Math.max(widest, stringWidth(line));
+  return widest;
+}
+
+/**
+ * Wrap text to `width` columns at spaces, keeping styles and links intact across breaks.
+ * Words longer than a line (URLs, paths) stay whole unless `hard` is set, so they remain
+ * copyable and clickable.
+ */
+export function wrapText(text: string, width: number, options: { hard?: boolean } = {}): string {
+  return wrapAnsi(text, Math.max(1, width), { hard: options.hard ?? false, trim: true, wordWrap: true });
+}
+
+/**
+ * Wrap each line of a multi-line text on its own, keeping its leading indentation on every
+ * piece (stderr, YAML, lists typed by hand stay readable).
+ */
+export function wrapLines(text: string, width: number, options: { hard?: boolean } = {}): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (stripAnsiCodes(line).trim() === '') return '';
+      const indent = /^[ \t]*/.exec(line)?.[0] ?? '';
+      const room = Math.max(10, width - indent.length);
+      return indentLines(wrapText(line.slice(indent.length), room, options), indent);
+    })
+    .join('\n');
+}
+
+/**
+ * Make text from outside (a command's stderr, a journey file) safe to print: escape
+ * sequences other than colours and links are removed, and with `keepStyles` false all are.
+ */
+export function safeText(text: string, keepStyles: boolean): string {
+  if (!keepStyles) return sanitize(stripAnsiCodes(text));
+  return text
+    .split(/(\u001B\[[\d;]*m|\u001B\]8;[^\u0007\u001B]*(?:\u0007|\u001B\\))/)
+    .map((part, i) => (i % 2 === 1 ? part : sanitize(stripAnsiCodes(part))))
+    .join('');
+}
+
+/** Pad with spaces on the right to `width` visible columns. */
+export function padEndVisible(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - stringWidth(text)));
+}
+
+/** Prefix every non-empty line. */
+export function indentLines(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line.length > 0 ? prefix + line : line))
+    .join('\n');
+}
+
+/** Expand tabs to spaces so widths can be measured; code keeps its alignment. */
+export function expandTabs(text: string, tabSize = 4): string {
+  if (!text.includes('\t')) return text;
+  return text
+    .split('\n')
+    .map((line) => {
+      let out = '';
+      for (const ch of line) {
+        if (ch === '\t') out += ' '.repeat(tabSize - (out.length % tabSize));
+        else out += ch;
+      }
+      return out;
+    })
+    .join('\n');
+}
+
+// C0 controls except tab and newline, DEL, and C1 controls (0x9B is an 8-bit CSI).
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/**
+ * Drop control characters from text that comes from a file, so a chapter cannot smuggle
+ * escape sequences (colours, links, cursor moves) into the learner's terminal.
+ */
+export function sanitize(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, '');
+}
+
+/** Wrap `text` in an OSC 8 hyperlink to `url` (the caller decides whether links are on). */
+export function hyperlink(text: string, url: string): string {
+  const target = sanitize(url).replace(/\s/g, '%20');
+  return `\u001B]8;;${target}\u0007${text}\u001B]8;;\u0007`;
+}
+
+/** Collapse runs of blank lines (lines with nothing visible) to at most `max`. */
+export function collapseBlankLines(text: string, max = 1): string {
+  const out: string[] = [];
+  let blanks = 0;
+  for (const line of text.split('\n')) {
+    if (stripAnsi(line).trim() === '') {
+      blanks += 1;
+      if (blanks <= max) out.push('');
+    } else {
+      blanks = 0;
+      out.push(line.replace(/[ \t]+$/, ''));
+    }
+  }
+  return out.join('\n');
+}
