@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { UserError, ExitCode } from '../errors.ts';
+import type { CommandIO } from '../commands/io.ts';
+import { helpText } from './help.ts';
+import { parseCli, type CliOptions } from './parse.ts';
+
+/** The version in package.json. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * Run hero-journey with argv (without node and script). The only place that sets the exit code;
+ * commands are imported on demand so `--version` and `--help` stay fast.
+ */
+export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
+  const code = await runCli(argv, io);
+  process.exitCode = code;
+  return code;
+}
+
+/** Parse, dispatch and turn errors into messages and exit codes, without touching process.exitCode. */
+export async function runCli(argv: string[], io: CommandIO): Promise<number> {
+  try {
+    const options = parseCli(argv);
+    if (options.version) {
+      io.stdout.write(`${version()}\n`);
+      return ExitCode.ok;
+    }
+    if (options.help) {
+      io.stdout.write(helpText(argv.some((a) => a === options.command) ? options.command : undefined));
+      return ExitCode.ok;
+    }
+    return await dispatch(options, io);
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+async function dispatch(options: CliOptions, io: CommandIO): Promise<number> {
+  switch (options.command) {
+    case 'play':
+      return (await import('../commands/play.ts')).run(options, io);
+    case 'status':
+      return (await import('../commands/status.ts')).run(options, io);
+    case 'map':
+      return (await import('../commands/map.ts')).run(options, io);
+    case 'back':
+      return (await import('../commands/back.ts')).run(options, io);
+    case 'reset':
+      return (await import('../commands/reset.ts')).run(options, io);
+    case 'lint':
+      return (await import('../commands/lint.ts')).run({
+        dir: options.args[0] ?? options.journey ?? (await import('../commands/session.ts')).bundledJourneyDir(),
+        json: options.json,
+        stdout: io.stdout,
+      });
+  }
+}
+
+function reportError(error: unknown, io: CommandIO): number {
+  if (error instanceof UserError) {
+    io.stderr.write(`hero-journey: ${error.message}\n`);
+    if (error.hint) io.stderr.write(`  ${error.hint}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof Error && error.name === 'ExitPromptError') {
+    // Ctrl-C at a prompt is a normal way out; progress was saved before the prompt.
+    io.stderr.write('\nStopped. Your progress is saved: run hero-journey again to continue.\n');
+    return ExitCode.ok;
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr.write(
+    `hero-journey ${version()} hit a bug (this is not your fault):\n${stack}\n` +
+      'Please report it with the output above and the command you ran. Your saved progress is untouched.\n',
+  );
+  return ExitCode.failure;
+}
+
+function processIO(): CommandIO {
+  // `hero-journey map | head` closes the pipe early: stop writing quietly instead of crashing.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      stream.destroy();
+    });
+  }
+  return { cwd: process.cwd(), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+}

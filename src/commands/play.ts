@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { CliOptions } from '../cli/parse.ts';
+import { ExitCode, UserError } from '../errors.ts';
+import { kubeEnvironment } from '../kube/env.ts';
+import { playJourney, StopPlaying, type PresetAnswers } from '../play/loop.ts';
+import { interactiveAsker, scriptedAsker } from '../prompts.ts';
+import { renderCallout } from '../render/chapter.ts';
+import type { CommandIO } from './io.ts';
+import { openSession } from './session.ts';
+import { terminalFor } from './terminal.ts';
+
+/** `hero-journey [play]`: play the journey from the saved position. */
+export async function run(options: CliOptions, io: CommandIO): Promise<number> {
+  const session = await openSession(options, io);
+  const terminal = terminalFor(options, io);
+  const write = (text: string) => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  if (session.notice) write(renderCallout('warning', 'Progress was damaged', session.notice, terminal));
+
+  const answers = await presetAnswers(options, io.cwd);
+  for (const [name, value] of Object.entries(answers.inputs)) {
+    const declared = [...session.journey.chapters.values()].some((c) => c.inputs.some((i) => i.name === name)) ||
+      session.journey.inputs.some((i) => i.name === name);
+    if (!declared) {
+      session.progress.vars[name] = { value, source: 'flag', secret: false, at: new Date().toISOString() };
+    }
+  }
+  const interactive = !options.yes && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY);
+  const stepEnv = await kubeEnvironment({
+    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+    ...(options.context ? { context: options.context } : {}),
+    cwd: io.cwd,
+    env: io.env,
+    scratchDir: `${session.progressFile.replace(/\.json$/, '')}.d`,
+  });
+  if (options.dryRun) write(renderCallout('info', 'Dry run', 'Every step is shown and none is run. Nothing is saved.', terminal));
+
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await playJourney({
+      journey: session.journey,
+      progress: session.progress,
+      save: session.save,
+      asker: interactive ? interactiveAsker(io) : scriptedAsker(),
+      answers,
+      terminal,
+      tty: Boolean(io.stdout.isTTY),
+      write,
+      workspace: session.workspace,
+      stepEnv,
+      dryRun: options.dryRun,
+      signal: controller.signal,
+    });
+  } catch (error) {
+    if (error instanceof StopPlaying) {
+      if (error.exitCode === ExitCode.ok) write('Progress saved. Run hero-journey again to continue where you stopped.');
+      return error.exitCode;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Merge an --answers file with --choose and --set (flags win). */
+async function presetAnswers(options: CliOptions, cwd: string): Promise<PresetAnswers> {
+  const answers: PresetAnswers = { choices: {}, inputs: {} };
+  if (options.answers) {
+    const file = resolve(cwd, options.answers);
+    let data: unknown;
+    try {
+      data = parseYaml(await readFile(file, 'utf8'));
+    } catch (error) {
+      throw new UserError(`cannot read answers file ${file}: ${(error as Error).message}`, {
+        hint: 'it must be YAML or JSON with "choices:" (chapter: option) and "inputs:" (NAME: value) maps',
+        exitCode: ExitCode.usage,
+      });
+    }
+    const record = (value: unknown, key: string): Record<string, string> => {
+      if (value === undefined || value === null) return {};
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        throw new UserError(`answers file ${file}: "${key}" must be a map`, { exitCode: ExitCode.usage });
+      }
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+    };
+    const root = (data ?? {}) as Record<string, unknown>;
+    const unknownKeys = Object.keys(root).filter((k) => k !== 'choices' && k !== 'inputs');
+    if (unknownKeys.length > 0) {
+      throw new UserError(`answers file ${file}: unknown key "${unknownKeys[0]}"`, { hint: 'only "choices:" and "inputs:" are read', exitCode: ExitCode.usage });
+    }
+    Object.assign(answers.choices, record(root.choices, 'choices'));
+    Object.assign(answers.inputs, record(root.inputs, 'inputs'));
+  }
+  Object.assign(answers.choices, options.choose);
+  Object.assign(answers.inputs, options.set);
+  return answers;
+}
+

@@ -1,0 +1,437 @@
+import { ExitCode, UserError } from '../errors.ts';
+import { conditionContext, type ConditionContext } from '../journey/expressions.ts';
+import { chapterSkipReason, choiceState, holds, resolveNext, skipTarget, type NextResult } from '../journey/graph.ts';
+import type { Chapter, Expression, InputSpec, Journey, Step } from '../journey/model.ts';
+import type { Asker } from '../prompts.ts';
+import {
+  renderCallout,
+  renderChapterHeader,
+  renderPlainCommand,
+  renderSkipNotice,
+  renderStatusLine,
+  renderStepCard,
+} from '../render/chapter.ts';
+import { renderMarkdown } from '../render/markdown.ts';
+import type { TerminalOptions } from '../render/terminal.ts';
+import { choiceValues, stepKey, undoLastChoice, variableValues, type Progress } from '../state/progress.ts';
+import { describeExit } from '../steps/exit-codes.ts';
+import { createLiveOutput } from '../steps/live.ts';
+import { runStep } from '../steps/run.ts';
+import { runChapterChecks } from '../checks/gate.ts';
+import { interpolate, validateInput } from './inputs.ts';
+
+/** Answers given up front, from --choose, --set and --answers. */
+export interface PresetAnswers {
+  choices: Record<string, string>;
+  inputs: Record<string, string>;
+}
+
+/** Everything the play loop works with; built by the play command. */
+export interface PlayContext {
+  journey: Journey;
+  progress: Progress;
+  save: () => Promise<void>;
+  asker: Asker;
+  answers: PresetAnswers;
+  terminal: TerminalOptions;
+  /** True when output goes to a terminal (live spinner, prompts). */
+  tty: boolean;
+  write: (text: string) => void;
+  /** The folder steps run in. */
+  workspace: string;
+  /** Extra environment for steps (kubeconfig, context). */
+  stepEnv: Record<string, string>;
+  dryRun: boolean;
+  /** Aborted on Ctrl-C while a step runs. */
+  signal: AbortSignal;
+  now?: () => Date;
+}
+
+/** Thrown when the learner chooses to stop; progress is already saved. */
+export class StopPlaying extends Error {
+  override readonly name = 'StopPlaying';
+  readonly exitCode: number;
+  constructor(exitCode: number = ExitCode.ok) {
+    super('stopped');
+    this.exitCode = exitCode;
+  }
+}
+
+const MAX_CHAPTERS_PER_RUN = 10_000;
+
+/** Play from the saved position until the journey ends or the learner stops. Returns the exit code. */
+export async function playJourney(ctx: PlayContext): Promise<number> {
+  const { journey, progress } = ctx;
+  if (progress.finished) {
+    ctx.write(
+      renderCallout('success', `${journey.title}: complete`, 'You finished this journey here. Run `hero-journey map` to see your path, `hero-journey back` to try another branch, or `hero-journey reset` to start over.', ctx.terminal),
+    );
+    return ExitCode.ok;
+  }
+  let current = progress.current ?? journey.start;
+  await askInputs(ctx, journey.inputs, { id: '', title: journey.title });
+  for (let guard = 0; guard < MAX_CHAPTERS_PER_RUN; guard++) {
+    const chapter = journey.chapters.get(current);
+    if (!chapter) {
+      throw new UserError(`saved progress points at chapter "${current}", which journey "${journey.id}" does not have`, {
+        hint: 'the journey changed since you played it: run "hero-journey back" to return to your last choice, or "hero-journey reset" to start over',
+      });
+    }
+    progress.current = chapter.id;
+    const next = await playChapter(ctx, chapter);
+    if (next === undefined) {
+      progress.finished = true;
+      progress.current = undefined;
+      await ctx.save();
+      ctx.write(renderCallout('success', 'The end of this journey', `Hero made it through ${journey.title}. Run \`hero-journey map\` to see the path you took.`, ctx.terminal));
+      return ExitCode.ok;
+    }
+    current = next;
+    progress.current = next;
+    await ctx.save();
+  }
+  throw new Error(`journey "${journey.id}" did not end after ${MAX_CHAPTERS_PER_RUN} chapters: it loops`);
+}
+
+/** Play one chapter; returns the id of the chapter to go to next, or undefined at the end. */
+async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string | undefined> {
+  const { progress } = ctx;
+  const at = (ctx.now?.() ?? new Date()).toISOString();
+  const last = progress.history.at(-1);
+  if (!last || last.chapter !== chapter.id || last.outcome) progress.history.push({ chapter: chapter.id, at });
+  const entry = progress.history.at(-1)!;
+
+  const skip = chapterSkipReason(ctx.journey, chapter, conditions(ctx));
+  if (skip) {
+    ctx.write(renderSkipNotice(`chapter "${chapter.title}"`, skip.replace(/^skipped: /, ''), ctx.terminal));
+    entry.outcome = 'skipped';
+    const target = follow(chapter, skipTarget(ctx.journey, chapter, conditions(ctx)));
+    await ctx.save();
+    return target;
+  }
+
+  ctx.write(
+    renderChapterHeader(
+      {
+        title: chapter.title,
+        ...(chapter.episode ? { episode: chapter.episode } : {}),
+        ...(chapter.summary ? { summary: chapter.summary } : {}),
+        journeyTitle: ctx.journey.title,
+        ...phaseOf(ctx.journey, chapter.id),
+      },
+      ctx.terminal,
+    ),
+  );
+
+  let inputsAsked = false;
+  for (const [index, segment] of chapter.segments.entries()) {
+    if (segment.kind === 'markdown') {
+      const text = renderMarkdown(index === 0 ? withoutTitleHeading(segment.text, chapter.title) : segment.text, ctx.terminal);
+      if (text.trim()) ctx.write(text);
+      continue;
+    }
+    if (!inputsAsked) {
+      await askInputs(ctx, chapter.inputs, chapter);
+      inputsAsked = true;
+    }
+    await playStep(ctx, chapter, segment.step);
+  }
+  if (!inputsAsked) await askInputs(ctx, chapter.inputs, chapter);
+
+  await checkGate(ctx, chapter);
+
+  if (chapter.deadEnd) {
+    entry.outcome = 'dead-end';
+    const choicePoint = undoLastChoice(progress);
+    ctx.write(
+      renderCallout(
+        'warning',
+        'Dead end',
+        `${chapter.deadEnd.message}\n\n${choicePoint ? 'Back to the last choice: pick another option.' : 'There is no earlier choice to return to.'}`,
+        ctx.terminal,
+      ),
+    );
+    await ctx.save();
+    return choicePoint ?? undefined;
+  }
+
+  entry.outcome = 'completed';
+  if (chapter.choices.length > 0) return choose(ctx, chapter);
+  return nextChapter(ctx, chapter);
+}
+
+/** The header panel already shows the title; a body that repeats it as `# Title` (for GitHub) drops it. */
+export function withoutTitleHeading(markdown: string, title: string): string {
+  const match = /^\s*#\s+(.+?)\s*#*\s*(?:\n|$)/.exec(markdown);
+  return match && match[1]!.trim() === title.trim() ? markdown.slice(match[0].length) : markdown;
+}
+
+function phaseOf(journey: Journey, chapterId: string): { phase?: string; position?: string } {
+  for (const phase of journey.phases) {
+    const index = phase.chapters.indexOf(chapterId);
+    if (index >= 0) return { phase: phase.title, position: `${index + 1} of ${phase.chapters.length}` };
+  }
+  return {};
+}
+
+/** What conditions see now: every choice point, journey defaults, variables set so far. */
+function conditions(ctx: PlayContext): ConditionContext {
+  return conditionContext(ctx.journey, choiceValues(ctx.progress), variableValues(ctx.progress));
+}
+
+/** The reason a step's or input's `when` is false, or undefined when it holds (or is absent). */
+function conditionFails(ctx: PlayContext, when: Expression | undefined): string | undefined {
+  return holds(when, conditions(ctx)) ? undefined : `it applies only when ${when?.source}`;
+}
+
+function nextChapter(ctx: PlayContext, chapter: Chapter): string | undefined {
+  return follow(chapter, resolveNext(ctx.journey, chapter, conditions(ctx)));
+}
+
+function follow(chapter: Chapter, next: NextResult): string | undefined {
+  if (next.kind === 'goto') return next.goto;
+  if (next.kind === 'end') return undefined;
+  throw new UserError(`no way on from chapter "${chapter.id}" with the choices you made: ${next.reason}`, {
+    hint: `the journey has a gap at ${chapter.file}: its author should add a rule without "when"; meanwhile "hero-journey back" lets you choose differently`,
+  });
+}
+
+async function choose(ctx: PlayContext, chapter: Chapter): Promise<string> {
+  const options = chapter.choices.map((choice) => {
+    const state = choiceState(ctx.journey, choice, conditions(ctx));
+    return {
+      value: choice.id,
+      name: choice.label,
+      ...(choice.summary ? { description: choice.summary } : {}),
+      disabled: state.enabled ? (false as const) : state.because,
+    };
+  });
+  const preset = ctx.answers.choices[chapter.id];
+  let picked: string;
+  if (preset !== undefined) {
+    const option = options.find((o) => o.value === preset);
+    if (!option) {
+      throw new UserError(`--choose ${chapter.id}=${preset}: "${chapter.title}" has no option "${preset}"`, {
+        hint: `its options are: ${options.map((o) => o.value).join(', ')}`,
+        exitCode: ExitCode.usage,
+      });
+    }
+    if (option.disabled) {
+      throw new UserError(`--choose ${chapter.id}=${preset}: that option is not available: ${option.disabled}`, {
+        hint: `pick one of: ${options.filter((o) => !o.disabled).map((o) => o.value).join(', ')}`,
+        exitCode: ExitCode.usage,
+      });
+    }
+    picked = preset;
+    ctx.write(`${chapter.title}: ${option.name} (from --choose)\n`);
+  } else if (ctx.asker.interactive) {
+    picked = await ctx.asker.select(`${chapter.title}: what is your choice?`, options);
+  } else {
+    const available = options.filter((o) => !o.disabled).map((o) => o.value);
+    throw new UserError(`"${chapter.title}" is a choice point and no answer was given`, {
+      hint: `pass --choose ${chapter.id}=<option> with one of: ${available.join(', ')}`,
+      exitCode: ExitCode.usage,
+    });
+  }
+  ctx.progress.choices[chapter.id] = { choice: picked, at: (ctx.now?.() ?? new Date()).toISOString() };
+  await ctx.save();
+  return chapter.choices.find((c) => c.id === picked)!.goto;
+}
+
+async function askInputs(ctx: PlayContext, inputs: InputSpec[], chapter: { id: string; title: string }): Promise<void> {
+  const wanted = inputs.filter((input) => !ctx.progress.vars[input.name]);
+  for (const input of wanted) {
+    if (conditionFails(ctx, input.when)) continue;
+    const vars = { ...ctx.journey.vars, ...variableValues(ctx.progress) };
+    const preset = ctx.answers.inputs[input.name];
+    const validate = (value: string) => validateInput(input, value);
+    let value: string;
+    if (preset !== undefined) {
+      const verdict = validate(preset);
+      if (verdict !== true) throw new UserError(`--set ${input.name}: ${verdict}`, { exitCode: ExitCode.usage });
+      value = preset;
+    } else if (ctx.asker.interactive) {
+      value = await ctx.asker.text(input.prompt, {
+        ...(input.default !== undefined ? { default: interpolate(input.default, vars) } : {}),
+        secret: input.secret,
+        validate,
+      });
+    } else if (input.default !== undefined) {
+      value = await ctx.asker.text(input.prompt, { default: interpolate(input.default, vars), validate });
+    } else {
+      throw new UserError(`chapter "${chapter.title}" needs ${input.name} (${input.prompt}) and no answer was given`, {
+        hint: `pass --set ${input.name}=<value>, or put it under "inputs:" in an --answers file`,
+        exitCode: ExitCode.usage,
+      });
+    }
+    ctx.progress.vars[input.name] = {
+      value,
+      source: preset !== undefined ? 'flag' : 'input',
+      ...(chapter.id ? { chapter: chapter.id } : {}),
+      secret: input.secret,
+      at: (ctx.now?.() ?? new Date()).toISOString(),
+    };
+    if (!input.secret && (preset !== undefined || !ctx.asker.interactive)) ctx.write(`${input.name} = ${value}\n`);
+    await ctx.save();
+  }
+}
+
+async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise<void> {
+  const key = stepKey(chapter.id, step.id);
+  const total = chapter.steps.length;
+  const label = step.title ?? `step ${step.index + 1}`;
+  const record = ctx.progress.steps[key];
+  if (record?.status === 'done') {
+    ctx.write(renderSkipNotice(`step ${step.index + 1} of ${total} (${label})`, 'done earlier', ctx.terminal));
+    return;
+  }
+  const skip = conditionFails(ctx, step.when);
+  if (skip) {
+    ctx.write(renderSkipNotice(`step ${step.index + 1} of ${total} (${label})`, skip, ctx.terminal));
+    ctx.progress.steps[key] = { status: 'skipped', at: (ctx.now?.() ?? new Date()).toISOString() };
+    await ctx.save();
+    return;
+  }
+  ctx.write(
+    renderStepCard({ ...(step.title ? { title: step.title } : {}), code: step.code, lang: step.lang, index: step.index, total, optional: step.optional }, ctx.terminal),
+  );
+  if (ctx.dryRun) {
+    ctx.write('(dry run: not run)\n');
+    for (const name of step.exports) {
+      if (!ctx.progress.vars[name]) {
+        ctx.progress.vars[name] = { value: `<${name} from ${chapter.id}>`, source: 'capture', chapter: chapter.id, secret: false, at: '' };
+      }
+    }
+    return;
+  }
+  for (;;) {
+    if (ctx.asker.interactive) {
+      const action = await ctx.asker.select(
+        'Run this step?',
+        [
+          { value: 'run', name: 'Run it' },
+          { value: 'skip', name: 'Skip it (I did it myself, or it does not apply)' },
+          { value: 'plain', name: 'Show the command plain, to copy' },
+          { value: 'quit', name: 'Quit (progress is saved)' },
+        ],
+        'run',
+      );
+      if (action === 'quit') throw new StopPlaying();
+      if (action === 'plain') {
+        ctx.write(`\n${renderPlainCommand(step.code)}\n\n`);
+        continue;
+      }
+      if (action === 'skip') {
+        ctx.progress.steps[key] = { status: 'skipped', at: (ctx.now?.() ?? new Date()).toISOString() };
+        await ctx.save();
+        return;
+      }
+    }
+    const outcome = await executeStep(ctx, chapter, step);
+    if (outcome === 'done') return;
+    if (step.optional) {
+      ctx.write(renderSkipNotice(label, 'it is optional, so the journey goes on', ctx.terminal));
+      return;
+    }
+    if (!ctx.asker.interactive) {
+      throw new UserError(`step ${step.index + 1} of chapter "${chapter.title}" failed (${chapter.file}:${step.loc.line})`, {
+        hint: 'fix the cause and run hero-journey again: it resumes at this step',
+      });
+    }
+    const next = await ctx.asker.select(
+      'The step failed. What now?',
+      [
+        { value: 'retry', name: 'Retry it' },
+        { value: 'skip', name: 'Skip it and go on' },
+        { value: 'quit', name: 'Quit (progress is saved; the step will be offered again)' },
+      ],
+      'retry',
+    );
+    if (next === 'quit') throw new StopPlaying(ExitCode.failure);
+    if (next === 'skip') {
+      ctx.progress.steps[key] = { status: 'skipped', at: (ctx.now?.() ?? new Date()).toISOString() };
+      await ctx.save();
+      return;
+    }
+  }
+}
+
+async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise<'done' | 'failed'> {
+  const key = stepKey(chapter.id, step.id);
+  const vars = { ...ctx.journey.vars, ...variableValues(ctx.progress) };
+  const secrets = Object.values(ctx.progress.vars)
+    .filter((v) => v.secret && v.value.length >= 4)
+    .map((v) => v.value);
+  const live = createLiveOutput({
+    stream: { write: (text: string) => ctx.write(text), isTTY: ctx.tty, columns: ctx.terminal.width },
+    color: ctx.terminal.color,
+    unicode: ctx.terminal.unicode,
+    label: step.title ?? `step ${step.index + 1}`,
+  });
+  const result = await runStep({
+    code: step.code,
+    cwd: ctx.workspace,
+    env: { ...vars, ...ctx.stepEnv, HERO_JOURNEY_CHAPTER: chapter.id, HERO_JOURNEY_WORKSPACE: ctx.workspace },
+    ...(step.timeout ? { timeoutSeconds: step.timeout } : {}),
+    signal: ctx.signal,
+    onOutput: (text, stream) => live.write(maskSecrets(text, secrets), stream),
+  });
+  live.finish(result);
+  const at = (ctx.now?.() ?? new Date()).toISOString();
+  if (result.cancelled) {
+    ctx.progress.steps[key] = { status: 'failed', at, exitCode: result.exitCode ?? ExitCode.interrupted };
+    await ctx.save();
+    ctx.write('\nStopped while the step ran. Your progress is saved: run hero-journey again to retry this step.\n');
+    throw new StopPlaying(ExitCode.interrupted);
+  }
+  if (result.exitCode === 0 && !result.timedOut) {
+    const names = new Set(Object.keys(result.captured));
+    for (const [name, value] of Object.entries(result.captured)) {
+      ctx.progress.vars[name] = { value, source: 'capture', chapter: chapter.id, secret: looksSecret(name), at };
+    }
+    ctx.progress.steps[key] = { status: 'done', at, exitCode: 0 };
+    await ctx.save();
+    if (names.size > 0) ctx.write(renderStatusLine('info', `Remembered for later steps: ${[...names].join(', ')}`, ctx.terminal));
+    return 'done';
+  }
+  ctx.progress.steps[key] = { status: 'failed', at, ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) };
+  await ctx.save();
+  const tail = maskSecrets(result.stderrTail.trimEnd(), secrets);
+  ctx.write(renderCallout('error', describeExit(result), tail ? `Last lines of its error output:\n${tail}` : 'It printed no error output.', ctx.terminal));
+  return 'failed';
+}
+
+async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<void> {
+  if (chapter.checks.length === 0) return;
+  const outcome = await runChapterChecks(chapter, ctx);
+  const at = (ctx.now?.() ?? new Date()).toISOString();
+  if (outcome.status === 'passed') {
+    ctx.progress.checks[chapter.id] = { status: 'passed', at };
+    await ctx.save();
+    return;
+  }
+  ctx.write(renderCallout(outcome.status === 'failed' ? 'error' : 'warning', outcome.title, outcome.detail, ctx.terminal));
+  if (ctx.dryRun) return;
+  if (!ctx.asker.interactive) {
+    ctx.progress.checks[chapter.id] = { status: outcome.status, at, reason: outcome.title };
+    await ctx.save();
+    throw new UserError(`the checks of chapter "${chapter.title}" did not pass`, {
+      hint: 'run hero-journey again once the cluster is right, or play interactively to skip them on purpose',
+    });
+  }
+  const goOn = await ctx.asker.confirm('Continue without this proof? (recorded as skipped)', false);
+  if (!goOn) throw new StopPlaying(ExitCode.failure);
+  ctx.progress.checks[chapter.id] = { status: 'skipped', at, reason: outcome.title };
+  await ctx.save();
+}
+
+/** Names such as API_TOKEN or DB_PASSWORD hold credentials: stored locally but never shown. */
+export function looksSecret(name: string): boolean {
+  return /(TOKEN|PASSWORD|PASSWD|SECRET|PRIVATE_KEY|API_KEY|CREDENTIAL)/i.test(name);
+}
+
+function maskSecrets(text: string, secrets: string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join('••••••');
+  return out;
+}

@@ -1,0 +1,87 @@
+import { UserError, ExitCode } from './errors.ts';
+import type { CommandIO } from './commands/io.ts';
+
+/** One option of a choice prompt. */
+export interface PromptOption<T extends string> {
+  value: T;
+  name: string;
+  description?: string;
+  /** A reason string shows the option greyed out and not selectable. */
+  disabled?: string | false;
+}
+
+/** The questions the play loop asks; the interactive answerer uses inquirer, the scripted one flags. */
+export interface Asker {
+  readonly interactive: boolean;
+  select<T extends string>(message: string, choices: PromptOption<T>[], defaultValue?: T): Promise<T>;
+  text(message: string, options: { default?: string; secret?: boolean; validate?: (value: string) => string | true }): Promise<string>;
+  confirm(message: string, defaultValue: boolean): Promise<boolean>;
+}
+
+/** Prompts in the terminal with @inquirer/prompts (loaded on first use). */
+export function interactiveAsker(io: CommandIO): Asker {
+  const context = { input: io.stdin, output: io.stdout, clearPromptOnDone: false } as const;
+  return {
+    interactive: true,
+    async select(message, choices, defaultValue) {
+      const { select } = await import('@inquirer/prompts');
+      return select(
+        {
+          message,
+          choices: choices.map((c) => ({
+            value: c.value,
+            name: c.name,
+            ...(c.description ? { description: c.description } : {}),
+            ...(c.disabled ? { disabled: `(${c.disabled})` } : {}),
+          })),
+          ...(defaultValue ? { default: defaultValue } : {}),
+          loop: false,
+        },
+        context as never,
+      );
+    },
+    async text(message, options) {
+      const { input, password } = await import('@inquirer/prompts');
+      if (options.secret) {
+        return password({ message, mask: '•', ...(options.validate ? { validate: options.validate } : {}) }, context as never);
+      }
+      return input(
+        {
+          message,
+          ...(options.default !== undefined ? { default: options.default } : {}),
+          ...(options.validate ? { validate: options.validate } : {}),
+        },
+        context as never,
+      );
+    },
+    async confirm(message, defaultValue) {
+      const { confirm } = await import('@inquirer/prompts');
+      return confirm({ message, default: defaultValue }, context as never);
+    },
+  };
+}
+
+/**
+ * Never prompts (no TTY, or --yes): takes defaults, and fails with the flag to pass where an
+ * answer has no default.
+ */
+export function scriptedAsker(): Asker {
+  return {
+    interactive: false,
+    async select(message, choices, defaultValue) {
+      if (defaultValue) return defaultValue;
+      throw new UserError(`no answer for "${message}" and no terminal to ask in`, { exitCode: ExitCode.usage });
+    },
+    async text(message, options) {
+      if (options.default !== undefined) {
+        const verdict = options.validate?.(options.default) ?? true;
+        if (verdict === true) return options.default;
+        throw new UserError(`the default answer to "${message}" is not valid: ${verdict}`, { exitCode: ExitCode.usage });
+      }
+      throw new UserError(`no answer for "${message}" and no terminal to ask in`, { exitCode: ExitCode.usage });
+    },
+    async confirm(_message, defaultValue) {
+      return defaultValue;
+    },
+  };
+}
