@@ -50,6 +50,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
       terminal,
       tty: Boolean(io.stdout.isTTY),
       write,
+      writeRaw: (text) => void io.stdout.write(text),
       workspace: session.workspace,
       stepEnv,
       dryRun: options.dryRun,

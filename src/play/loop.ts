@@ -36,7 +36,10 @@ export interface PlayContext {
   terminal: TerminalOptions;
   /** True when output goes to a terminal (live spinner, prompts). */
   tty: boolean;
+  /** Writes a block of output, adding a final newline when missing. */
   write: (text: string) => void;
+  /** Writes exactly the given text (live output redraws its status line in place). */
+  writeRaw: (text: string) => void;
   /** The folder steps run in. */
   workspace: string;
   /** Extra environment for steps (kubeconfig, context). */
@@ -69,6 +72,9 @@ export async function playJourney(ctx: PlayContext): Promise<number> {
     return ExitCode.ok;
   }
   let current = progress.current ?? journey.start;
+  if (progress.history.length === 0) {
+    ctx.write(renderCallout('info', journey.title, journey.description ?? 'Welcome. Your progress is saved as you go: stop any time and run hero-journey again to continue.', ctx.terminal));
+  }
   await askInputs(ctx, journey.inputs, { id: '', title: journey.title });
   for (let guard = 0; guard < MAX_CHAPTERS_PER_RUN; guard++) {
     const chapter = journey.chapters.get(current);
@@ -304,8 +310,9 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
     }
     return;
   }
+  let retrying = false;
   for (;;) {
-    if (ctx.asker.interactive) {
+    if (ctx.asker.interactive && !retrying) {
       const action = await ctx.asker.select(
         'Run this step?',
         [
@@ -348,6 +355,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
       'retry',
     );
     if (next === 'quit') throw new StopPlaying(ExitCode.failure);
+    retrying = next === 'retry';
     if (next === 'skip') {
       ctx.progress.steps[key] = { status: 'skipped', at: (ctx.now?.() ?? new Date()).toISOString() };
       await ctx.save();
@@ -363,7 +371,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
     .filter((v) => v.secret && v.value.length >= 4)
     .map((v) => v.value);
   const live = createLiveOutput({
-    stream: { write: (text: string) => ctx.write(text), isTTY: ctx.tty, columns: ctx.terminal.width },
+    stream: { write: (text: string) => ctx.writeRaw(text), isTTY: ctx.tty, columns: ctx.terminal.width },
     color: ctx.terminal.color,
     unicode: ctx.terminal.unicode,
     label: step.title ?? `step ${step.index + 1}`,
@@ -397,7 +405,14 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
   ctx.progress.steps[key] = { status: 'failed', at, ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) };
   await ctx.save();
   const tail = maskSecrets(result.stderrTail.trimEnd(), secrets);
-  ctx.write(renderCallout('error', describeExit(result), tail ? `Last lines of its error output:\n${tail}` : 'It printed no error output.', ctx.terminal));
+  ctx.write(
+    renderCallout(
+      'error',
+      `Step ${step.index + 1} failed`,
+      `${describeExit(result)}\n\n${tail ? `Last lines of its error output:\n${tail}` : 'It printed no error output.'}`,
+      ctx.terminal,
+    ),
+  );
   return 'failed';
 }
 

@@ -1,0 +1,54 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { runBin } from './cli.ts';
+import { makeSandbox, repoRoot, type Sandbox } from './pty.ts';
+
+// What `npx hero-journey` users get: the packed tarball, installed into an empty project.
+let sandbox: Sandbox;
+let installedBin: string;
+
+beforeAll(async () => {
+  sandbox = await makeSandbox();
+  const packDir = join(sandbox.root, 'pack');
+  execFileSync('npm', ['pack', '--silent', '--pack-destination', sandbox.root], { cwd: repoRoot, env: { ...process.env, npm_config_loglevel: 'error' } });
+  const tarball = readdirSync(sandbox.root).find((f) => f.endsWith('.tgz'));
+  if (!tarball) throw new Error('npm pack made no tarball');
+  execFileSync('mkdir', ['-p', packDir]);
+  execFileSync('npm', ['init', '-y'], { cwd: packDir, stdio: 'ignore' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--omit=dev', join(sandbox.root, tarball)], { cwd: packDir, stdio: 'ignore' });
+  installedBin = join(packDir, 'node_modules', 'hero-journey', 'bin', 'hero-journey.js');
+}, 180_000);
+
+afterAll(() => sandbox?.cleanup());
+
+test('the tarball holds only what users need', () => {
+  const listing = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: repoRoot, encoding: 'utf8' });
+  const files = (JSON.parse(listing) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
+  expect(files).toContain('bin/hero-journey.js');
+  expect(files).toContain('dist/cli/index.js');
+  expect(files).toContain('chapters/journey.yaml');
+  expect(files.some((f) => f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
+});
+
+test('the installed bin prints its version and help', async () => {
+  const version = await runBin(['--version'], { cwd: sandbox.workspace, env: sandbox.env, bin: installedBin });
+  expect(version.exitCode).toBe(0);
+  expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  const help = await runBin(['--help'], { cwd: sandbox.workspace, env: sandbox.env, bin: installedBin });
+  expect(help.stdout).toContain('Usage: hero-journey');
+});
+
+test('the installed bin opens the bundled journey', async () => {
+  const map = await runBin(['map', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env, bin: installedBin });
+  expect(map.stderr).toBe('');
+  expect(map.exitCode).toBe(0);
+  expect(map.stdout).toMatch(/Setup/);
+  const lint = await runBin(['lint'], { cwd: sandbox.workspace, env: sandbox.env, bin: installedBin });
+  expect(lint.exitCode, lint.stdout + lint.stderr).toBe(0);
+  const dry = await runBin(['--dry-run'], { cwd: sandbox.workspace, env: sandbox.env, bin: installedBin });
+  // Without a terminal the first choice point needs --choose: the error names the flag.
+  expect(dry.stdout).toMatch(/Dry run/);
+  expect(dry.stderr).toMatch(/--choose /);
+});

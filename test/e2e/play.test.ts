@@ -1,0 +1,260 @@
+import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { runBin } from './cli.ts';
+import { makeSandbox, repoRoot, TerminalSession, type Sandbox } from './pty.ts';
+
+const quest = join(repoRoot, 'test', 'fixtures', 'journeys', 'quest');
+
+let sandbox: Sandbox;
+let sessions: TerminalSession[] = [];
+beforeEach(async () => {
+  sandbox = await makeSandbox();
+});
+afterEach(async () => {
+  for (const s of sessions) s.kill();
+  sessions = [];
+  await sandbox.cleanup();
+});
+
+function play(args: string[] = [], env: Record<string, string> = {}): TerminalSession {
+  const session = new TerminalSession(['--journey', quest, ...args], { cwd: sandbox.workspace, env: { ...sandbox.env, ...env } });
+  sessions.push(session);
+  return session;
+}
+
+async function progressFile(): Promise<unknown> {
+  const dir = join(sandbox.env.XDG_STATE_HOME!, 'hero-journey', 'quest');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+  expect(files).toHaveLength(1);
+  return JSON.parse(await readFile(join(dir, files[0]!), 'utf8'));
+}
+
+/** Answer the questions of the start chapter: guild, name, and both steps. */
+async function playStartChapter(t: TerminalSession): Promise<void> {
+  await t.waitFor('Which guild does Hero belong to?');
+  t.press('enter');
+  await t.waitFor("What is Hero's name?");
+  t.press('backspace', 'backspace', 'backspace', 'backspace', 'Ada', 'enter');
+  await t.waitFor(/Step 1 of 2 · Prepare a greeting[\s\S]*Run this step\?/);
+  t.press('enter');
+  await t.waitFor('Hello, Ada of the Wanderers');
+  await t.waitFor(/Step 2 of 2 · Stretch[\s\S]*Run this step\?/);
+  t.press('enter');
+  await t.waitFor('stretching');
+}
+
+describe('playing in a terminal', () => {
+  test('a whole path: inputs, steps with live output, a disabled option, a choice, a variant, a skipped chapter, the end', async () => {
+    const t = play();
+    await t.waitFor(/The Quest of Hero[\s\S]*A tiny offline journey/);
+    await playStartChapter(t);
+    expect(await t.screen()).toMatch(/The call to adventure[\s\S]*Every journey starts with a name/);
+    const choice = await t.waitFor('The fork in the road: what is your choice?');
+    expect(choice).toMatch(/Down the river.*Only sea folk know how to sail the river/);
+    t.press('enter'); // Through the forest (first option)
+    await t.waitFor(/The forest[\s\S]*Run this step\?/);
+    t.press('enter');
+    // GREETING was exported two chapters earlier and is still known.
+    await t.waitFor('Hello, Ada of the Wanderers from the forest');
+    await t.waitFor('The armoury: what is your choice?');
+    t.press('down', 'enter'); // A bow
+    await t.waitFor(/The bow[\s\S]*Run this step\?/);
+    t.press('enter');
+    await t.waitFor(/Skipped chapter "The mountain camp"/);
+    // castle/gate picks the bow variant from the earlier choice, without asking.
+    await t.waitFor(/An archery contest[\s\S]*Run this step\?/);
+    t.press('enter');
+    await t.waitFor(/Home again[\s\S]*Run this step\?/);
+    t.press('enter');
+    await t.waitFor('Hello, Ada of the Wanderers: the quest is done');
+    await t.waitFor('The end of this journey');
+    expect(await t.exitCode()).toBe(0);
+    const saved = (await progressFile()) as { finished: boolean; choices: Record<string, { choice: string }> };
+    expect(saved.finished).toBe(true);
+    expect(saved.choices.path?.choice).toBe('forest');
+    expect(saved.choices.gear?.choice).toBe('bow');
+  });
+
+  test('quit at a step, come back later: resumes at the same chapter with done steps remembered', async () => {
+    const first = play();
+    await playStartChapter(first);
+    await first.waitFor('The fork in the road: what is your choice?');
+    first.press('enter');
+    await first.waitFor(/The forest[\s\S]*Run this step\?/);
+    first.press('down', 'down', 'down', 'enter'); // Quit
+    await first.waitFor('Progress saved');
+    expect(await first.exitCode()).toBe(0);
+
+    const second = play();
+    const screen = await second.waitFor(/The forest[\s\S]*Run this step\?/);
+    expect(screen).not.toContain('Which guild');
+    second.press('enter');
+    await second.waitFor('Hello, Ada of the Wanderers from the forest');
+    await second.waitFor('The armoury: what is your choice?');
+    second.press('ctrl-c');
+    expect(await second.exitCode()).toBe(0);
+    expect(await second.screen()).toMatch(/progress is saved/i);
+    const saved = (await progressFile()) as { current: string; vars: Record<string, { value: string }> };
+    expect(saved.current).toBe('gear');
+    expect(saved.vars.GREETING?.value).toBe('Hello, Ada of the Wanderers');
+  });
+
+  test('a dead end explains itself and sends Hero back to choose again', async () => {
+    const t = play(['--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers']);
+    await t.waitFor(/Prepare a greeting[\s\S]*Run this step\?/);
+    t.press('enter');
+    await t.waitFor(/Stretch[\s\S]*Run this step\?/);
+    t.press('down', 'enter'); // skip the optional step
+    await t.waitFor('The fork in the road: what is your choice?');
+    t.press('down', 'down', 'enter'); // Across the swamp
+    await t.waitFor(/Dead end[\s\S]*The swamp swallows the road/);
+    await t.waitFor(/pick another option[\s\S]*The fork in the road: what is your choice\?/);
+    t.press('ctrl-c');
+    expect(await t.exitCode()).toBe(0);
+    const saved = (await progressFile()) as { current: string; choices: Record<string, unknown>; steps: Record<string, { status: string }> };
+    expect(saved.current).toBe('path');
+    expect(saved.choices).toEqual({});
+    expect(saved.steps['start#step-2']?.status).toBe('skipped');
+  });
+
+  test('NO_COLOR output carries no colour codes; plain copy shows the bare command', async () => {
+    const t = play(['--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers'], { NO_COLOR: '1' });
+    await t.waitFor(/Prepare a greeting[\s\S]*Run this step\?/);
+    t.press('down', 'down', 'enter'); // show plain
+    const screen = await t.waitFor(/\n\s*export GREETING="Hello, \$\{HERO_NAME\} of the \$\{GUILD\}"\n/);
+    expect(screen).toBeTruthy();
+    t.press('ctrl-c');
+    await t.exitCode();
+    // Prompts may move the cursor, but nothing may set colours (SGR codes).
+    expect(t.rawOutput()).not.toMatch(/\u001b\[[0-9;]*[1-9][0-9;]*m/);
+  });
+});
+
+describe('a failing step', () => {
+  let journey: string;
+  beforeEach(async () => {
+    journey = join(sandbox.root, 'failing');
+    await mkdir(journey, { recursive: true });
+    await writeFile(join(journey, 'journey.yaml'), 'id: failing\ntitle: Failing\nstart: only\n');
+    await writeFile(
+      join(journey, 'only.md'),
+      '---\ntitle: Only\n---\n\n```sh title="Look for the flag"\ntest -f flag || { echo "no flag here" >&2; exit 3; }\necho "flag found"\n```\n',
+    );
+  });
+
+  test('shows the exit code and stderr, and offers retry until it works', async () => {
+    const t = new TerminalSession(['--journey', journey], { cwd: sandbox.workspace, env: sandbox.env });
+    sessions.push(t);
+    await t.waitFor('Run this step?');
+    t.press('enter');
+    await t.waitFor(/exit 3[\s\S]*no flag here[\s\S]*The step failed\. What now\?/);
+    await writeFile(join(sandbox.workspace, 'flag'), '');
+    t.press('enter'); // Retry
+    await t.waitFor('flag found');
+    await t.waitFor('The end of this journey');
+    expect(await t.exitCode()).toBe(0);
+  });
+
+  test('without a terminal it stops with exit 1 and says where; the next run retries the step', async () => {
+    const first = await runBin(['--journey', journey], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(first.exitCode).toBe(1);
+    expect(first.stderr).toMatch(/step 1 of chapter "Only" failed \(only\.md:5\)/);
+    expect(first.stdout).toMatch(/no flag here/);
+    await writeFile(join(sandbox.workspace, 'flag'), '');
+    const second = await runBin(['--journey', journey], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(second.exitCode).toBe(0);
+    expect(second.stdout).toMatch(/flag found/);
+  });
+});
+
+describe('scripted play (no terminal)', () => {
+  test('a missing choice is an error that names the flag', async () => {
+    const result = await runBin(['--journey', quest], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/pass --choose path=<option> with one of: forest, mountain, swamp$/m);
+  });
+
+  test('choices and inputs from flags and an answers file play to the end', async () => {
+    const answers = join(sandbox.root, 'answers.yaml');
+    await writeFile(answers, 'choices:\n  path: mountain\ninputs:\n  HERO_NAME: Bo\n');
+    const result = await runBin(['--journey', quest, '--answers', answers, '--choose', 'gear=sword', '--set', 'GUILD=Smiths'], {
+      cwd: sandbox.workspace,
+      env: sandbox.env,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('climbing with Hello, Bo of the Smiths');
+    expect(result.stdout).toMatch(/Skipped step 2 of 3 \(Sail\)/);
+    expect(result.stdout).toContain('at the summit');
+    expect(result.stdout).toContain('clang');
+  });
+
+  test('a disabled option passed with --choose is refused with the reason', async () => {
+    const result = await runBin(['--journey', quest, '--choose', 'path=river'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/Only sea folk know how to sail the river/);
+  });
+
+  test('--dry-run shows every step, runs none, saves nothing', async () => {
+    const marker = join(sandbox.workspace, 'ran');
+    const result = await runBin(['--journey', quest, '--dry-run', '--choose', 'path=forest', '--choose', 'gear=sword'], {
+      cwd: sandbox.workspace,
+      env: sandbox.env,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.match(/dry run: not run/g)?.length).toBe(6);
+    expect(result.stdout).toContain('echo "clang"');
+    await expect(readdir(join(sandbox.env.XDG_STATE_HOME!, 'hero-journey'))).rejects.toThrow();
+    await expect(readFile(marker)).rejects.toThrow();
+  });
+
+  test('status, back and reset work on saved progress', async () => {
+    await runBin(['--journey', quest, '--choose', 'path=forest', '--choose', 'gear=bow'], { cwd: sandbox.workspace, env: sandbox.env });
+    const status = await runBin(['status', '--journey', quest], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(status.stdout).toMatch(/Journey complete/);
+    expect(status.stdout).toMatch(/The fork in the road: Through the forest/);
+    const back = await runBin(['back', '--journey', quest], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(back.stdout).toMatch(/Back at "The armoury"/);
+    const json = JSON.parse((await runBin(['status', '--journey', quest, '--json'], { cwd: sandbox.workspace, env: sandbox.env })).stdout);
+    expect(json.progress.current).toBe('gear');
+    expect(json.progress.choices.gear).toBeUndefined();
+    const refused = await runBin(['reset', '--journey', quest], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/--yes/);
+    const reset = await runBin(['reset', '--journey', quest, '--yes'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(reset.exitCode).toBe(0);
+    const after = await runBin(['status', '--journey', quest], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(after.stdout).toMatch(/Not started here yet/);
+  });
+
+  test('a damaged progress file is set aside with a message', async () => {
+    await runBin(['--journey', quest, '--choose', 'path=forest', '--choose', 'gear=bow'], { cwd: sandbox.workspace, env: sandbox.env });
+    const dir = join(sandbox.env.XDG_STATE_HOME!, 'hero-journey', 'quest');
+    const [file] = await readdir(dir);
+    await writeFile(join(dir, file!), '{"schemaVersion": 1, "cut off');
+    const result = await runBin(['--journey', quest, '--choose', 'path=forest', '--choose', 'gear=bow'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/Progress was damaged/);
+    expect((await readdir(dir)).some((f) => f.includes('.corrupt-'))).toBe(true);
+  });
+
+  test('workspaces keep separate progress', async () => {
+    const other = join(sandbox.root, 'other');
+    await mkdir(other);
+    await runBin(['--journey', quest, '--choose', 'path=forest', '--choose', 'gear=bow'], { cwd: sandbox.workspace, env: sandbox.env });
+    const status = await runBin(['status', '--journey', quest, '--workspace', other], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(status.stdout).toMatch(/Not started here yet/);
+  });
+
+  test('an unknown journey folder and a broken journey give one clear message each', async () => {
+    const missing = await runBin(['--journey', join(sandbox.root, 'nope')], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    expect(missing.stderr).toMatch(/journey/);
+    const broken = await runBin(['--journey', join(repoRoot, 'test', 'fixtures', 'journeys', 'broken')], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(broken.exitCode).toBe(1);
+    expect(broken.stderr).toMatch(/problems?/);
+    expect(broken.stderr).not.toMatch(/\n\s+at /);
+  });
+});
