@@ -105,7 +105,8 @@ class TerminalMarkdown {
         if (token.type === 'escape') return sanitize(token.text);
         // A soft line break inside a paragraph is a space; paragraphs are reflowed.
         // Whitespace runs are one space, as on GitHub.
-        return decodeEntities(token.text).replace(/[ \t]*\n[ \t]*|[ \t]{2,}/g, ' ');
+        // marked decodes numeric entities itself, so `&#27;` can arrive as a raw escape.
+        return decodeEntities(sanitize(token.text)).replace(/[ \t]*\n[ \t]*|[ \t]{2,}/g, ' ');
       },
       heading(token) {
         return self.heading(this.parser.parseInline(token.tokens), token.depth);
@@ -269,7 +270,7 @@ class TerminalMarkdown {
         if (parentOrdered) checkbox = this.checkbox(Boolean((token as Tokens.Checkbox).checked));
       } else if (token.type === 'text') {
         const text = token as Tokens.Text;
-        const inline = text.tokens ? parser.parseInline(text.tokens) : decodeEntities(text.text);
+        const inline = text.tokens ? parser.parseInline(text.tokens) : decodeEntities(sanitize(text.text));
         out += `${this.wrapInline(checkbox + inline)}\n`;
         checkbox = '';
       } else if (token.type === 'paragraph' && checkbox) {
@@ -488,18 +489,20 @@ const NAMED_ENTITIES: Record<string, string> = {
   check: '✓',
 };
 
-/** Decode the HTML entities authors write in Markdown (`&amp;`, `&nbsp;`, `&#8594;`). */
+/**
+ * Decode the HTML entities authors write in Markdown (`&amp;`, `&nbsp;`, `&#8594;`).
+ * An entity that stands for a control character (`&#27;`) decodes to nothing; the rest of
+ * the text is left as it is (callers sanitize what came from the file).
+ */
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
-  const decoded = text.replace(/&(#x[\da-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+  return text.replace(/&(#x[\da-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
     if (name.startsWith('#')) {
       const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+      return code > 0 && code <= 0x10ffff ? sanitize(String.fromCodePoint(code)) : entity;
     }
     return NAMED_ENTITIES[name.toLowerCase()] ?? entity;
   });
-  // `&#27;` must not become an escape character.
-  return sanitize(decoded);
 }
 
 type TableChars = Record<
