@@ -50,7 +50,7 @@ function chapterLine(chapter: MapChapter, style: MapStyle, paint: Painter): stri
   const kind = chapter.choicePoint ? ' ?' : chapter.deadEnd ? ' (dead end)' : chapter.ending ? ' (end)' : '';
   const note =
     chapter.mark === 'current'
-      ? paint.cyan('  ← you are here')
+      ? paint.cyan(style.unicode ? '  ← you are here' : '  <- you are here')
       : chapter.reason
         ? paint.dim(`  (skipped: ${chapter.reason})`)
         : '';

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { loadJourney } from '../../../src/journey/load.ts';
+import type { Journey } from '../../../src/journey/model.ts';
+import { buildJourneyMap } from '../../../src/map/model.ts';
+import { renderMapMermaid, renderMapTree } from '../../../src/map/render.ts';
+import { newProgress } from '../../../src/state/progress.ts';
+
+const quest = join(import.meta.dirname, '..', '..', 'fixtures', 'journeys', 'quest');
+let journey: Journey;
+beforeAll(async () => {
+  journey = await loadJourney(quest);
+});
+
+function progressOnForestBow() {
+  const p = newProgress('quest', '/w');
+  p.choices.path = { choice: 'forest', at: 't' };
+  p.choices.gear = { choice: 'bow', at: 't' };
+  p.history = [
+    { chapter: 'start', at: 't', outcome: 'completed' },
+    { chapter: 'path', at: 't', outcome: 'completed' },
+    { chapter: 'path/forest', at: 't', outcome: 'completed' },
+    { chapter: 'gear', at: 't', outcome: 'completed' },
+    { chapter: 'gear/bow', at: 't', outcome: 'completed' },
+    { chapter: 'camp', at: 't', outcome: 'skipped' },
+    { chapter: 'castle/gate', at: 't' },
+  ];
+  p.current = 'castle/gate';
+  return p;
+}
+
+describe('buildJourneyMap', () => {
+  test('marks the path, the current chapter, skipped chapters and disabled options', () => {
+    const map = buildJourneyMap(journey, progressOnForestBow());
+    const chapters = new Map(map.groups.flatMap((g) => g.chapters).map((c) => [c.id, c]));
+    expect(chapters.get('start')?.mark).toBe('completed');
+    expect(chapters.get('camp')?.mark).toBe('skipped');
+    expect(chapters.get('camp')?.reason).toMatch(/choices\["path"\] == "mountain"/);
+    expect(chapters.get('castle/gate')?.mark).toBe('current');
+    expect(chapters.get('castle/duel-sword')?.mark).toBe('not-yet');
+    const path = chapters.get('path')!;
+    expect(path.choicePoint).toBe(true);
+    expect(path.options.find((o) => o.id === 'forest')?.mark).toBe('chosen');
+    expect(path.options.find((o) => o.id === 'river')).toMatchObject({ mark: 'disabled', because: 'Only sea folk know how to sail the river.' });
+    expect(chapters.get('path/swamp')?.deadEnd).toBe(true);
+    expect(chapters.get('ending')?.ending).toBe(true);
+  });
+
+  test('without progress nothing is marked done', () => {
+    const map = buildJourneyMap(journey);
+    expect(map.groups.flatMap((g) => g.chapters).every((c) => c.mark === 'not-yet' || c.mark === 'will-skip')).toBe(true);
+    expect(map.current).toBeUndefined();
+  });
+});
+
+describe('renderMapTree', () => {
+  test('draws phases, chapters and options, in plain ASCII when asked', () => {
+    const text = renderMapTree(buildJourneyMap(journey, progressOnForestBow()), { color: false, unicode: false });
+    expect(text).not.toMatch(/[^\x00-\x7f]/);
+    expect(text).not.toMatch(/\u001b/);
+    expect(text).toContain('|- Prologue');
+    expect(text).toMatch(/> The castle gate \[castle\/gate\]  <- you are here/);
+    expect(text).toMatch(/\* Through the forest\s+your choice/);
+    expect(text).toMatch(/- Down the river\s+\(not available: Only sea folk/);
+  });
+});
+
+describe('renderMapMermaid', () => {
+  test('a flowchart with choice diamonds, labelled edges and the path styled', () => {
+    const text = renderMapMermaid(buildJourneyMap(journey, progressOnForestBow()));
+    expect(text.startsWith('flowchart TD\n')).toBe(true);
+    expect(text).toMatch(/c\d+\{"The fork in the road"\}/);
+    expect(text).toMatch(/==>\|"Through the forest"\|/);
+    expect(text).toMatch(/-\.->\|"Down the river"\|/);
+    expect(text).toMatch(/class [c0-9,]+ done/);
+    expect(text).toMatch(/class c\d+ current/);
+  });
+});
