@@ -1,6 +1,6 @@
 import { panelInnerWidth, renderPanel } from './box.ts';
 import type { TerminalOptions } from './terminal.ts';
-import { safeText, wrapLines } from './text.ts';
+import { safeText, toAscii, wrapLines } from './text.ts';
 import { themeFor, type Style, type Theme } from './theme.ts';
 
 /** What a callout panel says about its content; decides its icon and colour. */
@@ -63,6 +63,7 @@ export function renderCalloutPanel(
 export function renderCallout(kind: CalloutKind, title: string, body: string, opts: TerminalOptions): string {
   const inner = panelInnerWidth(opts.width);
   // Words longer than the box are broken: a box cannot have a line stick out of it.
-  const wrapped = wrapLines(safeText(body, opts.color), inner, { hard: true }).replace(/^\n+|\n+$/g, '');
-  return renderCalloutPanel(kind, safeText(title, opts.color), wrapped, opts);
+  const text = (raw: string) => (opts.unicode ? safeText(raw, opts.color) : toAscii(safeText(raw, opts.color)));
+  const wrapped = wrapLines(text(body), inner, { hard: true }).replace(/^\n+|\n+$/g, '');
+  return renderCalloutPanel(kind, text(title), wrapped, opts);
 }

@@ -2,7 +2,7 @@ import { panelInnerWidth, renderPanel } from './box.ts';
 import { renderCallout as renderCalloutBox, type CalloutKind } from './callout.ts';
 import { highlightCode } from './highlight.ts';
 import type { TerminalOptions } from './terminal.ts';
-import { expandTabs, safeText, sanitize, visibleWidth, wrapText } from './text.ts';
+import { expandTabs, safeText, sanitize, toAscii, visibleWidth, wrapText } from './text.ts';
 import { themeFor } from './theme.ts';
 import wrapAnsi from 'wrap-ansi';
 
@@ -37,15 +37,15 @@ export function renderChapterHeader(info: ChapterHeaderInfo, opts: TerminalOptio
   const paddingX = 2;
   const inner = panelInnerWidth(opts.width, paddingX);
   const lines: string[] = [];
-  const episode = clean(info.episode);
+  const episode = clean(info.episode, opts);
   if (episode) lines.push(style.dim(/^\d+$/.test(episode) ? `Episode ${episode}` : episode));
-  lines.push(style.h1(wrapText(clean(info.title), inner)));
-  const summary = clean(info.summary);
+  lines.push(style.h1(wrapText(clean(info.title, opts), inner)));
+  const summary = clean(info.summary, opts);
   if (summary) lines.push('', wrapText(summary, inner));
 
-  const phase = clean(info.phase);
-  const title = phase ? `${clean(info.journeyTitle)} ${symbol.dot} ${phase}` : clean(info.journeyTitle);
-  const position = clean(info.position);
+  const phase = clean(info.phase, opts);
+  const title = phase ? `${clean(info.journeyTitle, opts)} ${symbol.dot} ${phase}` : clean(info.journeyTitle, opts);
+  const position = clean(info.position, opts);
   return block(
     renderPanel(lines.join('\n'), opts, {
       title,
@@ -86,7 +86,7 @@ export interface StepCardInfo {
 export function renderStepCard(step: StepCardInfo, opts: TerminalOptions): string {
   const theme = themeFor(opts);
   const { style, symbol } = theme;
-  const title = clean(step.title);
+  const title = clean(step.title, opts);
   const heading = `Step ${step.index + 1} of ${step.total}${title ? ` ${symbol.dot} ${title}` : ''}`;
   const inner = panelInnerWidth(opts.width);
   const code = expandTabs(sanitize(step.code)).replace(/^\n+|\s+$/g, '');
@@ -130,7 +130,8 @@ export function renderStatusLine(kind: StatusKind, text: string, opts: TerminalO
   const icon = { done: symbol.check, skipped: symbol.skip, info: theme.unicode ? 'ℹ' : 'i', failed: symbol.cross }[kind];
   const colour = { done: c.green, skipped: c.dim, info: c.blue, failed: c.red }[kind];
   const hang = ' '.repeat(visibleWidth(icon) + 1);
-  const wrapped = wrapText(safeText(text, opts.color), opts.width - hang.length)
+  const safe = opts.unicode ? safeText(text, opts.color) : toAscii(safeText(text, opts.color));
+  const wrapped = wrapText(safe, opts.width - hang.length)
     .split('\n')
     .map((line, i) => (i === 0 ? `${colour(icon)} ${kind === 'skipped' ? c.dim(line) : line}` : hang + (kind === 'skipped' ? c.dim(line) : line)))
     .join('\n');
@@ -139,8 +140,8 @@ export function renderStatusLine(kind: StatusKind, text: string, opts: TerminalO
 
 /** A dim one-liner for a skipped step or chapter and why: "↷ Skipped step 2 of 5: <reason>". */
 export function renderSkipNotice(what: string, reason: string, opts: TerminalOptions): string {
-  const because = clean(reason);
-  return renderStatusLine('skipped', `Skipped ${clean(what)}${because ? `: ${because}` : ''}`, opts);
+  const because = clean(reason, opts);
+  return renderStatusLine('skipped', `Skipped ${clean(what, opts)}${because ? `: ${because}` : ''}`, opts);
 }
 
 /** One option of a choice point. */
@@ -163,20 +164,20 @@ export function renderChoices(title: string, options: readonly ChoiceOption[], o
   const { style, symbol, chalk: c } = theme;
   const numberWidth = String(options.length).length + 2;
   const inner = opts.width - numberWidth - 1;
-  const lines: string[] = [style.h2(wrapText(clean(title), opts.width))];
+  const lines: string[] = [style.h2(wrapText(clean(title, opts), opts.width))];
   options.forEach((option, index) => {
     const number = `${index + 1})`.padStart(numberWidth);
     const hang = ' '.repeat(numberWidth + 1);
-    const label = clean(option.label);
+    const label = clean(option.label, opts);
     const marker = option.chosen ? ` ${c.green(symbol.check)}` : '';
     if (option.disabled) {
-      const head = wrapText(`${label} (unavailable: ${clean(option.disabled)})`, inner).split('\n');
+      const head = wrapText(`${label} (unavailable: ${clean(option.disabled, opts)})`, inner).split('\n');
       head.forEach((line, i) => lines.push(c.dim(`${i === 0 ? number : ' '.repeat(numberWidth)} ${line}`)));
     } else {
       const head = wrapText(style.strong(label) + marker, inner).split('\n');
       head.forEach((line, i) => lines.push(`${i === 0 ? style.accent(number) : ' '.repeat(numberWidth)} ${line}`));
     }
-    const summary = clean(option.summary);
+    const summary = clean(option.summary, opts);
     if (summary) {
       for (const line of wrapText(summary, inner).split('\n')) lines.push(hang + style.dim(line));
     }
@@ -188,7 +189,9 @@ function block(text: string): string {
   return `${text}\n\n`;
 }
 
-/** Text from journey files: no control characters, whitespace runs collapsed. */
-function clean(text: string | undefined): string {
-  return text ? sanitize(text).replace(/\s+/g, ' ').trim() : '';
+/** Text from journey files: no control characters, whitespace runs collapsed, ASCII if need be. */
+function clean(text: string | undefined, opts: Pick<TerminalOptions, 'unicode'>): string {
+  if (!text) return '';
+  const plain = sanitize(text).replace(/\s+/g, ' ').trim();
+  return opts.unicode ? plain : toAscii(plain);
 }

@@ -11,6 +11,7 @@ import {
   indentLines,
   sanitize,
   stripAnsi,
+  toAscii,
   visibleWidth,
   widestLine,
   wrapText,
@@ -106,7 +107,7 @@ class TerminalMarkdown {
         // A soft line break inside a paragraph is a space; paragraphs are reflowed.
         // Whitespace runs are one space, as on GitHub.
         // marked decodes numeric entities itself, so `&#27;` can arrive as a raw escape.
-        return decodeEntities(sanitize(token.text)).replace(/[ \t]*\n[ \t]*|[ \t]{2,}/g, ' ');
+        return self.prose(decodeEntities(sanitize(token.text)).replace(/[ \t]*\n[ \t]*|[ \t]{2,}/g, ' '));
       },
       heading(token) {
         return self.heading(this.parser.parseInline(token.tokens), token.depth);
@@ -154,7 +155,7 @@ class TerminalMarkdown {
         return self.link(this.parser, token);
       },
       image(token) {
-        return self.imageMarker(imageAlt(token), token.href);
+        return self.imageMarker(self.prose(imageAlt(token)), token.href);
       },
     };
   }
@@ -270,7 +271,7 @@ class TerminalMarkdown {
         if (parentOrdered) checkbox = this.checkbox(Boolean((token as Tokens.Checkbox).checked));
       } else if (token.type === 'text') {
         const text = token as Tokens.Text;
-        const inline = text.tokens ? parser.parseInline(text.tokens) : decodeEntities(sanitize(text.text));
+        const inline = text.tokens ? parser.parseInline(text.tokens) : this.prose(decodeEntities(sanitize(text.text)));
         out += `${this.wrapInline(checkbox + inline)}\n`;
         checkbox = '';
       } else if (token.type === 'paragraph' && checkbox) {
@@ -323,7 +324,7 @@ class TerminalMarkdown {
     if (only?.type === 'image') {
       // `[![title](thumbnail)](url)`: GitHub's way of embedding a video (or a linked picture).
       const image = only as Tokens.Image;
-      const alt = imageAlt(image);
+      const alt = this.prose(imageAlt(image));
       if (isVideo(href) || isVideo(image.href)) return OWN_LINE + this.videoLine(alt, href) + OWN_LINE;
       return this.imageMarker(alt, href);
     }
@@ -399,7 +400,12 @@ class TerminalMarkdown {
       OWN_LINE,
     );
     s = s.replace(/<\/?[a-zA-Z][^>]*>/g, '');
-    return decodeEntities(s);
+    return this.prose(decodeEntities(s));
+  }
+
+  /** Text for the reader (not code): typographic punctuation in ASCII when Unicode is off. */
+  private prose(text: string): string {
+    return this.opts.unicode ? text : toAscii(text);
   }
 
   private withWidth<T>(width: number, render: () => T): T {

@@ -56,6 +56,41 @@ export function safeText(text: string, keepStyles: boolean): string {
     .join('');
 }
 
+const ASCII_FALLBACKS: Record<string, string> = {
+  '‘': "'",
+  '’': "'",
+  '‚': "'",
+  '“': '"',
+  '”': '"',
+  '„': '"',
+  '«': '<<',
+  '»': '>>',
+  '…': '...',
+  '—': '--',
+  '–': '-',
+  '−': '-',
+  '→': '->',
+  '←': '<-',
+  '⇒': '=>',
+  '•': '*',
+  '·': '-',
+  '×': 'x',
+  '✓': 'v',
+  '✔': 'v',
+  '\u00A0': ' ',
+  '\u2009': ' ',
+  '\u200B': '',
+};
+const NON_ASCII_PUNCTUATION = new RegExp(`[${Object.keys(ASCII_FALLBACKS).join('')}]`, 'g');
+
+/**
+ * Typographic punctuation as ASCII (’ → ', … → ..., → → ->), for terminals that cannot
+ * show Unicode. Letters are left alone: there is no good ASCII for them.
+ */
+export function toAscii(text: string): string {
+  return text.replace(NON_ASCII_PUNCTUATION, (ch) => ASCII_FALLBACKS[ch] ?? ch);
+}
+
 /** Pad with spaces on the right to `width` visible columns. */
 export function padEndVisible(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - stringWidth(text)));

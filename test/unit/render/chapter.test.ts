@@ -46,6 +46,9 @@ describe('renderChapterHeader', () => {
     expect(out).not.toMatch(BOX_DRAWING);
     expect(rows(out)[0]).toMatch(/^\+- Hero's Journey - Development -+\+$/);
     expect(rows(out)[1]).toMatch(/^\| +\|$/);
+    const typographic = renderChapterHeader({ ...header, summary: 'Hero’s “first” certificate — at last…' }, ascii);
+    expect(typographic).toContain(`Hero's "first" certificate -- at last...`);
+    expect(typographic).not.toMatch(/[^\x00-\x7F]/);
     const coloured = renderChapterHeader(header, rich);
     expect(hasEscapes(coloured)).toBe(true);
     expect(stripAnsi(coloured)).toBe(renderChapterHeader(header, plain));

@@ -89,6 +89,15 @@ describe('the seed chapter', () => {
     }
   });
 
+  test('ASCII only when Unicode is off: boxes, bullets, markers and punctuation', () => {
+    const out = renderMarkdown(seed, ascii);
+    expect(out).not.toMatch(/[^\x00-\x7F]/);
+    expect(out).toContain("Hero is feeling...insecure");
+    expect(out).toContain('> Video: Use HTTPS');
+    expect(out).toContain('* Official site (https://cert-manager.io/)');
+    expectDesignedPage(out, ascii);
+  });
+
   test('an omitted title is left out, other headings stay', () => {
     const out = renderMarkdown(seed, plain, { omitTitle: 'use https' });
     expect(out.startsWith('If you chose')).toBe(true);
