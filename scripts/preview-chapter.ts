@@ -56,7 +56,7 @@ if (!file) {
   let at = 0;
   steps.forEach((match, index) => {
     const prose = renderMarkdown(body.slice(at, match.index), opts, markdownOptions);
-    if (prose) out += `${prose}\n\n`;
+    out += prose;
     const title = /title="([^"]*)"/.exec(match[2] ?? '')?.[1];
     out += renderStepCard(
       {
@@ -72,7 +72,7 @@ if (!file) {
     at = match.index + match[0].length;
   });
   const rest = renderMarkdown(body.slice(at), opts, markdownOptions);
-  if (rest) out += `${rest}\n`;
+  out += rest;
   process.stdout.write(out);
   if (values.timing) {
     const done = performance.now();

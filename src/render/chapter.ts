@@ -10,9 +10,10 @@ import wrapAnsi from 'wrap-ansi';
  * The screens around a chapter's prose: its header, the card that shows a step before it
  * runs, notices for skipped steps, and the options of a choice point.
  *
- * Block renderers (header, callout, step card, choices) return the block followed by one
- * blank line ("…\n\n"), so writing them one after another gives an evenly spaced page.
- * Line renderers (skip notice, status line) return one line ending in "\n".
+ * Block renderers (header, callout, step card, choices, and renderMarkdown) return the
+ * block followed by one blank line ("…\n\n"), so writing them one after another gives an
+ * evenly spaced page; the chapter header also starts with one, as a page break. Line
+ * renderers (skip notice, status line) return one line ending in "\n".
  */
 
 export type { CalloutKind } from './callout.ts';
@@ -46,7 +47,8 @@ export function renderChapterHeader(info: ChapterHeaderInfo, opts: TerminalOptio
   const phase = clean(info.phase, opts);
   const title = phase ? `${clean(info.journeyTitle, opts)} ${symbol.dot} ${phase}` : clean(info.journeyTitle, opts);
   const position = clean(info.position, opts);
-  return block(
+  // A blank line before, too: a new chapter is a new page.
+  return `\n${block(
     renderPanel(lines.join('\n'), opts, {
       title,
       ...(position ? { footer: /^\d+ of \d+$/.test(position) ? `Chapter ${position}` : position } : {}),
@@ -55,7 +57,7 @@ export function renderChapterHeader(info: ChapterHeaderInfo, opts: TerminalOptio
       paddingX,
       paddingY: 1,
     }),
-  );
+  )}`;
 }
 
 /**

@@ -48,15 +48,17 @@ const ALERT_KINDS: Record<string, { kind: CalloutKind; label: string }> = {
  * Render a chapter's Markdown for the terminal: styled headings without `#`, wrapped
  * paragraphs, lists, tables, highlighted code, callout panels for blockquotes and GitHub
  * alerts, links as OSC 8 hyperlinks or `text (url)`, images and videos as short markers,
- * raw HTML reduced to its text. The result has no trailing newline; with `color: false`
- * it contains no escape codes at all.
+ * raw HTML reduced to its text. Like every block renderer it ends with one blank line
+ * ("…\n\n"), or is empty when there is nothing to show; with `color: false` it contains
+ * no escape codes at all.
  */
 export function renderMarkdown(markdown: string, opts: TerminalOptions, options: MarkdownOptions = {}): string {
   const renderer = new TerminalMarkdown(opts, options);
   const marked = new Marked({ gfm: true, breaks: false, async: false });
   marked.use({ renderer: renderer.object() });
   const out = marked.parse(sanitize(markdown).replace(/\r\n?/g, '\n')) as string;
-  return collapseBlankLines(out, 1).replace(/^\n+|\n+$/g, '');
+  const page = collapseBlankLines(out, 1).replace(/^\n+|\n+$/g, '');
+  return page ? `${page}\n\n` : '';
 }
 
 /** How one piece of Markdown is rendered, beyond the terminal's abilities. */

@@ -14,7 +14,7 @@ import { ascii, hasEscapes, plain, rich } from './helpers.ts';
 const BOX_DRAWING = /[╭╮╰╯│─]/;
 
 function rows(block: string): string[] {
-  return stripAnsi(block).replace(/\n+$/, '').split('\n');
+  return stripAnsi(block).replace(/^\n+|\n+$/g, '').split('\n');
 }
 
 const header = {
@@ -29,7 +29,9 @@ const header = {
 describe('renderChapterHeader', () => {
   test('a rounded panel with journey, phase, episode, title, summary and position', () => {
     const out = renderChapterHeader(header, plain);
-    expect(out.endsWith('\n\n')).toBe(true);
+    // A page break before, one blank line after, like every block.
+    expect(out.startsWith('\n╭')).toBe(true);
+    expect(out.endsWith('╯\n\n')).toBe(true);
     expect(hasEscapes(out)).toBe(false);
     const lines = rows(out);
     expect(lines[0]).toMatch(/^╭─ Hero's Journey · Development ─+╮$/);

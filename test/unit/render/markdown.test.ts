@@ -1,10 +1,17 @@
 import { describe, expect, test } from 'vitest';
-import { renderMarkdown } from '../../../src/render/markdown.ts';
+import { renderMarkdown as renderBlock, type MarkdownOptions } from '../../../src/render/markdown.ts';
 import type { TerminalOptions } from '../../../src/render/terminal.ts';
 import { stripAnsi, visibleWidth } from '../../../src/render/text.ts';
 import { ascii, colourNoLinks, fixture, hasEscapes, OSC8, overlongLines, plain, rich } from './helpers.ts';
 
 const seed = fixture('seed-use-https.md');
+
+/** The rendered text without the blank line every block ends with. */
+function renderMarkdown(markdown: string, opts: TerminalOptions, options?: MarkdownOptions): string {
+  const out = renderBlock(markdown, opts, options);
+  if (out) expect(out.endsWith('\n\n')).toBe(true);
+  return out.replace(/\n\n$/, '');
+}
 const sink = fixture('kitchen-sink.md').replace(/^---\n[\s\S]*?\n---\n/, '');
 
 const VIDEOS = [
