@@ -304,16 +304,18 @@ class TerminalMarkdown {
       this.inTable = false;
     }
     const colWidths = fitColumns([head, ...rows], this.width);
+    // Cells are wrapped here (at spaces, long words broken) rather than by cli-table3,
+    // which cuts long words off with an ellipsis.
+    const fit = (cells: string[]): string[] =>
+      colWidths ? cells.map((text, col) => wrapText(text, (colWidths[col] ?? 5) - 2, { hard: true })) : cells;
     const table = new Table({
-      head,
+      head: fit(head),
       chars: tableChars(this.theme),
       style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
       colAligns: token.align.map((a) => a ?? 'left'),
-      wordWrap: true,
-      wrapOnWordBoundary: true,
       ...(colWidths ? { colWidths } : {}),
     });
-    table.push(...rows);
+    table.push(...rows.map(fit));
     return this.block(table.toString());
   }
 
@@ -340,7 +342,9 @@ class TerminalMarkdown {
     if (!isAbsoluteUrl(href)) return text;
     const plain = stripAnsi(text).trim();
     if (this.opts.hyperlinks && !this.inTable) return hyperlink(style.link(text || href), href);
-    if (!plain || sameAddress(plain, href)) return style.url(href);
+    if (!plain) return style.url(href);
+    // `<hero@example.com>` reads better as the address than as `mailto:hero@example.com`.
+    if (sameAddress(plain, href)) return style.url(/^mailto:/i.test(href) ? plain : href);
     return `${text} (${style.url(href)})`;
   }
 
@@ -575,22 +579,33 @@ function tableChars(theme: Theme): TableChars {
 
 /**
  * Column widths (padding included) that fit `width`, or undefined when the table fits as is.
- * Narrow columns keep their natural width; the rest share what is left evenly.
+ * Every column first gets room for its longest word; what is left goes to the columns in
+ * proportion to how much more they would like. When even the longest words do not fit,
+ * narrow columns keep their natural width and the rest share evenly.
  */
 function fitColumns(rows: string[][], width: number): number[] | undefined {
   const columns = Math.max(0, ...rows.map((r) => r.length));
   if (columns === 0) return undefined;
-  const natural = Array.from({ length: columns }, (_, col) =>
-    Math.max(3, ...rows.map((row) => widestLine(row[col] ?? '') + 2)),
-  );
+  const cellsOf = (col: number) => rows.map((row) => stripAnsi(row[col] ?? ''));
+  const natural = Array.from({ length: columns }, (_, col) => Math.max(3, ...cellsOf(col).map((c) => widestLine(c) + 2)));
   const available = width - (columns + 1);
-  if (natural.reduce((a, b) => a + b, 0) <= available) return undefined;
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  if (sum(natural) <= available) return undefined;
+
+  const longestWord = (col: number) => Math.max(0, ...cellsOf(col).flatMap((c) => c.split(/\s+/).map(visibleWidth)));
+  const minimum = natural.map((w, col) => Math.min(w, Math.max(5, longestWord(col) + 2)));
+  if (sum(minimum) <= available) {
+    const extra = available - sum(minimum);
+    const wants = natural.map((w, col) => w - (minimum[col] ?? 0));
+    const totalWants = Math.max(1, sum(wants));
+    return minimum.map((min, col) => min + Math.floor((extra * (wants[col] ?? 0)) / totalWants));
+  }
+
   const result = new Array<number>(columns).fill(0);
   let left = available;
   const order = natural.map((w, col) => ({ w, col })).sort((a, b) => a.w - b.w);
   order.forEach(({ w, col }, i) => {
-    const share = Math.floor(left / (columns - i));
-    const given = Math.max(5, Math.min(w, share));
+    const given = Math.max(5, Math.min(w, Math.floor(left / (columns - i))));
     result[col] = given;
     left -= given;
   });

@@ -129,6 +129,7 @@ describe('Markdown features', () => {
     expect(out).toContain('and https://kubernetes.io.');
     expect(out).not.toContain('(https://kubernetes.io)');
     expect(out).toContain('See also the setup chapter and');
+    expect(renderMarkdown('Write to <hero@example.com>.', plain)).toBe('Write to hero@example.com.');
   });
 
   test('images and videos are markers, never syntax', () => {
@@ -195,6 +196,15 @@ describe('Markdown features', () => {
       for (const line of table) expect(visibleWidth(line)).toBeLessThanOrEqual(width);
     }
     expect(renderMarkdown(sink, ascii)).toMatch(/\+-+\+-+\+-+\+\n\| Resource/);
+    // Squeezed tables wrap their cells; no word is cut off.
+    const squeezed = renderMarkdown(sink, { ...plain, width: 50 });
+    expect(squeezed).not.toContain('…');
+    const cellWords = squeezed
+      .split('\n')
+      .filter((l) => l.startsWith('│') && l.includes(' │ '))
+      .flatMap((l) => l.split('│').map((c) => c.trim()))
+      .join(' ');
+    for (const word of ['solver', 'configuration', 'ClusterIssuer', '`letsencrypt`']) expect(cellWords).toContain(word);
   });
 
   test('fenced code: indented, highlighted only with colour', () => {
