@@ -23,8 +23,8 @@ import { themeFor, type Theme } from './theme.ts';
  *
  * This follows marked-terminal's design (a renderer object for a fresh Marked instance,
  * reflowed paragraphs, cli-table3 tables, highlighted code) but does not import it:
- * importing it costs ~190 ms (its cli-highlight pulls in all of highlight.js), half of the
- * first-chapter budget, and its renderers read global state (chalk's detected level,
+ * importing it costs 130–190 ms (its cli-highlight loads all of highlight.js), a third
+ * to half of the first-chapter budget, and its renderers read global state (chalk's level,
  * `supports-hyperlinks` for stdout, `process.stdout.columns`) where we need the output to
  * depend on `TerminalOptions` only. It also prints `#` markers, raw HTML, image syntax,
  * and raw Markdown inside tight list items, which a designed page cannot have.
@@ -95,7 +95,7 @@ class TerminalMarkdown {
 
   /** The renderer methods, bound to this pass; marked supplies `this.parser`. */
   object(): RendererObject {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- marked rebinds `this` to its renderer.
+    // marked calls these with `this` bound to its renderer (for `this.parser`).
     const self = this;
     return {
       space: () => '',
@@ -106,9 +106,8 @@ class TerminalMarkdown {
       text(token) {
         if ('tokens' in token && token.tokens) return this.parser.parseInline(token.tokens);
         if (token.type === 'escape') return sanitize(token.text);
-        // A soft line break inside a paragraph is a space; paragraphs are reflowed.
-        // Whitespace runs are one space, as on GitHub.
         // marked decodes numeric entities itself, so `&#27;` can arrive as a raw escape.
+        // A soft line break is a space (paragraphs are reflowed); runs of spaces are one.
         return self.prose(decodeEntities(sanitize(token.text)).replace(/[ \t]*\n[ \t]*|[ \t]{2,}/g, ' '));
       },
       heading(token) {
