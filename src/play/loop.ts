@@ -132,7 +132,7 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
   let inputsAsked = false;
   for (const [index, segment] of chapter.segments.entries()) {
     if (segment.kind === 'markdown') {
-      const text = renderMarkdown(index === 0 ? withoutTitleHeading(segment.text, chapter.title) : segment.text, ctx.terminal);
+      const text = renderMarkdown(segment.text, ctx.terminal, index === 0 ? { omitTitle: chapter.title } : {});
       if (text.trim()) ctx.write(text);
       continue;
     }
@@ -164,12 +164,6 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
   entry.outcome = 'completed';
   if (chapter.choices.length > 0) return choose(ctx, chapter);
   return nextChapter(ctx, chapter);
-}
-
-/** The header panel already shows the title; a body that repeats it as `# Title` (for GitHub) drops it. */
-export function withoutTitleHeading(markdown: string, title: string): string {
-  const match = /^\s*#\s+(.+?)\s*#*\s*(?:\n|$)/.exec(markdown);
-  return match && match[1]!.trim() === title.trim() ? markdown.slice(match[0].length) : markdown;
 }
 
 function phaseOf(journey: Journey, chapterId: string): { phase?: string; position?: string } {
