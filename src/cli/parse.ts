@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { UserError, ExitCode } from '../errors.ts';
+import { closest } from '../journey/text.ts';
 import { commands, options, type CommandName } from './options.ts';
 
 /** Everything a command needs from the command line, typed. */
@@ -116,32 +117,4 @@ function describeParseError(error: Error): string {
   const missing = /Option '(-{1,2}[^ ']+)(?:, -[^ ']+)?[^']*' argument missing/.exec(error.message);
   if (missing?.[1]) return `${missing[1]} needs a value`;
   return error.message.replace(/\. To specify.*$/s, '');
-}
-
-/** The candidate within edit distance 2, if any: for "did you mean" hints. */
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of candidates) {
-    const d = editDistance(word, candidate);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = current;
-    }
-  }
-  return row[b.length]!;
 }
