@@ -41,6 +41,7 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
 async function dispatch(options: CliOptions, io: CommandIO): Promise<number> {
   switch (options.command) {
     case 'play':
+      if (options.trust) (await import('../checks/trust.ts')).trustChecksForThisRun();
       return (await import('../commands/play.ts')).run(options, io);
     case 'status':
       return (await import('../commands/status.ts')).run(options, io);
@@ -50,6 +51,11 @@ async function dispatch(options: CliOptions, io: CommandIO): Promise<number> {
       return (await import('../commands/back.ts')).run(options, io);
     case 'reset':
       return (await import('../commands/reset.ts')).run(options, io);
+    case 'check':
+      if (options.trust) (await import('../checks/trust.ts')).trustChecksForThisRun();
+      return (await import('../commands/check.ts')).run(options, io);
+    case 'doctor':
+      return (await import('../commands/doctor.ts')).run(options, io);
     case 'lint':
       return (await import('../commands/lint.ts')).run({
         dir: options.args[0] ?? options.journey ?? (await import('../commands/session.ts')).bundledJourneyDir(),

@@ -1,6 +1,6 @@
 /** The one table of commands and flags: it feeds the parser, `--help` and the README. */
 
-export type CommandName = 'play' | 'status' | 'map' | 'back' | 'reset' | 'lint';
+export type CommandName = 'play' | 'status' | 'map' | 'back' | 'reset' | 'lint' | 'check' | 'doctor';
 
 export interface CommandSpec {
   name: CommandName;
@@ -67,6 +67,26 @@ export const commands: CommandSpec[] = [
     examples: ['hero-journey reset', 'hero-journey reset --yes'],
   },
   {
+    name: 'check',
+    usage: 'hero-journey check [CHAPTER] [options]',
+    summary: 'run the checks of the current chapter (or CHAPTER) against your cluster; exit 0 when they pass',
+    details:
+      'Proves that a chapter worked without playing it: runs its code checks and declarative asserts against the cluster of your kubeconfig (read-only), prints what was expected and what was found, and exits 0 when every check passes, 1 otherwise. --wait retries failing checks until their timeout, watching the cluster for changes. Checks never change the cluster.',
+    examples: [
+      'hero-journey check                          the chapter you are on',
+      'hero-journey check setup/cert-manager       a named chapter',
+      'hero-journey check https --wait --json      wait for it, print the results as JSON',
+    ],
+  },
+  {
+    name: 'doctor',
+    usage: 'hero-journey doctor [options]',
+    summary: 'find problems before the first step: tools, cluster, versions, permissions',
+    details:
+      'Checks the tools the journey needs (on your PATH, in the versions it asks for), that your cluster answers (which context and server), how far kubectl\'s version is from the server\'s, and whether you may do what the chapters do. Every problem comes with the exact fix. Exits 1 when something must be fixed first.',
+    examples: ['hero-journey doctor', 'hero-journey doctor --context kind-hero', 'hero-journey doctor --json'],
+  },
+  {
     name: 'lint',
     usage: 'hero-journey lint [DIR] [options]',
     summary: 'validate a journey folder and report every problem at once, with file and line',
@@ -90,9 +110,9 @@ export const options: OptionSpec[] = [
     type: 'string',
     value: 'FILE',
     description: 'kubeconfig for steps and checks (default: $KUBECONFIG, then ~/.kube/config)',
-    commands: ['play'],
+    commands: ['play', 'check', 'doctor'],
   },
-  { name: 'context', type: 'string', value: 'NAME', description: 'kubeconfig context to use instead of the current one', commands: ['play'] },
+  { name: 'context', type: 'string', value: 'NAME', description: 'kubeconfig context to use instead of the current one', commands: ['play', 'check', 'doctor'] },
   {
     name: 'yes',
     short: 'y',
@@ -117,7 +137,14 @@ export const options: OptionSpec[] = [
     commands: ['play'],
   },
   { name: 'dry-run', type: 'boolean', description: 'show every step that would run, run none, save nothing', commands: ['play'] },
-  { name: 'json', type: 'boolean', description: 'print machine-readable JSON', commands: ['status', 'map', 'lint'] },
+  {
+    name: 'trust',
+    type: 'boolean',
+    description: "run a journey's check modules (its code) without asking; the bundled journey never asks",
+    commands: ['play', 'check'],
+  },
+  { name: 'wait', type: 'boolean', description: 'retry failing checks until their timeout, watching the cluster', commands: ['check'] },
+  { name: 'json', type: 'boolean', description: 'print machine-readable JSON', commands: ['status', 'map', 'lint', 'check', 'doctor'] },
   { name: 'format', type: 'string', value: 'FORMAT', description: 'map output: tree (default) or mermaid', commands: ['map'] },
   { name: 'color', type: 'boolean', description: 'force colours on (also FORCE_COLOR=1); --no-color or NO_COLOR=1 turns them off' },
   { name: 'help', short: 'h', type: 'boolean', description: 'show help for hero-journey or a command' },
@@ -126,7 +153,7 @@ export const options: OptionSpec[] = [
 
 export const exitCodes: Array<[number, string]> = [
   [0, 'success, or you chose to stop (progress is saved)'],
-  [1, 'something failed: a step, a check, a journey error, or lint found errors'],
+  [1, 'something failed: a step, a check, a journey error, lint found errors, or doctor found a problem'],
   [2, 'wrong usage: unknown command or flag, missing answer in non-interactive mode'],
   [130, 'interrupted with Ctrl-C while a step ran (progress is saved)'],
 ];

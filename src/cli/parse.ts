@@ -19,6 +19,10 @@ export interface CliOptions {
   set: Record<string, string>;
   answers?: string;
   dryRun: boolean;
+  /** Run the journey's check modules without asking. */
+  trust: boolean;
+  /** `check`: retry failing checks until their timeout. */
+  wait: boolean;
   json: boolean;
   format?: string;
   /** undefined: decide from the terminal and NO_COLOR/FORCE_COLOR. */
@@ -56,7 +60,7 @@ export function parseCli(argv: string[]): CliOptions {
     command = known.name;
     positionals.shift();
   }
-  const maxPositionals = command === 'lint' ? 1 : 0;
+  const maxPositionals = command === 'lint' || command === 'check' ? 1 : 0;
   if (positionals.length > maxPositionals) {
     throw usageError(`unexpected argument "${positionals[maxPositionals]}" for "hero-journey ${command}"`);
   }
@@ -81,6 +85,8 @@ export function parseCli(argv: string[]): CliOptions {
     set: pairs(values.set, '--set', 'NAME=VALUE'),
     answers: str(values.answers),
     dryRun: values['dry-run'] === true,
+    trust: values.trust === true,
+    wait: values.wait === true,
     json: values.json === true || format === 'json',
     format: format === 'json' ? undefined : format,
     color: typeof values.color === 'boolean' ? values.color : undefined,

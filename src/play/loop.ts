@@ -17,7 +17,7 @@ import { choiceValues, stepKey, undoLastChoice, variableValues, type Progress } 
 import { describeExit } from '../steps/exit-codes.ts';
 import { createLiveOutput } from '../steps/live.ts';
 import { runStep } from '../steps/run.ts';
-import { runChapterChecks } from '../checks/gate.ts';
+import { checkChapter, checkingNotice, helpText } from '../checks/gate.ts';
 import { interpolate, validateInput } from './inputs.ts';
 
 /** Answers given up front, from --choose, --set and --answers. */
@@ -412,26 +412,65 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
 
 async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<void> {
   if (chapter.checks.length === 0) return;
-  const outcome = await runChapterChecks(chapter, ctx);
-  const at = (ctx.now?.() ?? new Date()).toISOString();
-  if (outcome.status === 'passed') {
-    ctx.progress.checks[chapter.id] = { status: 'passed', at };
-    await ctx.save();
+  const n = chapter.checks.length;
+  if (ctx.dryRun) {
+    ctx.write(renderSkipNotice(`${n} check${n === 1 ? '' : 's'}`, 'dry run: no step ran, so there is nothing to check', ctx.terminal));
     return;
   }
-  ctx.write(renderCallout(outcome.status === 'failed' ? 'error' : 'warning', outcome.title, outcome.detail, ctx.terminal));
-  if (ctx.dryRun) return;
-  if (!ctx.asker.interactive) {
-    ctx.progress.checks[chapter.id] = { status: outcome.status, at, reason: outcome.title };
+  const record = async (status: 'passed' | 'failed' | 'skipped', reason?: string) => {
+    ctx.progress.checks[chapter.id] = { status, at: (ctx.now?.() ?? new Date()).toISOString(), ...(reason ? { reason } : {}) };
     await ctx.save();
-    throw new UserError(`the checks of chapter "${chapter.title}" did not pass`, {
-      hint: 'run hero-journey again once the cluster is right, or play interactively to skip them on purpose',
+  };
+  const vars = { ...ctx.journey.vars, ...variableValues(ctx.progress) };
+  for (;;) {
+    ctx.write(checkingNotice(chapter, ctx.terminal));
+    const result = await checkChapter(chapter, {
+      journey: ctx.journey,
+      vars,
+      choices: conditions(ctx).choices,
+      kube: { env: { ...process.env, ...ctx.stepEnv }, cwd: ctx.workspace },
+      execEnv: { ...process.env, ...vars, ...ctx.stepEnv },
+      cwd: ctx.workspace,
+      terminal: ctx.terminal,
+      tty: ctx.tty,
+      writeRaw: ctx.writeRaw,
+      asker: ctx.asker,
+      wait: true,
+      print: true,
+      signal: ctx.signal,
     });
+    if (result.passed) return record('passed');
+    if (!ctx.asker.interactive) {
+      await record('failed', result.summary);
+      throw new UserError(`the checks of chapter "${chapter.title}" did not pass (${result.summary})`, {
+        hint: 'fix what the check says and run hero-journey again (it checks again before going on), or play interactively to skip them on purpose',
+      });
+    }
+    for (;;) {
+      const action = await ctx.asker.select(
+        'The checks did not pass. What now?',
+        [
+          { value: 'retry', name: 'Check again (after you fixed something)' },
+          { value: 'hint', name: 'Show the hints and details' },
+          { value: 'skip', name: 'Skip the checks and go on (recorded as skipped)' },
+          { value: 'quit', name: 'Quit (progress is saved; the checks run again next time)' },
+        ],
+        'retry',
+      );
+      if (action === 'retry') break;
+      if (action === 'hint') {
+        ctx.write(renderCallout('tip', 'What to try', helpText(result.outcomes), ctx.terminal));
+        continue;
+      }
+      if (action === 'quit') {
+        await record('failed', result.summary);
+        throw new StopPlaying(ExitCode.failure);
+      }
+      if (await ctx.asker.confirm('Go on without proof that this chapter worked? Later chapters may fail because of it.', false)) {
+        return record('skipped', result.summary);
+      }
+    }
   }
-  const goOn = await ctx.asker.confirm('Continue without this proof? (recorded as skipped)', false);
-  if (!goOn) throw new StopPlaying(ExitCode.failure);
-  ctx.progress.checks[chapter.id] = { status: 'skipped', at, reason: outcome.title };
-  await ctx.save();
 }
 
 /** Names such as API_TOKEN or DB_PASSWORD hold credentials: stored locally but never shown. */
