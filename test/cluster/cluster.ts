@@ -540,9 +540,10 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterStat
       `--service-account-key-file=${p('sa.pub')}`,
       `--service-account-signing-key-file=${p('sa.key')}`,
       '--allow-privileged=true',
+      // The endpoint reconciler refuses a loopback address, and nothing here would use the
+      // `kubernetes` Service's endpoints (no kube-proxy).
       '--endpoint-reconciler-type=none',
       '--profiling=false',
-      `--cert-dir=${path.join(dir, 'apiserver-certs')}`,
     ]);
     const tls: Tls = { ca: fs.readFileSync(p('ca.crt')), cert: fs.readFileSync(p('admin.crt')), key: fs.readFileSync(p('admin.key')) };
     fs.writeFileSync(state.kubeconfig, kubeconfigYaml(server, p('ca.crt'), 'admin', p('admin.crt'), p('admin.key')), { mode: 0o600 });
