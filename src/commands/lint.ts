@@ -9,7 +9,7 @@ import { plural } from '../journey/text.ts';
 export interface LintOptions {
   /** The journey folder. */
   dir: string;
-  /** Print `{ ok, problems: [{ file, line, severity, message }] }` instead of lines. */
+  /** Print `{ ok, problems: [{ file, line, severity, message }], notes? }` instead of lines. */
   json: boolean;
   stdout: NodeJS.WritableStream;
 }
@@ -18,10 +18,12 @@ export interface LintOptions {
 export async function run(options: LintOptions): Promise<number> {
   const { dir, json, stdout } = options;
   let problems: JourneyProblem[];
+  let notes: string[] = [];
   let summary: string;
   try {
     const result = await lintJourney(dir);
     problems = result.problems;
+    notes = result.notes;
     const { journey } = result;
     summary = journey
       ? `journey "${journey.id || dir}" (${plural(journey.chapters.size, 'chapter')})`
@@ -44,6 +46,8 @@ export async function run(options: LintOptions): Promise<number> {
         severity: problem.severity,
         message: problem.message,
       })),
+      // What was not checked (ShellCheck not installed); people see nothing of it.
+      ...(notes.length > 0 ? { notes } : {}),
     };
     stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {

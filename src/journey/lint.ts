@@ -1,26 +1,53 @@
 /**
  * Everything wrong with a journey, at once: what stops it from loading (see `analyzeJourney`) plus
  * what makes it a poor journey to play (chapters nobody reaches, dead ends with nothing to go back
- * to, loops, chapters missing from the map's phases).
+ * to, loops, chapters missing from the map's phases), what goes wrong along its paths (gaps,
+ * variables not set on every path, see `flowProblems`) and what ShellCheck finds in its steps.
  */
 
+import { flowProblems } from './flow.ts';
 import { choicePoints, isEnding, reachable, successors } from './graph.ts';
 import { analyzeJourney } from './load.ts';
 import type { Chapter, Journey, JourneyProblem } from './model.ts';
 import { sortProblems } from './problems.ts';
+import { shellcheckSteps } from './shellcheck.ts';
 
 export interface LintResult {
   /** The journey, when journey.yaml could be read (it may still have errors). */
   journey?: Journey;
   /** Every problem, errors and warnings, sorted by file and line. */
   problems: JourneyProblem[];
+  /** What lint could not check, and why (ShellCheck missing): for `--json`, not worth a warning. */
+  notes: string[];
+}
+
+export interface LintOptions {
+  /** Run ShellCheck on the steps when it is installed (default true). */
+  shellcheck?: boolean;
 }
 
 /** Lint the journey in `dir`. Throws UserError only when there is no journey (no folder, no journey.yaml). */
-export async function lintJourney(dir: string): Promise<LintResult> {
+export async function lintJourney(dir: string, options: LintOptions = {}): Promise<LintResult> {
   const { journey, problems } = await analyzeJourney(dir);
-  if (!journey) return { problems };
-  return { journey, problems: sortProblems([...problems, ...graphProblems(journey)]) };
+  if (!journey) return { problems, notes: [] };
+  const notes: string[] = [];
+  // ShellCheck runs in other processes while the paths are walked here.
+  const shellcheck = options.shellcheck === false ? undefined : shellcheckSteps(journey);
+  const flow = flowProblems(journey);
+  if (flow.truncated) {
+    flow.problems.push({
+      loc: { file: 'journey.yaml', line: 0 },
+      message: `the journey has more than ${flow.paths} paths: lint walked the first ${flow.paths} only, so later paths may hide gaps or unset variables`,
+      severity: 'warning',
+    });
+  }
+  const checked = await shellcheck;
+  if (checked?.note) notes.push(checked.note);
+  return {
+    journey,
+    problems: sortProblems([...problems, ...graphProblems(journey), ...flow.problems, ...(checked?.problems ?? [])]),
+    notes,
+  };
 }
 
 /** Problems of the journey as a graph. Pure. */

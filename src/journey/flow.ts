@@ -1,0 +1,329 @@
+/**
+ * Lint along every path a learner can take: each path from the start must reach an ending or a
+ * dead end (no gap where no `next` rule applies, no loop without a choice), and every variable a
+ * step, expression, input default or check uses must be set earlier on every path that reaches it.
+ * Pure: the journey in, problems out.
+ *
+ * The walk is a depth-first search over paths that shares their common beginnings. Conditions are
+ * evaluated with the choices made so far on the path; a condition that depends on a variable a
+ * learner or a step may set cannot be known in advance and is followed both ways (for a step or
+ * input guarded by it: it may run, but what it sets is not counted on).
+ */
+
+import { conditionContext, evaluateCondition, expressionReferences } from './expressions.ts';
+import type { Chapter, Expression, Journey, JourneyProblem, SourceLocation } from './model.ts';
+import { variableUses } from './shell-reader.ts';
+
+export interface FlowOptions {
+  /** Stop after this many complete paths (default 20 000). */
+  limit?: number;
+}
+
+export interface FlowResult {
+  problems: JourneyProblem[];
+  /** Complete paths walked (endings, dead ends and broken ones). */
+  paths: number;
+  /** True when the walk stopped at the limit: later paths were not checked. */
+  truncated: boolean;
+}
+
+/** One place that reads a variable. */
+interface VariableRead {
+  name: string;
+  /** Shell code (`$NAME`), an expression (`vars.NAME`) or a template string (`${NAME}`). */
+  kind: 'code' | 'expression' | 'template';
+  /** What reads it, for messages: `` step `greet` ``, `` the default of input `HOST` ``. */
+  what: string;
+  loc: SourceLocation;
+}
+
+/** A part of a chapter that runs only when its `when` holds. */
+interface Guarded {
+  when?: Expression;
+  /** Reads of the `when` itself (made whether or not it holds). */
+  whenReads: VariableRead[];
+}
+
+interface ChapterPlan {
+  whenReads: VariableRead[];
+  inputs: (Guarded & { name: string; defaultReads: VariableRead[] })[];
+  steps: (Guarded & { codeReads: VariableRead[]; exports: string[] })[];
+  checks: (Guarded & { reads: VariableRead[] })[];
+  /** Choices' `when`s are all evaluated when the options are shown. */
+  choices: (Guarded & { id: string; goto: string })[];
+  next: (Guarded & { goto: string })[];
+}
+
+interface PathStep {
+  chapter: string;
+  choice?: string;
+  skipped?: boolean;
+}
+
+type Tri = boolean | 'unknown';
+
+const DEFAULT_LIMIT = 20_000;
+const templatePattern = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Problems found by walking every path of the journey. */
+export function flowProblems(journey: Journey, options: FlowOptions = {}): FlowResult {
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  const problems: JourneyProblem[] = [];
+  const reported = new Set<string>();
+  const report = (key: string, loc: SourceLocation, message: string, severity: JourneyProblem['severity'] = 'error'): void => {
+    if (reported.has(key)) return;
+    reported.add(key);
+    problems.push({ loc, message, severity });
+  };
+
+  // Where each variable can come from, for "set in" hints and to tell "set nowhere" apart.
+  const setters = new Map<string, Set<string>>();
+  const setBy = (name: string, where: string): void => {
+    let places = setters.get(name);
+    if (!places) setters.set(name, (places = new Set()));
+    places.add(where);
+  };
+  for (const name of Object.keys(journey.vars)) setBy(name, 'journey.yaml `vars`');
+  for (const input of journey.inputs) setBy(input.name, 'journey.yaml `inputs`');
+  for (const chapter of journey.chapters.values()) {
+    for (const input of chapter.inputs) setBy(input.name, chapter.id);
+    for (const step of chapter.steps) for (const name of step.exports) setBy(name, chapter.id);
+  }
+  // Defaults of variables nothing reassigns are known in advance; conditions may use them.
+  const reassigned = new Set([...setters].filter(([, places]) => [...places].some((p) => !p.startsWith('journey.yaml'))).map(([name]) => name));
+  const knownVars = Object.fromEntries(Object.entries(journey.vars).filter(([name]) => !reassigned.has(name)));
+
+  const plans = new Map<string, ChapterPlan>();
+  for (const chapter of journey.chapters.values()) plans.set(chapter.id, planChapter(chapter));
+
+  const evaluated = new Map<string, Tri>();
+  const evaluate = (when: Expression | undefined, choices: Record<string, string>): Tri => {
+    if (!when) return true;
+    const references = expressionReferences(when.source);
+    if (!references) return 'unknown';
+    if (references.vars.some((name) => !(name in knownVars))) return 'unknown';
+    const key = `${when.source}\u0000${JSON.stringify(choices)}`;
+    let value = evaluated.get(key);
+    if (value === undefined) {
+      const result = evaluateCondition(when, conditionContext(journey, choices, knownVars));
+      value = 'error' in result ? 'unknown' : result.value;
+      evaluated.set(key, value);
+    }
+    return value;
+  };
+
+  // Defined from the first chapter on: journey defaults and journey-wide inputs (asked before it).
+  const initial = new Set(Object.keys(journey.vars));
+  for (const input of journey.inputs) if (evaluate(input.when, {}) === true) initial.add(input.name);
+
+  const checkReads = (reads: readonly VariableRead[], defined: ReadonlySet<string>, trail: readonly PathStep[]): void => {
+    for (const read of reads) {
+      if (defined.has(read.name)) continue;
+      const key = `var\u0000${read.loc.file}\u0000${read.loc.line}\u0000${read.name}`;
+      if (reported.has(key)) continue;
+      const places = setters.get(read.name);
+      if (!places) {
+        // Expressions and defaults naming unknown variables are reported by the loader already.
+        if (read.kind === 'code') {
+          report(key, read.loc, `${read.what} uses \`$${read.name}\`, which nothing in this journey sets: add an input, a \`vars\` default, or an \`export\` in an earlier step (or write \`\${${read.name}:-}\` if it may be unset)`);
+        } else reported.add(key);
+        continue;
+      }
+      const list = [...places];
+      const shown = list.length > 4 ? `${list.slice(0, 4).join(', ')}, …` : list.join(', ');
+      report(
+        key,
+        read.loc,
+        `${read.what} uses \`${spelling(read)}\`, which is not set on every path that reaches it: on the path ${formatPath(trail)}, nothing sets it before (it is set in ${shown})`,
+      );
+    }
+  };
+
+  let paths = 0;
+  let truncated = false;
+  const finish = (): void => {
+    paths++;
+    if (paths >= limit) truncated = true;
+  };
+
+  const walk = (id: string, trail: PathStep[], choices: Record<string, string>, defined: ReadonlySet<string>): void => {
+    if (truncated) return;
+    const chapter = journey.chapters.get(id);
+    const plan = plans.get(id);
+    if (!chapter || !plan) return finish(); // An unknown chapter: the loader reports the reference.
+    const seenAt = trail.findIndex((step) => step.chapter === id);
+    if (seenAt !== -1) {
+      finish();
+      const loop = trail.slice(seenAt);
+      if (!loop.some((step) => step.choice !== undefined) && !isForcedLoop(journey, loop)) {
+        const key = `cycle\u0000${loop.map((step) => step.chapter).sort().join('\u0000')}`;
+        report(key, chapter.loc, `the path ${formatPath([...trail, { chapter: id }])} comes back to \`${id}\` with no choice on the way: the learner would go round forever`);
+      }
+      return;
+    }
+    const here = [...trail, { chapter: id }];
+
+    checkReads(plan.whenReads, defined, here);
+    const active = evaluate(chapter.when, choices);
+    if (active !== true) {
+      const skipped = [...trail, { chapter: id, skipped: true }];
+      if (chapter.skipTo !== undefined) walk(chapter.skipTo, skipped, choices, defined);
+      else followNext(chapter, plan, skipped, choices, defined);
+      if (active === false) return;
+    }
+
+    let defs = defined;
+    const define = (name: string): void => {
+      if (defs.has(name)) return;
+      if (defs === defined) defs = new Set(defined);
+      (defs as Set<string>).add(name);
+    };
+    for (const input of plan.inputs) {
+      checkReads(input.whenReads, defs, here);
+      const asked = evaluate(input.when, choices);
+      if (asked === false) continue;
+      checkReads(input.defaultReads, defs, here);
+      if (asked === true) define(input.name);
+    }
+    for (const step of plan.steps) {
+      checkReads(step.whenReads, defs, here);
+      const runs = evaluate(step.when, choices);
+      if (runs === false) continue;
+      checkReads(step.codeReads, defs, here);
+      if (runs === true) for (const name of step.exports) define(name);
+    }
+    for (const check of plan.checks) {
+      checkReads(check.whenReads, defs, here);
+      if (evaluate(check.when, choices) !== false) checkReads(check.reads, defs, here);
+    }
+
+    if (chapter.deadEnd) return finish();
+    if (plan.choices.length > 0) {
+      for (const choice of plan.choices) checkReads(choice.whenReads, defs, here);
+      let open = 0;
+      for (const choice of plan.choices) {
+        if (evaluate(choice.when, choices) === false) continue;
+        open++;
+        walk(choice.goto, [...trail, { chapter: id, choice: choice.id }], { ...choices, [id]: choice.id }, defs);
+      }
+      if (open === 0) {
+        finish();
+        report(
+          `stuck\u0000${id}`,
+          chapter.choices[0]!.loc,
+          `on the path ${formatPath(here)}, the \`when\` of every choice is false: the learner cannot pick any option; leave one choice without \`when\``,
+        );
+      }
+      return;
+    }
+    followNext(chapter, plan, here, choices, defs);
+  };
+
+  const followNext = (chapter: Chapter, plan: ChapterPlan, trail: PathStep[], choices: Record<string, string>, defined: ReadonlySet<string>): void => {
+    if (plan.next.length === 0) return finish(); // An ending.
+    let open = false;
+    for (const rule of plan.next) {
+      checkReads(rule.whenReads, defined, trail);
+      const applies = evaluate(rule.when, choices);
+      if (applies === false) continue;
+      walk(rule.goto, trail, choices, defined);
+      if (applies === true) return;
+      open = true;
+    }
+    // Rules that depend on variables may all be false while playing; the loader warns when no rule is unconditional.
+    if (open) return;
+    finish();
+    report(
+      `gap\u0000${chapter.id}`,
+      chapter.next[0]!.loc,
+      `no \`next\` rule applies on the path ${formatPath(trail)}: the learner is stuck here; add a last rule without \`when\`, or one that covers these choices`,
+    );
+  };
+
+  if (journey.chapters.has(journey.start)) walk(journey.start, [], {}, initial);
+  return { problems, paths, truncated };
+}
+
+/** How the variable is written where it is read. */
+function spelling(read: VariableRead): string {
+  return read.kind === 'code' ? `$${read.name}` : read.kind === 'expression' ? `vars.${read.name}` : `\${${read.name}}`;
+}
+
+/** `setup → setup/domain [nip] → https (skipped) → db`. */
+export function formatPath(trail: readonly PathStep[]): string {
+  return trail.map((step) => (step.choice !== undefined ? `${step.chapter} [${step.choice}]` : step.skipped ? `${step.chapter} (skipped)` : step.chapter)).join(' → ');
+}
+
+/** A loop of chapters that lead to each other unconditionally: `graphProblems` reports those already. */
+function isForcedLoop(journey: Journey, loop: readonly PathStep[]): boolean {
+  return loop.every((step) => {
+    const chapter = journey.chapters.get(step.chapter);
+    if (!chapter || chapter.choices.length > 0 || chapter.deadEnd || chapter.when) return false;
+    const first = chapter.next[0];
+    return first !== undefined && !first.when;
+  });
+}
+
+/** What a chapter reads and sets, in the order the play loop does it. */
+function planChapter(chapter: Chapter): ChapterPlan {
+  const whenReads = (when: Expression | undefined, what: string): VariableRead[] => (when ? expressionReads(when, what) : []);
+  return {
+    whenReads: whenReads(chapter.when, 'the chapter `when`'),
+    inputs: chapter.inputs.map((input) => ({
+      name: input.name,
+      ...(input.when ? { when: input.when } : {}),
+      whenReads: whenReads(input.when, `the \`when\` of input \`${input.name}\``),
+      defaultReads: templateReads(input.default, `the default of input \`${input.name}\``, input.loc),
+    })),
+    steps: chapter.steps.map((step) => ({
+      ...(step.when ? { when: step.when } : {}),
+      whenReads: whenReads(step.when, `the \`when\` of step \`${step.id}\``),
+      codeReads: variableUses(step.code).map((use) => ({
+        name: use.name,
+        kind: 'code' as const,
+        what: `step \`${step.id}\``,
+        loc: { file: step.loc.file, line: step.loc.line + use.line },
+      })),
+      exports: step.exports,
+    })),
+    checks: chapter.checks.map((check) => {
+      const what = `check \`${check.id}\``;
+      const reads =
+        check.kind === 'use'
+          ? templateReads(check.with, what, check.loc)
+          : [...templateReads(check.object, what, check.loc), ...(check.expression ? expressionReads(check.expression, `the expression of ${what}`) : [])];
+      return { ...(check.when ? { when: check.when } : {}), whenReads: whenReads(check.when, `the \`when\` of ${what}`), reads };
+    }),
+    choices: chapter.choices.map((choice) => ({
+      id: choice.id,
+      goto: choice.goto,
+      ...(choice.when ? { when: choice.when } : {}),
+      whenReads: whenReads(choice.when, `the \`when\` of choice \`${choice.id}\``),
+    })),
+    next: chapter.next.map((rule) => ({
+      goto: rule.goto,
+      ...(rule.when ? { when: rule.when } : {}),
+      whenReads: whenReads(rule.when, 'the `when` of a `next` rule'),
+    })),
+  };
+}
+
+/** `vars.X` an expression reads, except where it only asks whether X is set (`has(vars.X)`, `vars.?X`, `"X" in vars`). */
+function expressionReads(expr: Expression, what: string): VariableRead[] {
+  const names = expressionReferences(expr.source, 'object')?.vars ?? [];
+  return names
+    .filter((name) => !new RegExp(`has\\(\\s*vars\\.${name}\\s*\\)|vars\\.\\?${name}\\b|vars\\[\\?\\s*["']${name}["']|["']${name}["']\\s+in\\s+vars\\b`).test(expr.source))
+    .map((name) => ({ name, kind: 'expression' as const, what, loc: expr.loc }));
+}
+
+/** `${NAME}` references in the strings of a value (input defaults, check arguments and objects). */
+function templateReads(value: unknown, what: string, loc: SourceLocation): VariableRead[] {
+  const names = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') for (const match of v.matchAll(templatePattern)) names.add(match[1]!);
+    else if (Array.isArray(v)) v.forEach(visit);
+    else if (v !== null && typeof v === 'object') Object.values(v).forEach(visit);
+  };
+  visit(value);
+  return [...names].map((name) => ({ name, kind: 'template' as const, what, loc }));
+}
