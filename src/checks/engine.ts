@@ -117,7 +117,7 @@ export function prepareChecks(specs: CheckSpec[], options: Pick<EngineOptions, '
         target,
       };
     }
-    const base = { id: prepared.id, title: prepared.title, type: prepared.type, loc: spec.loc, ...(prepared.hint ? { hint: prepared.hint } : {}) };
+    const base = { id: prepared.id, title: prepared.title, type: prepared.type, loc: spec.loc };
     if (spec.when) {
       const verdict = evaluateCondition(spec.when, { vars: options.vars, choices: options.choices });
       if ('error' in verdict) {
@@ -186,7 +186,11 @@ class Session {
   }
 }
 
-type Verdict = Omit<CheckOutcome, 'id' | 'title' | 'type' | 'loc' | 'attempts' | 'durationMs'> & { title?: string };
+type Verdict = Omit<CheckOutcome, 'id' | 'title' | 'type' | 'loc' | 'attempts' | 'durationMs'> & {
+  title?: string;
+  /** The check could not look (cluster trouble, a variable not set): the chapter's hint, written for a real failure, does not apply. */
+  couldNotLook?: boolean;
+};
 
 /** Runs one check, and keeps running it while it fails and time is left. */
 class Tracker {
@@ -229,9 +233,9 @@ class Tracker {
   }
 
   outcome(): CheckOutcome {
-    const { title: _title, hint: ownHint, ...verdict } = this.verdict;
+    const { title: _title, hint: ownHint, couldNotLook, ...verdict } = this.verdict;
     // The check's own hint (from the module or the cluster error) first, then the chapter's.
-    const hints = verdict.status === 'broken' ? [ownHint] : [ownHint, this.check.hint];
+    const hints = verdict.status === 'broken' || couldNotLook ? [ownHint] : [ownHint, this.check.hint];
     const hint = [...new Set(hints.filter((h): h is string => Boolean(h)))].join('\n');
     return {
       id: this.check.id,
@@ -248,7 +252,7 @@ class Tracker {
   async run(): Promise<void> {
     if (this.check.settled) {
       const { id: _i, title: _t, type: _ty, loc: _l, ...rest } = this.check.settled;
-      this.verdict = rest;
+      this.verdict = { ...rest, couldNotLook: true };
       this.settle();
       return;
     }
@@ -508,7 +512,7 @@ class Tracker {
 
   /** A check that could not be evaluated: cluster trouble is a failure with its own hint; anything else is a broken check. */
   private failure(error: unknown): Verdict {
-    if (isKubeError(error) || error instanceof UserError) return { status: 'failed', reason: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+    if (isKubeError(error) || error instanceof UserError) return { status: 'failed', reason: error.message, couldNotLook: true, ...(error.hint ? { hint: error.hint } : {}) };
     if (error instanceof BrokenCheckError) {
       const cause = error.cause instanceof Error ? error.cause : undefined;
       return {

@@ -49,7 +49,7 @@ export async function checkChapter(chapter: Chapter, run: ChapterCheckRun): Prom
   const prepared = prepareChecks(chapter.checks, run);
   const moduleIds = [...new Set(prepared.flatMap((c) => (c.type === 'use' && !c.settled ? [c.moduleId] : [])))];
   const refusal = moduleIds.length > 0 ? await decideTrust(run, chapter, moduleIds) : undefined;
-  const display = run.print
+  const display = run.print && run.wait
     ? createWaitDisplay({ write: run.writeRaw, tty: run.tty, width: run.terminal.width, unicode: run.terminal.unicode })
     : undefined;
   let outcomes: CheckOutcome[];

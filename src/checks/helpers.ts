@@ -2,6 +2,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { CheckHelpers, CheckResult, Condition, HttpsGetOptions, HttpsResult, TlsSecret } from './define.ts';
 import { fail, pass } from './define.ts';
@@ -114,7 +115,7 @@ export function parseTlsSecret(secret: KubeObject): TlsSecret {
     notAfter: new Date(certificate.validTo),
     keyMatches,
     ...(caPem ? { caPem } : {}),
-    coversHost: (host: string) => certificate.checkHost(host) !== undefined || certificate.checkIP(host) !== undefined,
+    coversHost: (host: string) => (isIP(host) ? certificate.checkIP(host) : certificate.checkHost(host)) !== undefined,
   };
 }
 
@@ -149,7 +150,7 @@ export function httpGet(url: string, options: HttpsGetOptions = {}): Promise<Htt
       ...(secure
         ? {
             // An IP address is not a valid SNI name.
-            ...(/^[\d.]+$|:/.test(servername) ? {} : { servername }),
+            ...(isIP(servername) ? {} : { servername }),
             ...(options.ca ? { ca: options.ca } : {}),
             // Verify ourselves below, so an untrusted certificate still returns what was presented.
             rejectUnauthorized: false,
@@ -170,7 +171,7 @@ export function httpGet(url: string, options: HttpsGetOptions = {}): Promise<Htt
       const peer = secure ? socket.getPeerX509Certificate?.() : undefined;
       let authorized = secure ? socket.authorized : false;
       let authorizationError = socket.authorizationError ? String(socket.authorizationError) : undefined;
-      if (authorized && peer && !/^[\d.]+$|:/.test(servername) && peer.checkHost(servername) === undefined) {
+      if (authorized && peer && (isIP(servername) ? peer.checkIP(servername) : peer.checkHost(servername)) === undefined) {
         authorized = false;
         authorizationError = `the certificate is not valid for ${servername} (it covers ${peer.subjectAltName ?? peer.subject})`;
       }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { describeNetworkError, describeStatusError } from '../../../src/kube/errors.ts';
+
+const facts = { context: 'kind-hero', server: 'https://127.0.0.1:6443', user: 'hero' };
+const fetchFailed = (cause: object) => Object.assign(new TypeError('fetch failed'), { cause });
+
+describe('describeNetworkError', () => {
+  it.each([
+    [fetchFailed({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:6443' }), 'unreachable', /does not answer: connection refused/],
+    [fetchFailed(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })])), 'unreachable', /connection refused/],
+    [fetchFailed({ code: 'ENOTFOUND' }), 'unreachable', /its host name does not resolve/],
+    [new DOMException('timed out', 'TimeoutError'), 'timeout', /did not answer in time/],
+    [fetchFailed({ code: 'UND_ERR_CONNECT_TIMEOUT' }), 'timeout', /did not answer in time/],
+    [fetchFailed({ code: 'SELF_SIGNED_CERT_IN_CHAIN' }), 'tls', /presents a certificate your kubeconfig does not trust/],
+    [fetchFailed({ code: 'CERT_HAS_EXPIRED' }), 'tls', /presents an expired certificate/],
+    [fetchFailed({ message: 'ssl/tls alert certificate expired' }), 'unauthorized', /refused your client certificate/],
+    [new Error('something odd'), 'unreachable', /cannot talk to the cluster of context "kind-hero" \(https:\/\/127\.0\.0\.1:6443\): something odd/],
+  ])('%#: %s → %s', (error, code, message) => {
+    const described = describeNetworkError(error, facts);
+    expect(described.code).toBe(code);
+    expect(described.message).toMatch(message);
+    expect(described.message).toContain('kind-hero');
+    expect(described.hint).toBeTruthy();
+  });
+});
+
+describe('describeStatusError', () => {
+  it('401: expired or foreign credentials', () => {
+    const error = describeStatusError(401, '{"message":"Unauthorized"}', 'list pods', facts);
+    expect(error.code).toBe('unauthorized');
+    expect(error.message).toContain('does not accept your credentials (401 Unauthorized)');
+  });
+
+  it('403: says what was forbidden, as whom, with the server message', () => {
+    const error = describeStatusError(403, '{"message":"secrets is forbidden: User \\"hero\\" cannot list resource \\"secrets\\""}', 'list secrets in namespace dev', facts);
+    expect(error.code).toBe('forbidden');
+    expect(error.message).toBe('you may not list secrets in namespace dev as hero: secrets is forbidden: User "hero" cannot list resource "secrets"');
+  });
+
+  it('other statuses keep the request and the message', () => {
+    expect(describeStatusError(500, 'boom', 'get x', facts).message).toBe('get x: the API server answered 500: boom');
+  });
+});
