@@ -1,6 +1,6 @@
 /** The one table of commands and flags: it feeds the parser, `--help` and the README. */
 
-export type CommandName = 'play' | 'status' | 'map' | 'back' | 'reset' | 'lint' | 'check' | 'doctor';
+export type CommandName = 'play' | 'status' | 'map' | 'back' | 'reset' | 'lint' | 'init' | 'check' | 'doctor';
 
 export interface CommandSpec {
   name: CommandName;
@@ -87,11 +87,19 @@ export const commands: CommandSpec[] = [
     examples: ['hero-journey doctor', 'hero-journey doctor --context kind-hero', 'hero-journey doctor --json'],
   },
   {
+    name: 'init',
+    usage: 'hero-journey init [DIR] [options]',
+    summary: "create Hero's workspace: the app's source and its definitions, for the bundled journey's steps",
+    details:
+      "Copies Hero's app (Go source, Dockerfile) and its definition for every option of the journey (Helm chart, Kustomize base and overlay, ytt templates, cdk8s project, database and schema files) into DIR (default: the current folder). Files that exist already are listed and left alone: nothing is written unless --force is given. Then run hero-journey in that folder.",
+    examples: ['hero-journey init hero                 create ./hero, then: cd hero && hero-journey', 'hero-journey init                      into the current folder', 'hero-journey init hero --force         overwrite files the template also has'],
+  },
+  {
     name: 'lint',
     usage: 'hero-journey lint [DIR] [options]',
     summary: 'validate a journey folder and report every problem at once, with file and line',
     details:
-      'Checks journey.yaml and every chapter: front matter keys, ids in goto/next/skip-to, unreachable chapters, expressions that do not parse, check modules that do not exist. Exits 1 when it finds an error.',
+      'Checks journey.yaml and every chapter: front matter keys, ids in goto/next/skip-to, unreachable chapters, expressions that do not parse, check modules that do not exist. Then walks every path from the start: each must reach an ending or a dead end, and every variable a step, condition, input default or check uses must be set earlier on every path that reaches it. Steps go through ShellCheck when it is installed. Exits 1 when it finds an error.',
     examples: ['hero-journey lint ./my-journey', 'hero-journey lint --json'],
   },
 ];
@@ -136,6 +144,7 @@ export const options: OptionSpec[] = [
     description: 'YAML or JSON file with `choices:` and `inputs:` maps',
     commands: ['play'],
   },
+  { name: 'force', type: 'boolean', description: 'overwrite files that exist already', commands: ['init'] },
   { name: 'dry-run', type: 'boolean', description: 'show every step that would run, run none, save nothing', commands: ['play'] },
   {
     name: 'trust',

@@ -19,6 +19,8 @@ export interface CliOptions {
   set: Record<string, string>;
   answers?: string;
   dryRun: boolean;
+  /** `init`: overwrite existing files. */
+  force: boolean;
   /** Run the journey's check modules without asking. */
   trust: boolean;
   /** `check`: retry failing checks until their timeout. */
@@ -60,7 +62,7 @@ export function parseCli(argv: string[]): CliOptions {
     command = known.name;
     positionals.shift();
   }
-  const maxPositionals = command === 'lint' || command === 'check' ? 1 : 0;
+  const maxPositionals = command === 'init' || command === 'lint' || command === 'check' ? 1 : 0;
   if (positionals.length > maxPositionals) {
     throw usageError(`unexpected argument "${positionals[maxPositionals]}" for "hero-journey ${command}"`);
   }
@@ -85,6 +87,7 @@ export function parseCli(argv: string[]): CliOptions {
     set: pairs(values.set, '--set', 'NAME=VALUE'),
     answers: str(values.answers),
     dryRun: values['dry-run'] === true,
+    force: values.force === true,
     trust: values.trust === true,
     wait: values.wait === true,
     json: values.json === true || format === 'json',

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { CliOptions } from '../cli/parse.ts';
@@ -6,7 +6,7 @@ import { ExitCode, UserError } from '../errors.ts';
 import { kubeEnvironment } from '../kube/env.ts';
 import { playJourney, StopPlaying, type PresetAnswers } from '../play/loop.ts';
 import { interactiveAsker, scriptedAsker } from '../prompts.ts';
-import { renderCallout } from '../render/chapter.ts';
+import { renderCallout, renderStatusLine } from '../render/chapter.ts';
 import type { CommandIO } from './io.ts';
 import { openSession } from './session.ts';
 import { terminalFor } from './terminal.ts';
@@ -17,6 +17,9 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   const terminal = terminalFor(options, io);
   const write = (text: string) => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   if (session.notice) write(renderCallout('warning', 'Progress was damaged', session.notice, terminal));
+  if (options.journey === undefined && (await looksEmpty(session.workspace))) {
+    write(renderStatusLine('info', 'This folder is empty: "hero-journey init" creates the Hero app here.', terminal));
+  }
 
   const answers = await presetAnswers(options, io.cwd);
   for (const [name, value] of Object.entries(answers.inputs)) {
@@ -66,6 +69,12 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** True when the folder holds nothing but hidden entries (such as `.git`): no workspace was created in it. */
+async function looksEmpty(folder: string): Promise<boolean> {
+  const entries = await readdir(folder).catch(() => ['unreadable']);
+  return entries.every((name) => name.startsWith('.'));
 }
 
 /** Merge an --answers file with --choose and --set (flags win). */

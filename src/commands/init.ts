@@ -1,0 +1,105 @@
+/**
+ * `hero-journey init [DIR]`: create the learner's workspace, the folder the bundled journey's
+ * steps run in, from `templates/workspace/` in the package (Hero's source and its definitions for
+ * every app-definition option). Never overwrites a file unless told to with --force.
+ */
+
+import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors.ts';
+import { plural } from '../journey/text.ts';
+import type { CommandIO } from './io.ts';
+
+export interface InitOptions {
+  /** Where to create the workspace (default: the current folder). */
+  dir?: string;
+  /** Overwrite files that exist already. */
+  force: boolean;
+  /** The template to copy (default: the package's `templates/workspace/`). */
+  template?: string;
+}
+
+/** The workspace template that ships with the package. */
+export function workspaceTemplateDir(): string {
+  return fileURLToPath(new URL('../../templates/workspace', import.meta.url));
+}
+
+/**
+ * npm never packs files named `.gitignore`, so the template keeps them as `_gitignore`; they are
+ * renamed on the way into the workspace.
+ */
+function workspaceName(templatePath: string): string {
+  return templatePath
+    .split('/')
+    .map((part) => (part === '_gitignore' ? '.gitignore' : part))
+    .join('/');
+}
+
+/** Copy the workspace template into the folder; returns the exit code. */
+export async function run(options: InitOptions, io: Pick<CommandIO, 'cwd' | 'stdout'>): Promise<number> {
+  const template = options.template ?? workspaceTemplateDir();
+  const target = resolve(io.cwd, options.dir ?? '.');
+  const files = await templateFiles(template);
+  if (files.length === 0) {
+    throw new UserError(`the workspace template at ${template} is empty or missing`, {
+      hint: 'reinstall hero-journey (npx hero-journey@latest init); from a clone, check templates/workspace/',
+    });
+  }
+  const targetStat = await stat(target).catch(() => undefined);
+  if (targetStat && !targetStat.isDirectory()) {
+    throw new UserError(`${target} is a file, not a folder`, { hint: 'pass a folder to create the workspace in: hero-journey init ./hero' });
+  }
+
+  const plan = files.map((file) => ({ from: join(template, file), name: workspaceName(file) }));
+  const existing: string[] = [];
+  for (const { name } of plan) {
+    if (await stat(join(target, name)).catch(() => undefined)) existing.push(name);
+  }
+  if (existing.length > 0 && !options.force) {
+    const shown = existing.slice(0, 20).map((name) => `  ${name}`);
+    if (existing.length > 20) shown.push(`  … and ${existing.length - 20} more`);
+    throw new UserError(`${plural(existing.length, 'file')} of the Hero workspace exist already in ${target}, so nothing was written:\n${shown.join('\n')}`, {
+      hint: 'pass --force to overwrite them with the template (your changes to them are lost), or create the workspace in another folder: hero-journey init ./hero',
+    });
+  }
+
+  for (const { from, name } of plan) {
+    const to = join(target, name);
+    await mkdir(dirname(to), { recursive: true });
+    await copyFile(from, to);
+  }
+
+  const where = relative(io.cwd, target) || '.';
+  const overwritten = options.force && existing.length > 0 ? ` (${plural(existing.length, 'file')} overwritten)` : '';
+  const lines = [`Created Hero's workspace in ${where === '.' ? 'this folder' : where}: ${plural(plan.length, 'file')}${overwritten}`, ...summarize(plan.map((p) => p.name))];
+  lines.push('', 'Next:', where === '.' ? '  hero-journey' : `  cd ${quoteForShell(where)} && hero-journey`, '');
+  io.stdout.write(lines.join('\n'));
+  return 0;
+}
+
+/** Top-level entries with how many files each holds: `  app/        7 files`. */
+function summarize(names: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const name of names) {
+    const slash = name.indexOf('/');
+    const top = slash === -1 ? name : `${name.slice(0, slash)}/`;
+    counts.set(top, (counts.get(top) ?? 0) + 1);
+  }
+  const entries = [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const width = Math.max(...entries.map(([name]) => name.length));
+  return entries.map(([name, count]) => (name.endsWith('/') ? `  ${name.padEnd(width)}  ${plural(count, 'file')}` : `  ${name}`));
+}
+
+/** Files under `dir`, relative, with `/`, sorted; empty when the folder does not exist. */
+async function templateFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function quoteForShell(path: string): string {
+  return /^[\w./~-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}

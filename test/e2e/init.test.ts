@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { runBin } from './cli.ts';
+import { makeSandbox, repoRoot, type Sandbox } from './pty.ts';
+
+const template = join(repoRoot, 'templates', 'workspace');
+
+let sandbox: Sandbox;
+beforeEach(async () => {
+  sandbox = await makeSandbox();
+});
+afterEach(() => sandbox.cleanup());
+
+/** Files under a folder, relative, with `/`, sorted. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+    .sort();
+}
+
+/** What a template file is called in the workspace (npm cannot pack `.gitignore`, so the template says `_gitignore`). */
+const inWorkspace = (name: string): string => name.replace(/(^|\/)_gitignore$/, '$1.gitignore');
+
+describe('hero-journey init', () => {
+  test('copies the whole template into a new folder and says what to run next', async () => {
+    const result = await runBin(['init', 'hero'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    const expected = (await filesUnder(template)).map(inWorkspace).sort();
+    expect(await filesUnder(join(sandbox.workspace, 'hero'))).toEqual(expected);
+    for (const name of (await filesUnder(template)).slice(0, 5)) {
+      expect(await readFile(join(sandbox.workspace, 'hero', inWorkspace(name)), 'utf8')).toBe(await readFile(join(template, name), 'utf8'));
+    }
+    expect(result.stdout).toContain(`Created Hero's workspace in hero: ${expected.length} files`);
+    expect(result.stdout).toMatch(/Next:\n {2}cd hero && hero-journey\n/);
+  });
+
+  test('into the current folder by default', async () => {
+    const result = await runBin(['init'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("Created Hero's workspace in this folder");
+    expect(result.stdout).toMatch(/Next:\n {2}hero-journey\n/);
+    expect((await readdir(sandbox.workspace)).length).toBeGreaterThan(0);
+  });
+
+  test('refuses to overwrite existing files, lists them, and writes nothing; --force overwrites', async () => {
+    const [first] = await filesUnder(template);
+    const clash = inWorkspace(first!);
+    await mkdir(join(sandbox.workspace, clash, '..'), { recursive: true });
+    await writeFile(join(sandbox.workspace, clash), 'mine\n');
+    const before = await filesUnder(sandbox.workspace);
+
+    const refused = await runBin(['init'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('1 file of the Hero workspace exist already');
+    expect(refused.stderr).toContain(`  ${clash}\n`);
+    expect(refused.stderr).toContain('--force');
+    expect(await filesUnder(sandbox.workspace)).toEqual(before);
+    expect(await readFile(join(sandbox.workspace, clash), 'utf8')).toBe('mine\n');
+
+    const forced = await runBin(['init', '--force'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(forced.exitCode).toBe(0);
+    expect(forced.stdout).toContain('(1 file overwritten)');
+    expect(await readFile(join(sandbox.workspace, clash), 'utf8')).toBe(await readFile(join(template, first!), 'utf8'));
+  });
+
+  test('refuses a file as the target, and extra arguments', async () => {
+    await writeFile(join(sandbox.workspace, 'afile'), '');
+    const file = await runBin(['init', 'afile'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(file.exitCode).toBe(1);
+    expect(file.stderr).toContain('is a file, not a folder');
+    const extra = await runBin(['init', 'a', 'b'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(extra.exitCode).toBe(2);
+    expect(extra.stderr).toContain('unexpected argument "b"');
+    expect((await stat(join(sandbox.workspace, 'a')).catch(() => undefined))?.isDirectory()).toBeFalsy();
+  });
+
+  test('is in the help', async () => {
+    const help = await runBin(['--help'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(help.stdout).toMatch(/^ {2}init +create Hero's workspace/m);
+    const own = await runBin(['init', '--help'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(own.stdout).toContain('Usage: hero-journey init [DIR] [options]');
+    expect(own.stdout).toMatch(/--force +overwrite files that exist already/);
+  });
+
+  test('the package carries every file of the template', () => {
+    const listing = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
+    const packed = (JSON.parse(listing) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path).filter((p) => p.startsWith('templates/workspace/'));
+    const files = execFileSync('git', ['ls-files', 'templates/workspace'], { cwd: repoRoot, encoding: 'utf8' }).split('\n').filter(Boolean);
+    // npm leaves out files named .gitignore (and .npmrc): the template must name them _gitignore.
+    expect(files.filter((f) => !packed.includes(f))).toEqual([]);
+  });
+});
+
+describe('playing in an empty folder', () => {
+  test('the bundled journey suggests init in one line', async () => {
+    const result = await runBin(['--dry-run', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
+    const hints = result.stdout.split('\n').filter((line) => line.includes('hero-journey init'));
+    expect(hints).toHaveLength(1);
+    expect(hints[0]).toMatch(/This folder is empty: "hero-journey init" creates the Hero app here\./);
+  });
+
+  test('another journey, or a folder with files, gets no hint', async () => {
+    const quest = join(repoRoot, 'test', 'fixtures', 'journeys', 'quest');
+    const other = await runBin(['--journey', quest, '--dry-run', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(other.stdout).not.toContain('hero-journey init');
+    await writeFile(join(sandbox.workspace, 'notes.txt'), 'hi\n');
+    const full = await runBin(['--dry-run', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(full.stdout).not.toContain('hero-journey init');
+  });
+});
