@@ -37,6 +37,8 @@ export function helpText(command?: CommandName): string {
     '  KUBECONFIG        kubeconfig files for steps and checks (a list, as kubectl reads it)',
     '  HERO_JOURNEY_TRUST_CHECKS=1  run a journey\'s check modules without asking (like --trust)',
     '  XDG_STATE_HOME    where progress is saved (default ~/.local/state/hero-journey)',
+    '  XDG_CONFIG_HOME   where config.yaml is read (`sync: false`, `attendee: NAME`; default ~/.config/hero-journey)',
+    '  HERO_JOURNEY_SYNC=0  do not mirror progress into the cluster (like --no-sync)',
     '  NO_COLOR          set to turn colours off; FORCE_COLOR=1 forces them on',
     '',
     'Exit codes:',

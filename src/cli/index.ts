@@ -56,6 +56,12 @@ async function dispatch(options: CliOptions, io: CommandIO): Promise<number> {
       return (await import('../commands/check.ts')).run(options, io);
     case 'doctor':
       return (await import('../commands/doctor.ts')).run(options, io);
+    case 'verify':
+      if (options.trust) (await import('../checks/trust.ts')).trustChecksForThisRun();
+      return (await import('../commands/verify.ts')).run(options, io);
+    case 'classroom':
+      if (options.trust) (await import('../checks/trust.ts')).trustChecksForThisRun();
+      return (await import('../commands/classroom.ts')).run(options, io);
     case 'init':
       return (await import('../commands/init.ts')).run({ ...(options.args[0] !== undefined ? { dir: options.args[0] } : {}), force: options.force }, io);
     case 'lint':

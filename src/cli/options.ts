@@ -1,6 +1,6 @@
 /** The one table of commands and flags: it feeds the parser, `--help` and the README. */
 
-export type CommandName = 'play' | 'status' | 'map' | 'back' | 'reset' | 'lint' | 'init' | 'check' | 'doctor';
+export type CommandName = 'play' | 'status' | 'map' | 'back' | 'reset' | 'lint' | 'init' | 'check' | 'doctor' | 'verify' | 'classroom';
 
 export interface CommandSpec {
   name: CommandName;
@@ -87,6 +87,28 @@ export const commands: CommandSpec[] = [
     examples: ['hero-journey doctor', 'hero-journey doctor --context kind-hero', 'hero-journey doctor --json'],
   },
   {
+    name: 'verify',
+    usage: 'hero-journey verify [FILE|DIR|NAME=FILE ...] [options]',
+    summary: 'instructor: verify every attendee\'s progress and checks across many clusters, live',
+    details:
+      'Each kubeconfig file is one attendee (named after the file, or NAME=FILE); a folder holds one file per attendee; --context picks contexts by name or pattern (each one attendee). For every attendee, at the same time (--concurrency) and within --timeout seconds each, reads the progress their hero-journey mirrors into their cluster and re-runs, read-only, the checks of every chapter they completed. Shows a grid: attendees by chapters along their own path, the first failing reason beneath. --watch refreshes it in place; --serve shows it as a live web page on localhost. Kubeconfigs that run programs (exec or auth-provider plugins) are refused unless --allow-exec. Exits 0 when every attendee passed (up to --until CHAPTER), 1 otherwise.',
+    examples: [
+      'hero-journey verify ./class/                         one kubeconfig per attendee in a folder',
+      'hero-journey verify --context "attendee-*"            contexts of your kubeconfig',
+      'hero-journey verify ./class/ --watch                 refresh the grid as clusters change',
+      'hero-journey verify ./class/ --serve 8080            live dashboard on http://127.0.0.1:8080/',
+      'hero-journey verify ./class/ --until https --format junit > verify.xml',
+    ],
+  },
+  {
+    name: 'classroom',
+    usage: 'hero-journey classroom rbac [options]',
+    summary: 'instructor: print the read-only RBAC for verify and how attendees mint a kubeconfig for you',
+    details:
+      'classroom rbac prints (on standard output) a ServiceAccount, ClusterRole and bindings that may only get, list and watch what the journey\'s checks read, plus the progress ConfigMap; and (on standard error) the commands an attendee runs to apply it and hand you a kubeconfig with a time-limited token for it.',
+    examples: ['hero-journey classroom rbac', 'hero-journey classroom rbac 2>/dev/null | kubectl apply -f -'],
+  },
+  {
     name: 'init',
     usage: 'hero-journey init [DIR] [options]',
     summary: "create Hero's workspace: the app's source and its definitions, for the bundled journey's steps",
@@ -118,9 +140,16 @@ export const options: OptionSpec[] = [
     type: 'string',
     value: 'FILE',
     description: 'kubeconfig for steps and checks (default: $KUBECONFIG, then ~/.kube/config)',
-    commands: ['play', 'check', 'doctor'],
+    commands: ['play', 'check', 'doctor', 'verify'],
   },
-  { name: 'context', type: 'string', value: 'NAME', description: 'kubeconfig context to use instead of the current one', commands: ['play', 'check', 'doctor'] },
+  {
+    name: 'context',
+    type: 'string',
+    multiple: true,
+    value: 'NAME',
+    description: 'kubeconfig context to use instead of the current one (verify: a name or pattern such as "attendee-*", repeatable)',
+    commands: ['play', 'check', 'doctor', 'verify'],
+  },
   {
     name: 'yes',
     short: 'y',
@@ -147,14 +176,39 @@ export const options: OptionSpec[] = [
   { name: 'force', type: 'boolean', description: 'overwrite files that exist already', commands: ['init'] },
   { name: 'dry-run', type: 'boolean', description: 'show every step that would run, run none, save nothing', commands: ['play'] },
   {
+    name: 'sync',
+    type: 'boolean',
+    description: 'mirror progress into your cluster for your instructor and other machines (default on; --no-sync, or `sync: false` in config.yaml, turns it off)',
+    commands: ['play'],
+  },
+  {
     name: 'trust',
     type: 'boolean',
     description: "run a journey's check modules (its code) without asking; the bundled journey never asks",
-    commands: ['play', 'check'],
+    commands: ['play', 'check', 'verify', 'classroom'],
   },
   { name: 'wait', type: 'boolean', description: 'retry failing checks until their timeout, watching the cluster', commands: ['check'] },
-  { name: 'json', type: 'boolean', description: 'print machine-readable JSON', commands: ['status', 'map', 'lint', 'check', 'doctor'] },
-  { name: 'format', type: 'string', value: 'FORMAT', description: 'map output: tree (default) or mermaid', commands: ['map'] },
+  { name: 'json', type: 'boolean', description: 'print machine-readable JSON', commands: ['status', 'map', 'lint', 'check', 'doctor', 'verify'] },
+  {
+    name: 'format',
+    type: 'string',
+    value: 'FORMAT',
+    description: 'map: tree (default) or mermaid; verify: table (default), json, junit or html',
+    commands: ['map', 'verify'],
+  },
+  { name: 'concurrency', type: 'string', value: 'N', description: 'attendees verified at the same time (default 16)', commands: ['verify'] },
+  { name: 'timeout', type: 'string', value: 'SECONDS', description: 'time each attendee gets before it is shown as not answering (default 5)', commands: ['verify'] },
+  { name: 'watch', type: 'boolean', description: 'verify again and again, refreshing the grid in place', commands: ['verify'] },
+  { name: 'serve', type: 'string', value: '[PORT]', description: 'serve a live dashboard on http://127.0.0.1:PORT/ (default 8080)', commands: ['verify'] },
+  { name: 'until', type: 'string', value: 'CHAPTER', description: 'exit 0 only when every attendee passed CHAPTER and every chapter before it', commands: ['verify'] },
+  { name: 'allow-exec', type: 'boolean', description: 'accept attendee kubeconfigs that run programs (exec or auth-provider plugins) on this machine', commands: ['verify'] },
+  {
+    name: 'progress-namespace',
+    type: 'string',
+    value: 'NS',
+    description: 'namespace of the progress mirror (default hero-journey; @context: each context\'s own namespace)',
+    commands: ['verify'],
+  },
   { name: 'color', type: 'boolean', description: 'force colours on (also FORCE_COLOR=1); --no-color or NO_COLOR=1 turns them off' },
   { name: 'help', short: 'h', type: 'boolean', description: 'show help for hero-journey or a command' },
   { name: 'version', short: 'v', type: 'boolean', description: 'print the version' },
@@ -162,7 +216,7 @@ export const options: OptionSpec[] = [
 
 export const exitCodes: Array<[number, string]> = [
   [0, 'success, or you chose to stop (progress is saved)'],
-  [1, 'something failed: a step, a check, a journey error, lint found errors, or doctor found a problem'],
+  [1, 'something failed: a step, a check, a journey error, lint found errors, doctor found a problem, or verify found an attendee not passing'],
   [2, 'wrong usage: unknown command or flag, missing answer in non-interactive mode'],
   [130, 'interrupted with Ctrl-C while a step ran (progress is saved)'],
 ];

@@ -12,6 +12,8 @@ export interface CliOptions {
   workspace?: string;
   kubeconfig?: string;
   context?: string;
+  /** Every --context given (verify: names or patterns). */
+  contexts: string[];
   yes: boolean;
   /** Choice point id → option id. */
   choose: Record<string, string>;
@@ -31,6 +33,22 @@ export interface CliOptions {
   color?: boolean;
   help: boolean;
   version: boolean;
+  /** play: mirror progress into the cluster (--no-sync turns it off). */
+  sync: boolean;
+  /** verify options. */
+  concurrency?: number;
+  timeoutSeconds?: number;
+  watch: boolean;
+  /** --serve [PORT]: the port (0 when --serve was given without one). */
+  serve?: number;
+  until?: string;
+  allowExec: boolean;
+  progressNamespace?: string;
+}
+
+/** `--serve` takes an optional port: `--serve` alone (or before another flag or argument) means the default. */
+function optionalServePort(argv: string[]): string[] {
+  return argv.flatMap((arg, i) => (arg === '--serve' && !/^\d+$/.test(argv[i + 1] ?? '') ? ['--serve='] : [arg]));
 }
 
 /** Turn argv (without node and script) into options; a UserError (exit 2) for anything it cannot read. */
@@ -45,7 +63,7 @@ export function parseCli(argv: string[]): CliOptions {
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options: config, allowPositionals: true, strict: true, allowNegative: true });
+    parsed = parseArgs({ args: optionalServePort(argv), options: config, allowPositionals: true, strict: true, allowNegative: true });
   } catch (error) {
     throw usageError(describeParseError(error as Error));
   }
@@ -62,7 +80,7 @@ export function parseCli(argv: string[]): CliOptions {
     command = known.name;
     positionals.shift();
   }
-  const maxPositionals = command === 'init' || command === 'lint' || command === 'check' ? 1 : 0;
+  const maxPositionals = command === 'verify' ? Infinity : command === 'init' || command === 'lint' || command === 'check' || command === 'classroom' ? 1 : 0;
   if (positionals.length > maxPositionals) {
     throw usageError(`unexpected argument "${positionals[maxPositionals]}" for "hero-journey ${command}"`);
   }
@@ -72,16 +90,25 @@ export function parseCli(argv: string[]): CliOptions {
     }
   }
   const format = str(values.format);
-  if (format !== undefined && !['tree', 'mermaid', 'json'].includes(format)) {
+  if (command === 'verify') {
+    if (format !== undefined && !['table', 'json', 'junit', 'html'].includes(format)) {
+      throw usageError(`unknown --format "${format}" for verify`, 'use --format table, json, junit or html');
+    }
+  } else if (format !== undefined && !['tree', 'mermaid', 'json'].includes(format)) {
     throw usageError(`unknown --format "${format}"`, 'use --format tree or --format mermaid (or --json)');
   }
+  if (command === 'classroom' && positionals[0] !== 'rbac') {
+    throw usageError(positionals[0] ? `unknown classroom command "${positionals[0]}"` : 'hero-journey classroom needs a command', 'run "hero-journey classroom rbac"');
+  }
+  const contexts = Array.isArray(values.context) ? values.context.map(String) : [];
   return {
     command,
     args: positionals,
     journey: str(values.journey),
     workspace: str(values.workspace),
     kubeconfig: str(values.kubeconfig),
-    context: str(values.context),
+    context: contexts.at(-1),
+    contexts,
     yes: values.yes === true,
     choose: pairs(values.choose, '--choose', 'CHAPTER=OPTION'),
     set: pairs(values.set, '--set', 'NAME=VALUE'),
@@ -95,11 +122,29 @@ export function parseCli(argv: string[]): CliOptions {
     color: typeof values.color === 'boolean' ? values.color : undefined,
     help: values.help === true,
     version: values.version === true,
+    sync: values.sync !== false,
+    concurrency: count(values.concurrency, '--concurrency', 1, 1000),
+    timeoutSeconds: count(values.timeout, '--timeout', 0.1, 3600, false),
+    watch: values.watch === true,
+    serve: values.serve === undefined ? undefined : values.serve === '' ? 0 : count(values.serve, '--serve', 1, 65535),
+    until: str(values.until),
+    allowExec: values['allow-exec'] === true,
+    progressNamespace: str(values['progress-namespace']),
   };
 }
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** A number flag within bounds, or undefined when not given. */
+function count(value: unknown, flag: string, min: number, max: number, whole = true): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(number) || number < min || number > max || (whole && !Number.isInteger(number))) {
+    throw usageError(`${flag} expects ${whole ? 'a whole number' : 'a number'} from ${min} to ${max}, got "${String(value)}"`);
+  }
+  return number;
 }
 
 function pairs(value: unknown, flag: string, shape: string): Record<string, string> {

@@ -1,0 +1,192 @@
+// What of a learner's progress travels into their cluster, and back. Pure: progress in, a
+// ConfigMap manifest out (and the reverse), so what leaves the machine is decided in one place
+// and unit-tested.
+//
+// Mirrored: journey id, current chapter, choices, steps and checks with their times, history,
+// and the values of variables that are plainly not credentials (verify needs them to fill
+// `${DOMAIN}` in asserts; a second machine needs them to resume). Never mirrored: inputs marked
+// secret, variables whose name says credential, and values that look like one (PEM blocks,
+// JWTs, known token prefixes, long random strings, URLs with a password). Their names are
+// listed, so a resumed journey can ask for them again.
+import type { HistoryEntry, Progress } from '../state/progress.ts';
+
+/** Namespace of the progress mirror in the learner's cluster. */
+export const MIRROR_NAMESPACE = 'hero-journey';
+/** The ConfigMap key that holds the mirrored progress as JSON. */
+export const MIRROR_KEY = 'progress.json';
+export const MIRROR_SCHEMA_VERSION = 1;
+/** Labels on every mirror, so `kubectl get cm -l app.kubernetes.io/managed-by=hero-journey` finds them. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const JOURNEY_LABEL = 'hero-journey.dev/journey';
+/** Values longer than this are not mirrored: they are keys, certificates or blobs, not settings. */
+const MAX_VALUE_LENGTH = 512;
+
+/** The progress as it is kept in the cluster. */
+export interface ProgressMirror {
+  schemaVersion: typeof MIRROR_SCHEMA_VERSION;
+  journeyId: string;
+  /** A name the learner chose to be shown under (config `attendee:`), if any. */
+  attendee?: string;
+  startedAt: string;
+  updatedAt: string;
+  current?: string;
+  finished: boolean;
+  choices: Record<string, { choice: string; at: string }>;
+  steps: Record<string, { status: 'done' | 'skipped' | 'failed'; at: string }>;
+  checks: Record<string, { status: 'passed' | 'failed' | 'skipped' | 'unverified'; at: string; reason?: string }>;
+  history: HistoryEntry[];
+  /** Values of variables that are safe to share. */
+  vars: Record<string, string>;
+  /** Names of variables kept on the learner's machine only (secret, or looking like a credential). */
+  withheld: string[];
+}
+
+/** A ConfigMap, as `kubectl apply` takes it. */
+export interface MirrorConfigMap {
+  apiVersion: 'v1';
+  kind: 'ConfigMap';
+  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> };
+  data: Record<string, string>;
+}
+
+/** The ConfigMap name for a journey: `hero-journey-progress-<journey id>`, made a valid DNS name. */
+export function mirrorName(journeyId: string): string {
+  const slug = journeyId
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return `hero-journey-progress-${slug || 'journey'}`.slice(0, 253).replace(/[^a-z0-9]+$/, '');
+}
+
+/** Names such as API_TOKEN or DB_PASSWORD hold credentials (the play loop masks the same names). */
+export function nameLooksSecret(name: string): boolean {
+  return /(TOKEN|PASSWORD|PASSWD|PASSPHRASE|SECRET|PRIVATE_KEY|API_KEY|APIKEY|CREDENTIAL|COOKIE|ACCESS_KEY)/i.test(name);
+}
+
+/** Whether a value looks like a credential, whatever its variable is called. */
+export function valueLooksSecret(value: string): boolean {
+  if (value.length > MAX_VALUE_LENGTH) return true;
+  if (/-----BEGIN [A-Z ]+-----/.test(value)) return true;
+  // JSON Web Tokens (Kubernetes service account tokens, OIDC id tokens).
+  if (/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\./.test(value)) return true;
+  // Well-known token shapes: GitHub, GitLab, Slack, AWS, Google, OpenAI-style, Docker Hub.
+  if (/\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{16,}|xox[abposr]-[A-Za-z0-9-]{10,}|A[KS]IA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{30,}|sk-[A-Za-z0-9_-]{20,}|dckr_pat_[A-Za-z0-9_-]{16,})/.test(value)) return true;
+  // A URL with a password in it.
+  if (/[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i.test(value)) return true;
+  // Long random-looking words: mixed case and digits, no spaces (API keys, passwords, base64 blobs).
+  for (const word of value.split(/\s+/)) {
+    if (word.length >= 20 && /^[A-Za-z0-9+/=_.~-]+$/.test(word) && /[a-z]/.test(word) && /[A-Z]/.test(word) && /[0-9]/.test(word)) return true;
+    if (word.length >= 40 && /^[A-Za-z0-9+/]+={0,2}$/.test(word) && !/^[0-9a-f]+$/.test(word)) return true;
+  }
+  return false;
+}
+
+/** The progress as it may leave the learner's machine. */
+export function mirrorOf(progress: Progress, options: { attendee?: string } = {}): ProgressMirror {
+  const vars: Record<string, string> = {};
+  const withheld: string[] = [];
+  for (const [name, record] of Object.entries(progress.vars)) {
+    if (record.secret || nameLooksSecret(name) || valueLooksSecret(record.value)) withheld.push(name);
+    else vars[name] = record.value;
+  }
+  return {
+    schemaVersion: MIRROR_SCHEMA_VERSION,
+    journeyId: progress.journeyId,
+    ...(options.attendee ? { attendee: options.attendee } : {}),
+    startedAt: progress.startedAt,
+    updatedAt: progress.updatedAt,
+    ...(progress.current !== undefined ? { current: progress.current } : {}),
+    finished: progress.finished,
+    choices: Object.fromEntries(Object.entries(progress.choices).map(([id, c]) => [id, { choice: c.choice, at: c.at }])),
+    steps: Object.fromEntries(Object.entries(progress.steps).map(([key, s]) => [key, { status: s.status, at: s.at }])),
+    checks: Object.fromEntries(
+      Object.entries(progress.checks).map(([id, c]) => [id, { status: c.status, at: c.at, ...(c.reason && !valueLooksSecret(c.reason) ? { reason: c.reason } : {}) }]),
+    ),
+    history: progress.history.map((h) => ({ chapter: h.chapter, at: h.at, ...(h.outcome ? { outcome: h.outcome } : {}) })),
+    vars,
+    withheld: withheld.sort(),
+  };
+}
+
+/** The ConfigMap that holds a mirror. */
+export function mirrorConfigMap(mirror: ProgressMirror, namespace: string = MIRROR_NAMESPACE): MirrorConfigMap {
+  const journeyLabel = mirror.journeyId.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: mirrorName(mirror.journeyId),
+      namespace,
+      labels: { [MANAGED_BY_LABEL]: 'hero-journey', ...(journeyLabel ? { [JOURNEY_LABEL]: journeyLabel } : {}) },
+      annotations: { 'hero-journey.dev/updated-at': mirror.updatedAt },
+    },
+    data: { [MIRROR_KEY]: `${JSON.stringify(mirror, null, 1)}\n` },
+  };
+}
+
+/** Read a mirror out of a ConfigMap; `problem` says why it cannot be used. */
+export function parseMirror(configMap: { data?: Record<string, unknown> } | undefined): { mirror: ProgressMirror } | { problem: string } {
+  const text = configMap?.data?.[MIRROR_KEY];
+  if (typeof text !== 'string') return { problem: `the ConfigMap has no ${MIRROR_KEY}` };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { problem: `${MIRROR_KEY} is not valid JSON (${(error as Error).message})` };
+  }
+  if (!isRecord(data)) return { problem: `${MIRROR_KEY} is not a JSON object` };
+  if (typeof data.schemaVersion !== 'number' || data.schemaVersion > MIRROR_SCHEMA_VERSION) {
+    return { problem: `${MIRROR_KEY} has schema ${String(data.schemaVersion)}, this hero-journey reads ${MIRROR_SCHEMA_VERSION}` };
+  }
+  if (typeof data.journeyId !== 'string' || !data.journeyId) return { problem: `${MIRROR_KEY} names no journey` };
+  const record = <T>(value: unknown, ok: (v: Record<string, unknown>) => boolean): Record<string, T> =>
+    isRecord(value) ? (Object.fromEntries(Object.entries(value).filter(([, v]) => isRecord(v) && ok(v))) as Record<string, T>) : {};
+  const text2 = (v: unknown): v is string => typeof v === 'string';
+  const mirror: ProgressMirror = {
+    schemaVersion: MIRROR_SCHEMA_VERSION,
+    journeyId: data.journeyId,
+    ...(text2(data.attendee) && data.attendee ? { attendee: data.attendee.slice(0, 80) } : {}),
+    startedAt: text2(data.startedAt) ? data.startedAt : '',
+    updatedAt: text2(data.updatedAt) ? data.updatedAt : '',
+    ...(text2(data.current) ? { current: data.current } : {}),
+    finished: data.finished === true,
+    choices: record(data.choices, (v) => text2(v.choice)),
+    steps: record(data.steps, (v) => v.status === 'done' || v.status === 'skipped' || v.status === 'failed'),
+    checks: record(data.checks, (v) => ['passed', 'failed', 'skipped', 'unverified'].includes(String(v.status))),
+    history: Array.isArray(data.history)
+      ? (data.history as unknown[]).filter((h): h is HistoryEntry => isRecord(h) && text2(h.chapter)).map((h) => ({
+          chapter: h.chapter,
+          at: text2(h.at) ? h.at : '',
+          ...(h.outcome === 'completed' || h.outcome === 'skipped' || h.outcome === 'dead-end' ? { outcome: h.outcome } : {}),
+        }))
+      : [],
+    vars: isRecord(data.vars) ? Object.fromEntries(Object.entries(data.vars).filter((e): e is [string, string] => text2(e[1]))) : {},
+    withheld: Array.isArray(data.withheld) ? (data.withheld as unknown[]).filter(text2) : [],
+  };
+  return { mirror };
+}
+
+/**
+ * Take a mirror into fresh local progress (resume on another machine): position, choices, steps,
+ * checks, history and the shared variables. Withheld variables stay unset: they are asked again.
+ */
+export function adoptMirror(progress: Progress, mirror: ProgressMirror, now = new Date()): void {
+  const at = now.toISOString();
+  progress.startedAt = mirror.startedAt || progress.startedAt;
+  if (mirror.current !== undefined) progress.current = mirror.current;
+  else delete progress.current;
+  progress.finished = mirror.finished;
+  progress.choices = Object.fromEntries(Object.entries(mirror.choices).map(([id, c]) => [id, { choice: c.choice, at: c.at }]));
+  progress.steps = Object.fromEntries(Object.entries(mirror.steps).map(([key, s]) => [key, { status: s.status, at: s.at }]));
+  progress.checks = Object.fromEntries(
+    Object.entries(mirror.checks).map(([id, c]) => [id, { status: c.status, at: c.at, ...(c.reason ? { reason: c.reason } : {}) }]),
+  );
+  progress.history = mirror.history.map((h) => ({ ...h }));
+  for (const [name, value] of Object.entries(mirror.vars)) {
+    progress.vars[name] = { value, source: 'capture', secret: false, at };
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,325 @@
+// Verify one attendee: read their mirrored progress and re-run, read-only, the checks of every
+// chapter they completed, within a time budget. A thin adapter over the check engine
+// (prepareChecks/runChecks) and the read-only client (connectKube); it adds what the classroom
+// needs: one connection per attendee kept across --watch rounds, a hard deadline, and code
+// checks that may only run kubectl/helm against the attendee's context (anything else, such as
+// `docker image inspect`, looks at the learner's own machine and is reported as such).
+import { basename } from 'node:path';
+import { prepareChecks, runChecks, type CheckOutcome } from '../checks/engine.ts';
+import type { CheckContext, CheckResult, ExecOptions } from '../checks/define.ts';
+import { loadCheckModule, type LoadedCheck } from '../checks/modules.ts';
+import { conditionContext } from '../journey/expressions.ts';
+import type { Journey } from '../journey/model.ts';
+import type { KubeConnection } from '../kube/client.ts';
+import { isKubeError } from '../kube/errors.ts';
+import type { AttendeeReport, ChapterReport, CheckReport, RowStatus } from './model.ts';
+import { mirrorName, parseMirror, valueLooksSecret, type ProgressMirror } from './mirror.ts';
+import type { Attendee } from './targets.ts';
+
+/** Marks the result of a code check that wanted to run a program on the learner's machine. */
+const LOCAL_MARK = '\u0000local:';
+
+export interface RecheckOptions {
+  journey: Journey;
+  /** Namespace of the progress mirror; `@context` means each attendee's context namespace. */
+  namespace: string;
+  /** The whole attendee (connect, read, checks) must finish within this. */
+  timeoutMs: number;
+  /** May the journey's code checks run? A string says why not. */
+  modulesRefused?: string;
+  /** Environment for code checks' kubectl/helm (PATH, HOME). */
+  baseEnv: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Connections kept between rounds (watch); absent: one connection per call, closed after. */
+  pool?: ConnectionPool;
+  now?: () => Date;
+}
+
+/** Connections per attendee, kept across --watch rounds; a connection that failed is dropped. */
+export class ConnectionPool {
+  private readonly connections = new Map<string, Promise<KubeConnection>>();
+
+  get(attendee: Attendee, requestTimeoutMs: number): Promise<KubeConnection> {
+    let connection = this.connections.get(attendee.id);
+    if (!connection) {
+      connection = connect(attendee, requestTimeoutMs);
+      this.connections.set(attendee.id, connection);
+      connection.catch(() => this.connections.delete(attendee.id));
+    }
+    return connection;
+  }
+
+  drop(attendee: Attendee): void {
+    const connection = this.connections.get(attendee.id);
+    this.connections.delete(attendee.id);
+    connection?.then((c) => c.close()).catch(() => {});
+  }
+
+  closeAll(): void {
+    for (const connection of this.connections.values()) connection.then((c) => c.close()).catch(() => {});
+    this.connections.clear();
+  }
+}
+
+async function connect(attendee: Attendee, requestTimeoutMs: number): Promise<KubeConnection> {
+  const { connectKube } = await import('../kube/client.ts');
+  return connectKube(attendee.selection, { requestTimeoutMs });
+}
+
+/** Verify one attendee; never throws: every failure becomes the row's status. */
+export async function verifyAttendee(attendee: Attendee, options: RecheckOptions): Promise<AttendeeReport> {
+  const started = performance.now();
+  const checkedAt = (options.now?.() ?? new Date()).toISOString();
+  const base = { name: attendee.name, source: attendee.source, context: attendee.context, chapters: [], checkedAt };
+  const finish = (report: Omit<AttendeeReport, 'durationMs'>): AttendeeReport => ({ ...report, durationMs: Math.round(performance.now() - started) });
+  if (attendee.refused) return finish({ ...base, status: 'refused', message: attendee.refused });
+
+  const pool = options.pool ?? new ConnectionPool();
+  const deadline = Date.now() + options.timeoutMs;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), options.timeoutMs)));
+  let mirror: ProgressMirror | undefined;
+  let partial: ChapterReport[] | undefined;
+  try {
+    const work = (async () => {
+      const connection = await pool.get(attendee, options.timeoutMs);
+      const namespace = options.namespace === '@context' ? connection.reader.namespace : options.namespace;
+      const configMap = await connection.reader.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: mirrorName(options.journey.id) });
+      if (!configMap) return { status: 'no-progress' as const, message: `no progress in the cluster yet (ConfigMap ${namespace}/${mirrorName(options.journey.id)}): not started, or playing with --no-sync` };
+      const parsed = parseMirror(configMap as { data?: Record<string, unknown> });
+      if ('problem' in parsed) return { status: 'error' as const, message: `progress mirror unreadable: ${parsed.problem}` };
+      mirror = parsed.mirror;
+      partial = pathOf(options.journey, mirror);
+      const chapters = await recheckPath(options.journey, mirror, partial, connection, attendee, options, deadline);
+      return { status: 'ok' as const, chapters };
+    })();
+    const result = await Promise.race([work, expired]);
+    if (result === 'expired') {
+      pool.drop(attendee);
+      work.catch(() => {});
+      if (mirror && partial) {
+        const chapters = partial.map((c): ChapterReport => (c.state === 'passed' && c.checks.length > 0 ? { ...c, state: 'unchecked', reason: `checks did not finish within ${seconds(options.timeoutMs)}` } : c));
+        return finish({ ...base, ...fromMirror(mirror), status: 'ok', message: `slow: checks did not finish within ${seconds(options.timeoutMs)}`, chapters, ...firstFailure(chapters) });
+      }
+      return finish({ ...base, status: 'timeout', message: `no answer within ${seconds(options.timeoutMs)}` });
+    }
+    if (result.status !== 'ok') return finish({ ...base, status: result.status, message: result.message });
+    return finish({ ...base, ...fromMirror(mirror!), status: 'ok', chapters: result.chapters, ...firstFailure(result.chapters) });
+  } catch (error) {
+    pool.drop(attendee);
+    const { status, message } = describeFailure(error, options.timeoutMs);
+    return finish({ ...base, status, message });
+  } finally {
+    clearTimeout(timer);
+    if (!options.pool) pool.closeAll();
+  }
+}
+
+/** The chapters of an attendee's path from their history, with what their own run concluded (no cluster yet). */
+export function pathOf(journey: Journey, mirror: ProgressMirror): ChapterReport[] {
+  const chapters: ChapterReport[] = [];
+  const seen = new Map<string, number>();
+  for (const entry of mirror.history) {
+    const chapter = journey.chapters.get(entry.chapter);
+    const learner = mirror.checks[entry.chapter]?.status;
+    let state: ChapterReport['state'];
+    let reason: string | undefined;
+    if (entry.outcome === 'skipped') {
+      state = 'skipped';
+      reason = 'skipped: it did not apply to this path';
+    } else if (entry.outcome === 'dead-end') {
+      state = 'skipped';
+      reason = 'a dead end: went back to the last choice';
+    } else if (entry.outcome === 'completed') {
+      state = 'passed';
+    } else {
+      state = mirror.finished ? 'passed' : 'current';
+    }
+    const report: ChapterReport = {
+      id: entry.chapter,
+      title: chapter?.title ?? entry.chapter,
+      state,
+      ...(reason ? { reason } : {}),
+      ...(learner ? { learner } : {}),
+      ...(entry.at ? { at: entry.at } : {}),
+      checks: [],
+    };
+    // Played twice (after `back`): the later visit counts.
+    const previous = seen.get(entry.chapter);
+    if (previous !== undefined) chapters.splice(previous, 1);
+    chapters.push(report);
+    seen.clear();
+    chapters.forEach((c, i) => seen.set(c.id, i));
+  }
+  if (!mirror.finished && mirror.current && !seen.has(mirror.current)) {
+    chapters.push({ id: mirror.current, title: journey.chapters.get(mirror.current)?.title ?? mirror.current, state: 'current', checks: [] });
+  }
+  return chapters;
+}
+
+async function recheckPath(
+  journey: Journey,
+  mirror: ProgressMirror,
+  path: ChapterReport[],
+  connection: KubeConnection,
+  attendee: Attendee,
+  options: RecheckOptions,
+  deadline: number,
+): Promise<ChapterReport[]> {
+  const vars = { ...journey.vars, ...mirror.vars };
+  const choices = conditionContext(journey, Object.fromEntries(Object.entries(mirror.choices).map(([id, c]) => [id, c.choice])), mirror.vars).choices;
+  // The engine closes its connection when a run ends; this one belongs to the pool.
+  const shared: KubeConnection = { ...connection, close() {} };
+  const execEnv = {
+    PATH: options.baseEnv.PATH,
+    HOME: options.baseEnv.HOME,
+    ...(attendee.selection.kubeconfig ? { KUBECONFIG: attendee.selection.kubeconfig } : { KUBECONFIG: attendee.selection.env.KUBECONFIG }),
+  };
+  return Promise.all(
+    path.map(async (chapter): Promise<ChapterReport> => {
+      const spec = journey.chapters.get(chapter.id);
+      if (chapter.state !== 'passed' || !spec || spec.checks.length === 0) return chapter;
+      const prepared = prepareChecks(spec.checks, { vars, choices });
+      const outcomes = await runChecks(
+        prepared,
+        {
+          vars,
+          choices,
+          connect: async () => shared,
+          loadModule: (id) => loadModule(journey, id, attendee.context, options.modulesRefused),
+          execEnv,
+          cwd: options.cwd,
+          width: 100,
+        },
+        { wait: false, defaultTimeoutSeconds: Math.max(1, (deadline - Date.now()) / 1000) },
+      );
+      const checks = outcomes.map((o) => checkReport(o, mirror));
+      const failing = checks.find((c) => c.status === 'failed' || c.status === 'broken');
+      if (!failing) return { ...chapter, checks };
+      // The learner skipped these checks on purpose and they still fail: skipped, not a surprise failure.
+      if (chapter.learner === 'skipped') return { ...chapter, state: 'skipped', reason: `checks skipped by the learner, still failing: ${failing.reason}`, checks };
+      return { ...chapter, state: 'failed', reason: `${failing.title}: ${failing.reason}`, checks };
+    }),
+  );
+}
+
+const loadedModules = new Map<string, Promise<LoadedCheck>>();
+
+/** A journey's check module, with `ctx.exec` limited to kubectl/helm on the attendee's context. */
+async function loadModule(journey: Journey, id: string, context: string, refused: string | undefined): Promise<LoadedCheck> {
+  if (refused) throw new Error(refused);
+  const key = `${journey.dir}\u0000${id}`;
+  let loaded = loadedModules.get(key);
+  if (!loaded) {
+    loaded = loadCheckModule(journey.dir, id);
+    loadedModules.set(key, loaded);
+    loaded.catch(() => loadedModules.delete(key));
+  }
+  const module = await loaded;
+  const run = module.definition.run;
+  return {
+    ...module,
+    definition: {
+      ...module.definition,
+      async run(ctx: CheckContext): Promise<CheckResult> {
+        const exec = (file: string, args: readonly string[] = [], execOptions?: ExecOptions) => {
+          const program = basename(file).replace(/\.exe$/i, '');
+          if (program === 'kubectl' || program === 'oc') return ctx.exec(file, ['--context', context, ...args], execOptions);
+          if (program === 'helm') return ctx.exec(file, ['--kube-context', context, ...args], execOptions);
+          throw new LocalProgram(program);
+        };
+        try {
+          return await run({ ...ctx, exec });
+        } catch (error) {
+          if (error instanceof LocalProgram) return { ok: false, reason: `${LOCAL_MARK}${error.program}` };
+          throw error;
+        }
+      },
+    },
+  };
+}
+
+class LocalProgram extends Error {
+  readonly program: string;
+  constructor(program: string) {
+    super(`runs ${program}`);
+    this.program = program;
+  }
+}
+
+function checkReport(outcome: CheckOutcome, mirror: ProgressMirror): CheckReport {
+  if (outcome.status === 'failed' && outcome.reason.startsWith(LOCAL_MARK)) {
+    const program = outcome.reason.slice(LOCAL_MARK.length);
+    return {
+      id: outcome.id,
+      title: outcome.title,
+      status: 'local',
+      reason: `looks at the learner's own machine (${program}), so only the learner can run it`,
+      durationMs: outcome.durationMs,
+    };
+  }
+  void mirror;
+  return {
+    id: outcome.id,
+    title: redact(outcome.title),
+    status: outcome.status,
+    reason: redact(outcome.reason),
+    ...(outcome.hint ? { hint: redact(outcome.hint) } : {}),
+    durationMs: outcome.durationMs,
+  };
+}
+
+function fromMirror(mirror: ProgressMirror): Pick<AttendeeReport, 'displayName' | 'current' | 'finished' | 'updatedAt'> {
+  return {
+    ...(mirror.attendee ? { displayName: mirror.attendee } : {}),
+    ...(mirror.current ? { current: mirror.current } : {}),
+    finished: mirror.finished,
+    ...(mirror.updatedAt ? { updatedAt: mirror.updatedAt } : {}),
+  };
+}
+
+function firstFailure(chapters: ChapterReport[]): Pick<AttendeeReport, 'firstFailure'> {
+  for (const chapter of chapters) {
+    if (chapter.state !== 'failed') continue;
+    const check = chapter.checks.find((c) => c.status === 'failed' || c.status === 'broken');
+    return { firstFailure: { chapter: chapter.id, check: check?.title ?? '', reason: check?.reason ?? chapter.reason ?? '' } };
+  }
+  return {};
+}
+
+/** A row status and one line for an error on the way to an attendee's progress. */
+export function describeFailure(error: unknown, timeoutMs: number): { status: RowStatus; message: string } {
+  if (isKubeError(error)) {
+    const message = redact(error.message);
+    switch (error.code) {
+      case 'timeout':
+        return { status: 'timeout', message: `no answer within ${seconds(timeoutMs)}: ${message}` };
+      case 'unreachable':
+        return { status: 'unreachable', message };
+      case 'unauthorized':
+        return { status: 'unauthorized', message };
+      case 'forbidden':
+        return { status: 'forbidden', message };
+      case 'tls':
+        return { status: 'tls', message };
+      case 'config':
+        return { status: 'config', message };
+      default:
+        return { status: 'error', message };
+    }
+  }
+  return { status: 'error', message: redact(error instanceof Error ? error.message : String(error)) };
+}
+
+/** Mask anything that looks like a credential in a line shown to the instructor. */
+export function redact(text: string): string {
+  return text
+    .replace(/-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)/g, '[redacted]')
+    .split(/(\s+)/)
+    .map((word) => (word.trim() && valueLooksSecret(word.replace(/^["'(]+|["'),.;:]+$/g, '')) ? '[redacted]' : word))
+    .join('');
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
