@@ -1,0 +1,195 @@
+// Declarative asserts and code checks against the real control plane: they pass and fail as
+// objects change, and waiting reacts to a change through a watch within 100 ms.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineCheck } from '../../../src/checks/define.ts';
+import type { WaitState } from '../../../src/checks/engine.ts';
+import { uniqueName } from '../helpers.ts';
+import { admin, adminApi, apply, assertCheck, check, cluster, engineFor, errorCheck, installCertManagerCrds, mergePatch, ok, readOnlyUser, ready, setStatus, useCheck } from './support.ts';
+
+const ns = uniqueName('checks');
+const engine = engineFor(cluster.kubeconfig);
+const certificate = (name: string) => ({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name, namespace: ns } });
+const readyCertificate = (name: string) => assertCheck({ ...certificate(name), status: { conditions: [{ type: 'Ready', status: 'True' }] } }, { id: name, title: `Certificate ${name} is Ready` });
+
+beforeAll(async () => {
+  await installCertManagerCrds();
+  await ok(admin, 'kubectl', ['create', 'namespace', ns]);
+});
+afterAll(() => admin.cleanup());
+
+async function createCertificate(name: string): Promise<void> {
+  await apply(`apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  secretName: ${name}-tls
+  dnsNames: [${name}.example.com]
+`);
+}
+
+/** Resolves once the engine has reported a failing check and had time to start watching. */
+function waitingStarted(): { onProgress: (s: WaitState) => void; started: Promise<void> } {
+  let resolve: () => void = () => {};
+  const started = new Promise<void>((r) => (resolve = r));
+  return {
+    onProgress: (state) => {
+      if (state.checks.some((c) => c.status === 'failed' && !c.settled)) setTimeout(resolve, 300);
+    },
+    started,
+  };
+}
+
+describe('declarative asserts', () => {
+  it('pass and fail as the status changes, saying expected and found', async () => {
+    await createCertificate('hero');
+    let [outcome] = await check([readyCertificate('hero')], engine);
+    expect(outcome).toMatchObject({ status: 'failed', reason: `Certificate ${ns}/hero: status: expected {conditions: [{type: "Ready", status: "True"}]}, but it is not set` });
+    expect(outcome!.expected).toEqual([`Certificate hero in namespace ${ns} with`, '  status.conditions has {type: "Ready", status: "True"}']);
+
+    await setStatus('certificates', 'hero', ns, ready('False', 'DoesNotExist', 'Issuing certificate as Secret does not exist'));
+    [outcome] = await check([readyCertificate('hero')], engine);
+    expect(outcome!.found).toEqual([`Certificate ${ns}/hero`, '  status.conditions[type=Ready].status: expected "True", found "False" (DoesNotExist: Issuing certificate as Secret does not exist)']);
+
+    await setStatus('certificates', 'hero', ns, ready('True'));
+    [outcome] = await check([readyCertificate('hero')], engine);
+    expect(outcome).toMatchObject({ status: 'passed', reason: `Certificate ${ns}/hero is as expected` });
+  });
+
+  it('without a name, look for some object of the kind in the namespace; error: passes when none matches', async () => {
+    const anyReady = assertCheck({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { namespace: ns }, spec: { secretName: 'shop-tls' } });
+    expect((await check([anyReady], engine))[0]).toMatchObject({ status: 'failed' });
+    await createCertificate('shop');
+    expect((await check([anyReady], engine))[0]).toMatchObject({ status: 'passed', reason: `Certificate ${ns}/shop is as expected` });
+    const noShop = errorCheck(certificate('shop'));
+    expect((await check([noShop], engine))[0]).toMatchObject({ status: 'failed', reason: `Certificate ${ns}/shop exists, but it must not` });
+    await ok(admin, 'kubectl', ['delete', 'certificate', 'shop', '-n', ns, '--wait=false']);
+    await expect.poll(async () => (await check([noShop], engine))[0]!.status, { timeout: 10_000 }).toBe('passed');
+  });
+
+  it('use the context namespace when the object names none, and CEL for what a literal cannot say', async () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'levels' } };
+    const kubeconfig = cluster.mintUser('checks-ns-admin', ['system:masters']);
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace('    namespace: default', `    namespace: ${ns}`));
+    await ok(admin, 'kubectl', ['create', 'configmap', 'levels', '-n', ns, '--from-literal=level=3']);
+    const enough = assertCheck(cm, { expression: { source: 'int(object.data.level) >= 2', loc: { file: 'test.md', line: 2 } } });
+    expect((await check([enough], engineFor(kubeconfig)))[0]).toMatchObject({ status: 'passed', reason: `ConfigMap ${ns}/levels is as expected` });
+    const tooMuch = assertCheck(cm, { expression: { source: 'int(object.data.level) >= 5', loc: { file: 'test.md', line: 2 } } });
+    expect((await check([tooMuch], engineFor(kubeconfig)))[0]).toMatchObject({ status: 'failed', reason: `ConfigMap ${ns}/levels: \`int(object.data.level) >= 5\` is false` });
+  });
+
+  it('name a kind the cluster does not serve, and pass once its CRD is installed while waiting', async () => {
+    const group = `${ns}.hero-journey.test`;
+    const spec = assertCheck({ apiVersion: `${group}/v1`, kind: 'Dragon', metadata: { name: 'smaug', namespace: ns } }, { timeout: 30 });
+    const [missing] = await check([spec], engine);
+    expect(missing).toMatchObject({ status: 'failed', reason: `the cluster does not know the kind Dragon (${group}/v1)` });
+    expect(missing!.hint).toContain('its CustomResourceDefinition is not installed yet');
+    const waiting = check([spec], engine, { wait: true });
+    await new Promise((r) => setTimeout(r, 500));
+    await apply(`apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: dragons.${group}
+spec:
+  group: ${group}
+  names: { kind: Dragon, plural: dragons, singular: dragon, listKind: DragonList }
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } }
+`);
+    await ok(admin, 'kubectl', ['wait', '--for=condition=Established', `crd/dragons.${group}`, '--timeout=30s']);
+    await apply(`apiVersion: ${group}/v1\nkind: Dragon\nmetadata:\n  name: smaug\n  namespace: ${ns}\n`);
+    const [outcome] = await waiting;
+    expect(outcome).toMatchObject({ status: 'passed' });
+    expect(outcome!.attempts).toBeGreaterThan(1);
+  });
+});
+
+describe('waiting', () => {
+  it('reacts to the change through a watch within 100 ms (median of 5)', async () => {
+    const latencies: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const name = `latency-${i}`;
+      await createCertificate(name);
+      const progress = waitingStarted();
+      let passedAt = 0;
+      const waiting = check([readyCertificate(name)], engine, {
+        wait: true,
+        defaultTimeoutSeconds: 30,
+        onProgress: (state) => {
+          progress.onProgress(state);
+          if (state.checks[0]!.status === 'passed' && !passedAt) passedAt = performance.now();
+        },
+      });
+      await progress.started;
+      const madeTrue = performance.now();
+      await setStatus('certificates', name, ns, ready('True'));
+      const [outcome] = await waiting;
+      expect(outcome!.status).toBe('passed');
+      latencies.push(passedAt - madeTrue);
+    }
+    const sorted = [...latencies].sort((a, b) => a - b);
+    console.log(`check latency (status patch sent → check passed) ms: ${latencies.map((l) => l.toFixed(1)).join(', ')}`);
+    expect(sorted[2]).toBeLessThan(100);
+    expect(sorted[4]).toBeLessThan(1000);
+  });
+
+  it('runs a code check again when an object it read changes', async () => {
+    await ok(admin, 'kubectl', ['create', 'configmap', 'door', '-n', ns, '--from-literal=state=closed']);
+    const doorOpen = defineCheck({
+      id: 'door-open',
+      title: 'The door is open',
+      run: async ({ kube }) => {
+        const cm = await kube.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'door', namespace: ns });
+        const state = (cm?.data as { state?: string } | undefined)?.state;
+        return { ok: state === 'open', reason: `the door is ${state}` };
+      },
+    });
+    const options = engineFor(cluster.kubeconfig, { 'door-open': doorOpen });
+    const progress = waitingStarted();
+    let passedAt = 0;
+    const waiting = check([useCheck('door-open')], options, {
+      wait: true,
+      defaultTimeoutSeconds: 30,
+      onProgress: (state) => {
+        progress.onProgress(state);
+        if (state.checks[0]!.status === 'passed' && !passedAt) passedAt = performance.now();
+      },
+    });
+    await progress.started;
+    const opened = performance.now();
+    await adminApi().core.patchNamespacedConfigMap({ name: 'door', namespace: ns, body: { data: { state: 'open' } } }, mergePatch);
+    const [outcome] = await waiting;
+    expect(outcome).toMatchObject({ status: 'passed', reason: 'the door is open' });
+    // Well under the 1 s polling fallback: the watch on the ConfigMap triggered the re-run.
+    expect(passedAt - opened).toBeLessThan(500);
+  });
+
+  it('gives up at the timeout with the last reason', async () => {
+    const started = performance.now();
+    const [outcome] = await check([assertCheck({ ...certificate('never'), status: { conditions: [{ type: 'Ready', status: 'True' }] } }, { timeout: 2 })], engine, { wait: true });
+    expect(outcome).toMatchObject({ status: 'failed', reason: `Certificate never in namespace ${ns} does not exist` });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1900);
+    expect(performance.now() - started).toBeLessThan(4000);
+  });
+});
+
+describe('permissions', () => {
+  it('a user who may not read gets a failure that says so, not a broken check', async () => {
+    const nobody = cluster.mintUser('checks-nobody');
+    const [outcome] = await check([readyCertificate('hero')], engineFor(nobody));
+    expect(outcome).toMatchObject({ status: 'failed' });
+    expect(outcome!.reason).toMatch(new RegExp(`^you may not get certificates hero in namespace ${ns} as checks-nobody: `));
+    expect(outcome!.hint).toContain("ask your cluster admin for read access");
+  });
+
+  it('a read-only user can run asserts', async () => {
+    const reader = await readOnlyUser();
+    expect((await check([readyCertificate('hero')], engineFor(reader.kubeconfig)))[0]).toMatchObject({ status: 'passed' });
+  });
+});
