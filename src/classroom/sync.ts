@@ -59,7 +59,8 @@ export function startProgressSync(options: ProgressSyncOptions): ProgressSync {
     state.failures++;
     state.lastError = reason;
     notBefore = now() + retryAfterMs;
-    if (!noticed) {
+    // No cluster yet (the first chapters create it) is normal: only a real problem is worth a word.
+    if (!noticed && !noClusterYet(reason)) {
       noticed = true;
       notice = `Progress is not mirrored to your cluster (${reason}); play goes on, and it is saved on this machine. hero-journey tries again after the next step; --no-sync turns this off.`;
     }
@@ -84,7 +85,8 @@ export function startProgressSync(options: ProgressSyncOptions): ProgressSync {
     }
     if (result.missing) {
       state.disabled = result.error;
-      fail(result.error);
+      state.failures++;
+      state.lastError = result.error;
       return;
     }
     fail(oneLine(result.error));
@@ -165,6 +167,11 @@ export async function readProgressMirror(options: {
   if ('problem' in parsed) return { error: parsed.problem };
   if (parsed.mirror.journeyId !== options.journeyId) return { absent: true };
   return parsed;
+}
+
+/** kubectl's ways of saying there is no cluster to talk to (yet): no kubeconfig, no context, nothing listening. */
+export function noClusterYet(error: string): boolean {
+  return /connection refused|no configuration has been provided|current-context is not set|context was not found|no such host|i\/o timeout|network is unreachable|did not finish within|Unable to connect to the server|dial tcp/i.test(error);
 }
 
 function oneLine(text: string): string {

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { CliOptions } from '../cli/parse.ts';
+import { beginPlaySync } from '../classroom/play-sync.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { kubeEnvironment } from '../kube/env.ts';
 import { playJourney, StopPlaying, type PresetAnswers } from '../play/loop.ts';
@@ -39,6 +40,19 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   });
   if (options.dryRun) write(renderCallout('info', 'Dry run', 'Every step is shown and none is run. Nothing is saved.', terminal));
 
+  const asker = interactive ? interactiveAsker(io) : scriptedAsker();
+  // Progress is mirrored into the learner's cluster after each save (best effort, in the background).
+  const sync = await beginPlaySync({
+    journey: session.journey,
+    progress: session.progress,
+    fresh: session.fresh,
+    enabled: options.sync && !options.dryRun,
+    env: { ...io.env, ...stepEnv },
+    asker,
+    terminal,
+    write,
+    save: session.save,
+  });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.on('SIGINT', onSignal);
@@ -47,8 +61,11 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
     return await playJourney({
       journey: session.journey,
       progress: session.progress,
-      save: session.save,
-      asker: interactive ? interactiveAsker(io) : scriptedAsker(),
+      save: async () => {
+        await session.save();
+        sync.saved();
+      },
+      asker,
       answers,
       terminal,
       tty: Boolean(io.stdout.isTTY),
@@ -68,6 +85,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await sync.close(controller.signal.aborted);
   }
 }
 
