@@ -1,0 +1,395 @@
+// Proof that a journey is whole: every path from the start, enumerated from the graph, played by
+// the built CLI with --dry-run and --choose, reaches the end (or its dead end) through exactly the
+// chapters the model says, with the right variants; options the model disables are refused with
+// their reason; and `hero-journey lint` passes.
+//
+// The bundled journey has ~1500 paths (7 choice points), too many to play on every test run (each
+// play is a process rendering ~25 chapters). By default a pairwise selection is played: every
+// chapter, every transition, every dead end, and every combination of two choices appears on at
+// least one played path. HERO_JOURNEY_PATHS=all plays every path.
+
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { conditionContext, evaluateCondition } from '../../src/journey/expressions.ts';
+import { enumeratePaths, type JourneyPath } from '../../src/journey/graph.ts';
+import { loadJourney } from '../../src/journey/load.ts';
+import type { Chapter, InputSpec, Journey } from '../../src/journey/model.ts';
+import { validateInput } from '../../src/play/inputs.ts';
+import { runBin } from './cli.ts';
+import { binPath, makeSandbox, repoRoot, type Sandbox } from './pty.ts';
+
+const playAll = process.env.HERO_JOURNEY_PATHS === 'all';
+/** Journeys with at most this many paths are always played in full. */
+const SMALL = 40;
+const slots = Math.min(6, availableParallelism() + 1);
+
+// ---------------------------------------------------------------------------------------------
+// Running the CLI, a few at a time.
+
+let running = 0;
+const waiting: (() => void)[] = [];
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+interface Played {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the built CLI; with `until`, stop it as soon as its output satisfies `until`. */
+function play(args: string[], sandbox: Sandbox, until?: (stdout: string) => boolean): Promise<Played> {
+  return limited(
+    () =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [binPath, ...args], {
+          cwd: sandbox.workspace,
+          env: { ...sandbox.env, COLUMNS: '100' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        let stopped = false;
+        const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          stdout += chunk;
+          if (!stopped && until?.(stdout)) {
+            stopped = true;
+            child.kill('SIGKILL');
+          }
+        });
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        child.on('error', reject);
+        child.on('close', (exitCode) => {
+          clearTimeout(timer);
+          resolve({ exitCode: stopped ? null : exitCode, stdout, stderr });
+        });
+      }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a path needs and what its play must show, derived from the model.
+
+/** A value that passes the input's `validate` rule, for inputs the path needs an answer to. */
+function sampleValue(input: InputSpec): string {
+  const candidates = ['hero.example.com', 'hero@example.com', 'https://hero.example.com', 'hero', 'Hero', '1'];
+  const fromRule = input.validate?.startsWith('regex:') ? [sampleForRegex(input.validate.slice('regex:'.length))] : [];
+  const value = [...candidates, ...fromRule].find((candidate) => validateInput(input, candidate) === true);
+  if (value === undefined) throw new Error(`cannot make up a valid value for input ${input.name} (validate: ${input.validate}); give it a default`);
+  return value;
+}
+
+/** The shortest string a simple regular expression matches (first alternative, fewest repeats). */
+function sampleForRegex(pattern: string): string {
+  let i = 0;
+  const sequence = (): string => {
+    let out = '';
+    while (i < pattern.length && pattern[i] !== '|' && pattern[i] !== ')') {
+      let atom = '';
+      const c = pattern[i]!;
+      if (c === '(') {
+        i++;
+        if (pattern.startsWith('?:', i)) i += 2;
+        atom = sequence();
+        while (pattern[i] === '|') {
+          i++;
+          sequence();
+        }
+        i++; // ')'
+      } else if (c === '[') {
+        const close = pattern.indexOf(']', i + 2);
+        const body = pattern.slice(i + 1, close);
+        atom = body.startsWith('^') ? (['a', '0', 'x'].find((ch) => !body.includes(ch)) ?? 'a') : body[0] === '\\' ? escaped(body[1]!) : body[0]!;
+        i = close + 1;
+      } else if (c === '\\') {
+        atom = escaped(pattern[i + 1]!);
+        i += 2;
+      } else if (c === '^' || c === '$') {
+        i++;
+        continue;
+      } else {
+        atom = c === '.' ? 'a' : c;
+        i++;
+      }
+      const quantifier = /^(\*|\+|\?|\{(\d+)(?:,\d*)?\})\??/.exec(pattern.slice(i));
+      let times = 1;
+      if (quantifier) {
+        i += quantifier[0].length;
+        times = quantifier[1] === '*' || quantifier[1] === '?' ? 0 : quantifier[1] === '+' ? 1 : Number(quantifier[2]);
+      }
+      out += atom.repeat(times);
+    }
+    return out;
+  };
+  const escaped = (c: string): string => ({ d: '0', w: 'a', s: ' ' })[c] ?? c;
+  return sequence();
+}
+
+/** Chapters the path plays (not skipped), in order. */
+function playedChapters(journey: Journey, path: Pick<JourneyPath, 'steps'>): Chapter[] {
+  return path.steps.filter((step) => !step.skipped).map((step) => journey.chapters.get(step.chapter)!);
+}
+
+/** `--choose` and `--set` flags that play the path without a question. */
+function flagsFor(journey: Journey, path: Pick<JourneyPath, 'steps' | 'choices'>): string[] {
+  const flags = Object.entries(path.choices).flatMap(([chapter, choice]) => ['--choose', `${chapter}=${choice}`]);
+  // Inputs without a default, or whose default uses variables (in a dry run, captured variables are
+  // placeholders that no `validate` rule accepts).
+  const inputs = [...journey.inputs, ...playedChapters(journey, path).flatMap((chapter) => chapter.inputs)];
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    if (seen.has(input.name) || (input.default !== undefined && !input.default.includes('${'))) continue;
+    seen.add(input.name);
+    flags.push('--set', `${input.name}=${sampleValue(input)}`);
+  }
+  return flags;
+}
+
+/** Text with the boxes' borders removed and all whitespace runs made one space. */
+function flat(text: string): string {
+  return text.replace(/[\u2500-\u257f]/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * What the output shows, in order: `play:<title>` for each chapter header, `skip:<title>` for
+ * each skipped chapter, `dead-end` for a dead end's callout.
+ */
+function shownChapters(journey: Journey, stdout: string): string[] {
+  const titles = [...new Set([...journey.chapters.values()].map((chapter) => chapter.title))].sort((a, b) => b.length - a.length);
+  const events: string[] = [];
+  const lines = stdout.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith(`╭─ ${journey.title}`) && !line.startsWith(`╭─ ${journey.title} ─`)) {
+      const body: string[] = [];
+      for (i++; i < lines.length && !lines[i]!.startsWith('╰'); i++) body.push(lines[i]!);
+      const text = flat(body.join('\n'));
+      events.push(`play:${titles.find((title) => text.includes(flat(title))) ?? text}`);
+      continue;
+    }
+    if (/^╭─ \S+ Dead end /.test(line)) {
+      events.push('dead-end');
+      continue;
+    }
+    if (line.startsWith('↷ Skipped chapter "')) {
+      const rest = line.slice('↷ Skipped chapter "'.length);
+      events.push(`skip:${titles.find((title) => rest.startsWith(`${title}"`)) ?? rest}`);
+    }
+  }
+  return events;
+}
+
+/** The same list, from the model. */
+function expectedChapters(journey: Journey, path: JourneyPath): string[] {
+  const events = path.steps.map((step) => `${step.skipped ? 'skip' : 'play'}:${journey.chapters.get(step.chapter)!.title}`);
+  if (path.end === 'dead-end') events.push('dead-end');
+  return events;
+}
+
+/** `setup/domain=nip build-image=kbld …`, or `(no choices)`. */
+function label(path: Pick<JourneyPath, 'choices' | 'end'>): string {
+  const choices = Object.entries(path.choices).map(([chapter, choice]) => `${chapter}=${choice}`);
+  return `${choices.join(' ') || '(no choices)'}${path.end === 'dead-end' ? ' (dead end)' : ''}`;
+}
+
+/**
+ * Paths to play: all of them for a small journey (or with HERO_JOURNEY_PATHS=all), else a greedy
+ * pairwise cover: every chapter played or skipped, every transition, every way a path ends, and
+ * every pair of choices made together appears on at least one selected path.
+ */
+function selectPaths(paths: JourneyPath[]): JourneyPath[] {
+  if (playAll || paths.length <= SMALL) return paths;
+  const features = paths.map((path) => {
+    const found = new Set<string>([`end:${path.end}`]);
+    path.steps.forEach((step, index) => {
+      found.add(`${step.skipped ? 'skip' : 'play'}:${step.chapter}`);
+      if (index > 0) found.add(`${path.steps[index - 1]!.chapter}>${step.chapter}`);
+    });
+    const choices = Object.entries(path.choices).map(([chapter, choice]) => `${chapter}=${choice}`);
+    for (const a of choices) {
+      found.add(a);
+      for (const b of choices) if (a < b) found.add(`${a}&${b}`);
+    }
+    return found;
+  });
+  const uncovered = new Set(features.flatMap((found) => [...found]));
+  const chosen: JourneyPath[] = [];
+  while (uncovered.size > 0) {
+    let best = 0;
+    let bestCount = -1;
+    features.forEach((found, index) => {
+      let count = 0;
+      for (const feature of found) if (uncovered.has(feature)) count++;
+      if (count > bestCount) [best, bestCount] = [index, count];
+    });
+    chosen.push(paths[best]!);
+    for (const feature of features[best]!) uncovered.delete(feature);
+  }
+  return chosen;
+}
+
+/** An option the model shows disabled on some path, and the first path prefix that reaches it. */
+interface DisabledOption {
+  chapter: Chapter;
+  choice: string;
+  because: string;
+  /** The path up to and including the choice point. */
+  prefix: Pick<JourneyPath, 'steps' | 'choices'>;
+}
+
+function disabledOptions(journey: Journey, paths: JourneyPath[]): DisabledOption[] {
+  const found = new Map<string, DisabledOption>();
+  for (const path of paths) {
+    const choices: Record<string, string> = {};
+    path.steps.forEach((step, index) => {
+      const chapter = journey.chapters.get(step.chapter)!;
+      if (step.choice === undefined) return;
+      for (const option of chapter.choices) {
+        const key = `${chapter.id}=${option.id}`;
+        if (!option.when || found.has(key)) continue;
+        const result = evaluateCondition(option.when, conditionContext(journey, choices));
+        if ('error' in result || result.value) continue;
+        found.set(key, {
+          chapter,
+          choice: option.id,
+          because: option.because ?? `only when ${option.when.source}`,
+          prefix: { steps: path.steps.slice(0, index + 1), choices: { ...choices, [chapter.id]: option.id } },
+        });
+      }
+      choices[chapter.id] = step.choice;
+    });
+  }
+  return [...found.values()];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tests, for each journey.
+
+const journeys = [
+  { name: 'the quest fixture', dir: join(repoRoot, 'test', 'fixtures', 'journeys', 'quest'), bundled: false },
+  { name: 'the bundled Hero journey', dir: join(repoRoot, 'chapters'), bundled: true },
+];
+
+for (const { name, dir, bundled } of journeys) {
+  const loaded = await loadJourney(dir).then(
+    (journey) => ({ journey }),
+    (error: unknown) => ({ error }),
+  );
+
+  describe(`every path of ${name}`, () => {
+    let sandbox: Sandbox;
+    beforeAll(async () => {
+      sandbox = await makeSandbox();
+    });
+    afterAll(() => sandbox.cleanup());
+
+    if ('error' in loaded) {
+      test('the journey loads', () => {
+        throw loaded.error;
+      });
+      return;
+    }
+    const { journey } = loaded;
+    const paths = enumeratePaths(journey);
+    const selected = selectPaths(paths);
+    // The bundled journey is the default; another one is named with --journey.
+    const journeyFlags = bundled ? [] : ['--journey', dir];
+    const base = [...journeyFlags, '--dry-run', '--yes', '--no-color'];
+
+    test(`all ${paths.length} paths end in an ending or a dead end (${selected.length} are played below)`, () => {
+      expect(paths.filter((path) => path.end !== 'ending' && path.end !== 'dead-end').map((path) => `${label(path)}: ${path.end}`)).toEqual([]);
+      expect(paths.some((path) => path.end === 'ending')).toBe(true);
+    });
+
+    for (const path of selected) {
+      test.concurrent(label(path), async () => {
+        const deadEnd = path.end === 'dead-end';
+        const run = await play([...base, ...flagsFor(journey, path)], sandbox, deadEnd ? (out) => /Back to the last choice|no earlier choice/.test(out) : undefined);
+        let shown = shownChapters(journey, run.stdout);
+        if (deadEnd) {
+          // A dead end sends the learner back to the choice point, where --choose answers the same again.
+          shown = shown.slice(0, shown.indexOf('dead-end') + 1);
+          const chapter = journey.chapters.get(path.steps.at(-1)!.chapter)!;
+          expect(flat(run.stdout)).toContain(flat(chapter.deadEnd!.message));
+        } else {
+          expect(run.stderr, run.stdout.slice(-2000)).toBe('');
+          expect(run.exitCode).toBe(0);
+          expect(run.stdout).toContain('The end of this journey');
+        }
+        expect(shown).toEqual(expectedChapters(journey, path));
+        for (const [chapterId, choice] of Object.entries(path.choices)) {
+          const chapter = journey.chapters.get(chapterId)!;
+          const option = chapter.choices.find((c) => c.id === choice)!;
+          expect(run.stdout).toContain(`${chapter.title}: ${option.label} (from --choose)`);
+        }
+      });
+    }
+
+    for (const disabled of disabledOptions(journey, paths)) {
+      test.concurrent(`--choose ${disabled.chapter.id}=${disabled.choice} is refused where it is disabled, with the reason`, async () => {
+        const run = await play([...base, ...flagsFor(journey, disabled.prefix)], sandbox);
+        expect(run.exitCode).toBe(2);
+        expect(flat(run.stderr)).toContain(flat(`--choose ${disabled.chapter.id}=${disabled.choice}: that option is not available: ${disabled.because}`));
+      });
+    }
+
+    if (bundled) {
+      test('nip.io paths skip HTTPS and are never offered Harbor; real-domain paths play HTTPS', () => {
+        const nip = paths.filter((path) => path.choices['setup/domain'] === 'nip');
+        const real = paths.filter((path) => path.choices['setup/domain'] === 'real');
+        expect(nip.length).toBeGreaterThan(0);
+        expect(real.length).toBeGreaterThan(0);
+        for (const path of nip) {
+          expect(path.steps.find((step) => step.chapter === 'https'), label(path)).toEqual({ chapter: 'https', skipped: true });
+          expect(path.steps.some((step) => step.chapter.startsWith('https/')), label(path)).toBe(false);
+          expect(path.choices.registry, label(path)).not.toBe('harbor');
+        }
+        for (const path of real.filter((p) => p.end === 'ending')) {
+          expect(path.steps.find((step) => step.chapter === 'https'), label(path)).toEqual({ chapter: 'https', choice: 'cert-manager' });
+        }
+        expect(real.some((path) => path.choices.registry === 'harbor')).toBe(true);
+        // The played selection includes nip.io paths, whose output shows HTTPS skipped (checked above).
+        expect(selected.some((path) => path.choices['setup/domain'] === 'nip' && path.end === 'ending')).toBe(true);
+      });
+
+      test('nip.io with --choose registry=harbor is refused with the reason', () => {
+        const harbor = disabledOptions(journey, paths).find((d) => d.chapter.id === 'registry' && d.choice === 'harbor');
+        expect(harbor?.prefix.choices['setup/domain']).toBe('nip');
+      });
+
+      test.concurrent('hero-journey lint passes on the bundled journey', async () => {
+        const result = await runBin(['lint', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
+        expect(result.stderr).toBe('');
+        expect(result.stdout).toMatch(/journey "hero-development" \(\d+ chapters\): (no problems|0 errors)/);
+        expect(result.exitCode, result.stdout).toBe(0);
+      });
+    }
+  });
+}
+
+describe('lint --json', () => {
+  test('notes, and only in JSON, that ShellCheck did not run when it is not installed', async () => {
+    const sandbox = await makeSandbox();
+    try {
+      const env = { ...sandbox.env, PATH: '/nonexistent' };
+      const quest = join(repoRoot, 'test', 'fixtures', 'journeys', 'quest');
+      const json = await runBin(['lint', quest, '--json'], { cwd: sandbox.workspace, env });
+      expect(JSON.parse(json.stdout)).toEqual({ ok: true, problems: [], notes: [expect.stringMatching(/^shellcheck is not installed/)] });
+      const text = await runBin(['lint', quest], { cwd: sandbox.workspace, env });
+      expect(text.stdout).toBe('journey "quest" (14 chapters): no problems\n');
+    } finally {
+      await sandbox.cleanup();
+    }
+  });
+});
