@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn as spawnPty } from '@lydell/node-pty';
+import stripAnsi from 'strip-ansi';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'hero-journey.js');
@@ -42,8 +43,8 @@ async function firstScreen(): Promise<number> {
       const timer = setTimeout(() => { pty.kill(); reject(new Error(`no chapter on screen; got: ${seen.slice(-500)}`)); }, 10_000);
       pty.onData((data) => {
         seen += data;
-        // The first step's question means the chapter header and prose are on screen.
-        if (/Run this step\?|what is your choice\?/.test(seen)) {
+        // The first question (an input, a step or a choice) comes after the chapter header and its prose.
+        if (/^\? /m.test(stripAnsi(seen))) {
           const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
           clearTimeout(timer);
           pty.kill();

@@ -1,14 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { version } from '../version.ts';
 import { UserError, ExitCode } from '../errors.ts';
 import type { CommandIO } from '../commands/io.ts';
 import { helpText } from './help.ts';
 import { parseCli, type CliOptions } from './parse.ts';
-
-/** The version in package.json. */
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /**
  * Run hero-journey with argv (without node and script). The only place that sets the exit code;

@@ -2,7 +2,8 @@ import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { loadJourney } from '../journey/load.ts';
+import { loadJourneyCached } from '../journey/cache.ts';
+import { version } from '../version.ts';
 import type { Journey } from '../journey/model.ts';
 import type { Progress } from '../state/progress.ts';
 import { loadProgress, progressPath, saveProgress } from '../state/store.ts';
@@ -36,7 +37,7 @@ export async function openSession(
   const journeyDir = options.journey ? resolve(io.cwd, options.journey) : bundledJourneyDir();
   const workspace = resolve(io.cwd, options.workspace ?? '.');
   await requireFolder(workspace, '--workspace');
-  const journey = await loadJourney(journeyDir);
+  const journey = await loadJourneyCached(journeyDir, { env: io.env, version: version() });
   const progressFile = progressPath(journey.id, workspace, io.env);
   const loaded = await loadProgress(progressFile, journey.id, workspace);
   const session: Session = {

@@ -3,7 +3,7 @@
  * what spans files (chapter ids, check modules, expressions); every problem is reported at once.
  */
 
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isScalar } from 'yaml';
 import { UserError } from '../errors.ts';
@@ -11,11 +11,13 @@ import { parseChapter, readInputs, type ChapterRef, type ExpressionSite, type Pa
 import { checkExpression, expressionReferences } from './expressions.ts';
 import { resolveChapterRef } from './ids.ts';
 import type { Chapter, Journey, JourneyProblem, Phase, ToolRequirement } from './model.ts';
+import { listChapterFiles, listCheckModules } from './files.ts';
 import { JourneyError, sortProblems } from './problems.ts';
 import { didYouMean, idPattern, variableNamePattern } from './text.ts';
 import { scalarText, YamlReader } from './yaml-fields.ts';
 
 export { JourneyError } from './problems.ts';
+export { listChapterFiles, listCheckModules } from './files.ts';
 
 export const journeyKeys = ['id', 'title', 'description', 'start', 'phases', 'inputs', 'vars', 'tools'] as const;
 export const phaseKeys = ['id', 'title', 'chapters'] as const;
@@ -268,55 +270,6 @@ export function assembleJourney(
   }
 
   return { journey, problems };
-}
-
-/**
- * Folders and files under a journey that are never chapters: names starting with `.` or `_`
- * (drafts, partials), `node_modules`, the root `checks/` folder, and the root README.md, which
- * documents the journey on GitHub. Every other `*.md` file is a chapter.
- */
-function isIgnored(name: string, atRoot: boolean, isDirectory: boolean): boolean {
-  if (name.startsWith('.') || name.startsWith('_') || name === 'node_modules') return true;
-  if (atRoot && isDirectory && name === 'checks') return true;
-  if (atRoot && !isDirectory && name.toLowerCase() === 'readme.md') return true;
-  return false;
-}
-
-/** Chapter files (`*.md`) under `root`, relative, with `/`, sorted by path. */
-export async function listChapterFiles(root: string): Promise<string[]> {
-  const files: string[] = [];
-  const walk = async (relative: string): Promise<void> => {
-    const entries = await readdir(join(root, relative), { withFileTypes: true });
-    for (const entry of entries) {
-      const path = relative ? `${relative}/${entry.name}` : entry.name;
-      let isDirectory = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        const target = await stat(join(root, path)).catch(() => undefined);
-        isDirectory = target?.isDirectory() ?? false;
-        isFile = target?.isFile() ?? false;
-      }
-      if (isIgnored(entry.name, relative === '', isDirectory)) continue;
-      if (isDirectory) await walk(path);
-      else if (isFile && entry.name.toLowerCase().endsWith('.md')) files.push(path);
-    }
-  };
-  await walk('');
-  return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/** Ids of check modules in a `checks/` folder: `checks/https/ready.ts` → `https/ready`. */
-export async function listCheckModules(checksDir: string): Promise<Set<string>> {
-  const modules = new Set<string>();
-  const entries = await readdir(checksDir, { recursive: true, withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    if (!entry.isFile() || entry.name.endsWith('.d.ts')) continue;
-    const match = /^(.*)\.(ts|js)$/.exec(entry.name);
-    if (!match) continue;
-    const folder = entry.parentPath.slice(checksDir.length).replace(/\\/g, '/').replace(/^\/+/, '');
-    modules.add(folder ? `${folder}/${match[1]}` : match[1]!);
-  }
-  return modules;
 }
 
 async function assertJourneyFolder(dir: string, root: string): Promise<void> {
