@@ -171,7 +171,7 @@ export async function readProgressMirror(options: {
 
 /** kubectl's ways of saying there is no cluster to talk to (yet): no kubeconfig, no context, nothing listening. */
 export function noClusterYet(error: string): boolean {
-  return /connection refused|no configuration has been provided|current-context is not set|context was not found|no such host|i\/o timeout|network is unreachable|did not finish within|Unable to connect to the server|dial tcp/i.test(error);
+  return /connection refused|was refused|no configuration has been provided|current-context is not set|context was not found|no such host|i\/o timeout|network is unreachable|did not finish within|Unable to connect to the server|dial tcp/i.test(error);
 }
 
 function oneLine(text: string): string {

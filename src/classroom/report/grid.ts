@@ -16,8 +16,7 @@ export function renderGrid(report: ClassroomReport, terminal: TerminalOptions, o
   const width = terminal.width;
   const clean = (text: string) => (terminal.unicode ? sanitize(text) : toAscii(sanitize(text)));
   const cut = (text: string, max: number) => truncate(text, max, terminal.unicode ? '…' : '...');
-  const names = report.attendees.map((a) => cut(clean(rowName(a)), NAME_MAX));
-  const nameWidth = Math.max(8, ...names.map(visibleWidth));
+  const fullNames = report.attendees.map((a) => cut(clean(rowName(a)), NAME_MAX));
   const cells = report.attendees.map((a) => report.columns.map((column) => cellFor(a, column)));
 
   // Wide layout: cells show the variant taken ("✔ kbld"); compact: one mark per column, numbered.
@@ -25,42 +24,45 @@ export function renderGrid(report: ClassroomReport, terminal: TerminalOptions, o
   const wideWidths = report.columns.map((column, i) =>
     Math.max(visibleWidth(cut(column.id, CELL_MAX)), ...wideTexts.map((row) => visibleWidth(row[i]!))),
   );
-  const wideTotal = nameWidth + wideWidths.reduce((sum, w) => sum + w + 2, 0);
-  const compact = wideTotal > width;
-  const columnWidths = compact ? report.columns.map((_, i) => Math.max(String(i + 1).length, theme.unicode ? 1 : 3)) : wideWidths;
+  const longestName = Math.max(8, ...fullNames.map(visibleWidth));
+  const compact = longestName + wideWidths.reduce((sum, w) => sum + w + 2, 0) > width;
+  const gap = compact ? ' ' : '  ';
+  const columnWidths = compact ? report.columns.map((_, i) => String(i + 1).length) : wideWidths;
   const headers = report.columns.map((column, i) => (compact ? String(i + 1) : cut(column.id, CELL_MAX)));
+  const cellsWidth = columnWidths.reduce((sum, w) => sum + w + gap.length, 0);
+  const nameWidth = Math.max(8, Math.min(longestName, width - cellsWidth));
+  const names = fullNames.map((n) => cut(n, nameWidth));
 
   const lines: string[] = [];
   const counts = summaryCounts(report);
   lines.push(theme.style.title(clean(report.journey.title)));
-  lines.push(
-    theme.style.dim(
-      `${report.attendees.length} attendee${report.attendees.length === 1 ? '' : 's'} ${theme.symbol.dot} ${counts.join(` ${theme.symbol.dot} `)} ${theme.symbol.dot} checked ${clock(report.generatedAt)} ${theme.symbol.dot} timeout ${report.timeoutMs / 1000} s`,
-    ),
-  );
+  const subtitle = `${report.attendees.length} attendee${report.attendees.length === 1 ? '' : 's'} ${theme.symbol.dot} ${counts.join(` ${theme.symbol.dot} `)} ${theme.symbol.dot} checked ${clock(report.generatedAt)} ${theme.symbol.dot} timeout ${report.timeoutMs / 1000} s`;
+  lines.push(...wrapWords(subtitle, width).map((l) => theme.style.dim(l)));
   lines.push('');
-  lines.push(theme.style.dim([padEndVisible('attendee', nameWidth), ...headers.map((h, i) => padEndVisible(h, columnWidths[i]!))].join('  ')).trimEnd());
+  lines.push(theme.style.dim([padEndVisible('attendee', nameWidth), ...headers.map((h, i) => padEndVisible(h, columnWidths[i]!))].join(gap)).trimEnd());
   report.attendees.forEach((attendee, row) => {
     const name = padEndVisible(names[row]!, nameWidth);
     if (attendee.status !== 'ok' && attendee.chapters.length === 0) {
       const word = statusWords[attendee.status];
       const text = attendee.message ? `${word}: ${clean(attendee.message)}` : word;
       const styled = attendee.status === 'pending' ? theme.style.dim : attendee.status === 'no-progress' ? theme.style.dim : theme.chalk.red;
-      lines.push(`${name}  ${styled(cut(text, Math.max(10, width - nameWidth - 2)))}`);
+      const room = Math.max(10, width - nameWidth - gap.length);
+      clip(wrapWords(text, room), 2, room, cut).forEach((line, i) => lines.push(`${i === 0 ? name : ' '.repeat(nameWidth)}${gap}${styled(line)}`));
       return;
     }
     const rowCells = cells[row]!.map((cell, i) => padEndVisible(compact ? cellText(cell, theme, true, clean, CELL_MAX) : styleCell(cell, wideTexts[row]![i]!, theme), columnWidths[i]!));
-    lines.push(`${name}  ${rowCells.join('  ')}`.trimEnd());
+    lines.push(`${name}${gap}${rowCells.join(gap)}`.trimEnd());
     const beneath = reasonBeneath(attendee, clean);
     if (beneath) {
       const arrow = theme.unicode ? '↳' : '->';
-      lines.push(theme.style.dim(cut(`${' '.repeat(2)}${arrow} ${beneath}`, width)));
+      const room = Math.max(10, width - 3 - visibleWidth(arrow));
+      clip(wrapWords(beneath, room), 2, room, cut).forEach((line, i) => lines.push(theme.style.dim(`  ${i === 0 ? arrow : ' '.repeat(visibleWidth(arrow))} ${line}`)));
     }
   });
   lines.push('');
   if (compact) {
-    const legend = report.columns.map((c, i) => `${i + 1} ${clean(c.id)}`).join(`  `);
-    lines.push(...wrapWords(legend, width).map((l) => theme.style.dim(l)));
+    const numbered = report.columns.map((c, i) => `${i + 1} ${clean(c.id)}`).join(`  `);
+    lines.push(...wrapWords(numbered, width).map((l) => theme.style.dim(l)));
   }
   const perColumn = columnCounts(report)
     .filter((c) => c.here > 0)
@@ -68,11 +70,9 @@ export function renderGrid(report: ClassroomReport, terminal: TerminalOptions, o
   if (perColumn.length > 0) lines.push(...wrapWords(`on it now: ${perColumn.join(`, `)}`, width));
   const ahead = leaders(report);
   if (ahead.length > 0 && report.attendees.length > 1) lines.push(cut(`ahead: ${ahead.map(clean).join(', ')}`, width));
-  lines.push(
-    theme.style.dim(
-      `${theme.chalk.green(theme.symbol.check)} passed  ${theme.chalk.red(theme.symbol.cross)} failing now  ${theme.chalk.yellow(theme.symbol.ellipsis)} on it now  ${theme.symbol.skip} skipped  ? not re-checked`,
-    ),
-  );
+  const m = marks(theme);
+  const legend = [`${m.passed} passed`, `${m.failed} failing now`, `${m.current} on it now`, `${m.skipped} skipped`, `${m.unchecked} not re-checked`].join('  ');
+  lines.push(...wrapWords(legend, width).map((l) => theme.style.dim(l)));
   void options;
   return `${lines.join('\n')}\n`;
 }
@@ -83,18 +83,26 @@ export function rowName(attendee: AttendeeReport): string {
 }
 
 function cellText(cell: Cell, theme: Theme, markOnly: boolean, clean: (t: string) => string, max: number): string {
-  const { symbol, chalk: c } = theme;
+  const c = theme.chalk;
+  const m = marks(theme);
   const mark = {
-    passed: c.green(symbol.check),
-    failed: c.red(symbol.cross),
-    current: c.yellow(symbol.ellipsis),
-    skipped: c.dim(symbol.skip),
-    unchecked: c.yellow('?'),
+    passed: c.green(m.passed),
+    failed: c.red(m.failed),
+    current: c.yellow(m.current),
+    skipped: c.dim(m.skipped),
+    unchecked: c.yellow(m.unchecked),
     none: '',
   }[cell.state];
   if (markOnly || !cell.variant) return mark;
   // Cut before styling, so no escape sequence is ever cut in half.
   return `${mark} ${truncate(clean(cell.variant), max - visibleWidth(mark) - 1, theme.unicode ? '…' : '.')}`;
+}
+
+/** One character per state, so compact columns stay one wide. */
+function marks(theme: Theme): Record<Exclude<Cell['state'], 'none'>, string> {
+  return theme.unicode
+    ? { passed: '✔', failed: '✖', current: '…', skipped: '↷', unchecked: '?' }
+    : { passed: '+', failed: 'x', current: '*', skipped: '-', unchecked: '?' };
 }
 
 function styleCell(cell: Cell, text: string, theme: Theme): string {
@@ -140,6 +148,14 @@ export function truncate(text: string, max: number, ellipsis = '…'): string {
     out += ch;
   }
   return `${out}${ellipsis}`;
+}
+
+/** At most `max` lines; the last one cut with an ellipsis when there was more. */
+function clip(lines: string[], max: number, width: number, cut: (text: string, max: number) => string): string[] {
+  if (lines.length <= max) return lines.map((l) => cut(l, width));
+  const kept = lines.slice(0, max);
+  kept[max - 1] = cut(`${kept[max - 1]} ${lines.slice(max).join(' ')}`, width);
+  return kept.map((l) => cut(l, width));
 }
 
 function wrapWords(text: string, width: number): string[] {
