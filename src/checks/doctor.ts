@@ -4,6 +4,8 @@
 // when the cluster does not answer.
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import semver from 'semver';
 import type { Journey, ToolRequirement } from '../journey/model.ts';
 import type { AccessAttributes, KubeConnection } from '../kube/client.ts';
@@ -26,7 +28,7 @@ export interface DoctorOptions {
   kube: KubeSelection;
   /** Environment with PATH for finding tools. */
   env: NodeJS.ProcessEnv;
-  /** Milliseconds each probe may take (a tool's version, one API request). Default 3000. */
+  /** Milliseconds each probe may take (a tool's version, one API request). Default 2500. */
   probeTimeoutMs?: number;
   /** Clock, for certificate expiry. */
   now?: () => Date;
@@ -34,7 +36,7 @@ export interface DoctorOptions {
 
 /** Run every probe; findings come back grouped by area, in a stable order. */
 export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
-  const timeoutMs = options.probeTimeoutMs ?? 3000;
+  const timeoutMs = options.probeTimeoutMs ?? 2500;
   const [tools, cluster] = await Promise.all([checkTools(options.journey.tools, options.env, timeoutMs), checkCluster(options, timeoutMs)]);
   const kubectlVersion = tools.versions.get('kubectl') ?? (await toolVersion('kubectl', options.env, timeoutMs)).version;
   const findings = [...tools.findings, ...cluster.findings];
@@ -45,13 +47,16 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
 
 // --- tools ---------------------------------------------------------------------------------
 
+const NO_KUBECONFIG = join(tmpdir(), 'hero-journey-doctor-no-kubeconfig');
+
 async function toolVersion(name: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ path?: string; version?: string; output?: string }> {
   const path = await findOnPath(name, env.PATH);
   if (!path) return {};
   const { execa } = await import('execa');
   let output = '';
   for (const args of versionArguments(name)) {
-    const result = await execa(path, args, { env, extendEnv: false, reject: false, timeout: timeoutMs, stdin: 'ignore' });
+    // No kubeconfig for version probes: some kubectl versions contact the cluster even with --client.
+    const result = await execa(path, args, { env: { ...env, KUBECONFIG: NO_KUBECONFIG }, extendEnv: false, reject: false, timeout: timeoutMs, stdin: 'ignore' });
     output = `${String(result.stdout ?? '')}\n${String(result.stderr ?? '')}`.trim();
     const version = result.exitCode === 0 ? parseToolVersion(String(result.stdout ?? '')) ?? parseToolVersion(output) : undefined;
     if (version) return { path, version, output };

@@ -6,6 +6,7 @@
 // exec plugins, OIDC, proxies) and its fetch-based HTTP library, and keep the requests themselves
 // plain: JSON in, plain JSON objects out (no typed model classes, no Date conversion), so checks
 // compare exactly what `kubectl get -o json` shows.
+import type { Socket } from 'node:net';
 import type { RequestContext } from '@kubernetes/client-node';
 import { describeNetworkError, describeStatusError, isKubeError, KubeError, type ConnectionFacts } from './errors.ts';
 import { resolveKubeconfig, type KubeSelection, type ResolvedKubeconfig } from './kubeconfig.ts';
@@ -56,20 +57,30 @@ export interface ConnectOptions {
 
 type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
 
-/** Load the Kubernetes client and connect to the cluster the learner selected (no request is made yet). */
+/**
+ * A connection to the cluster the learner selected. Reads the kubeconfig now (so a wrong context
+ * fails here, with its fix); loads the Kubernetes client only with the first request, so checks
+ * that never ask the API never pay for it.
+ */
 export async function connectKube(selection: KubeSelection, options: ConnectOptions = {}): Promise<KubeConnection> {
   const resolved = await resolveKubeconfig(selection);
-  const k8s = await import('@kubernetes/client-node');
-  const kc = new k8s.KubeConfig();
-  try {
-    kc.loadFromString(JSON.stringify(resolved.config));
-  } catch (error) {
-    throw new KubeError('config', `your kubeconfig cannot be used: ${(error as Error).message}`, {
-      hint: 'export a fresh kubeconfig from the cluster',
-      cause: error,
-    });
-  }
-  const http = new k8s.IsomorphicFetchHttpLibrary();
+  type Client = typeof import('@kubernetes/client-node');
+  type Loaded = { k8s: Client; kc: InstanceType<Client['KubeConfig']>; http: InstanceType<Client['IsomorphicFetchHttpLibrary']>; undici: typeof import('undici') };
+  let client: Promise<Loaded> | undefined;
+  const loadClient = () =>
+    (client ??= (async () => {
+      const [k8s, undici] = await Promise.all([import('@kubernetes/client-node'), import('undici')]);
+      const kc = new k8s.KubeConfig();
+      try {
+        kc.loadFromString(JSON.stringify(resolved.config));
+      } catch (error) {
+        throw new KubeError('config', `your kubeconfig cannot be used: ${(error as Error).message}`, {
+          hint: 'export a fresh kubeconfig from the cluster',
+          cause: error,
+        });
+      }
+      return { k8s, kc, http: new k8s.IsomorphicFetchHttpLibrary(), undici };
+    })());
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   const server = resolved.server.replace(/\/+$/, '');
   const facts: ConnectionFacts = { context: resolved.context, server: resolved.server, ...(resolved.user ? { user: resolved.user } : {}) };
@@ -77,9 +88,11 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
   // which would open a new TLS connection each time and keep the process alive afterwards.
   let dispatcher: Dispatcher;
   const controllers = new Set<AbortController>();
+  const sockets = new Set<Socket>();
   let closed = false;
 
   const prepare = async (method: 'GET' | 'POST', path: string, signal: AbortSignal, body?: unknown): Promise<RequestContext> => {
+    const { k8s, kc, undici } = await loadClient();
     const ctx = new k8s.RequestContext(`${server}${path}`, method === 'GET' ? k8s.HttpMethod.GET : k8s.HttpMethod.POST);
     ctx.setHeaderParam('Accept', 'application/json');
     try {
@@ -90,8 +103,8 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
         cause: error,
       });
     }
-    if (dispatcher === undefined) dispatcher = ctx.getDispatcher();
-    else ctx.setDispatcher(dispatcher);
+    if (dispatcher === undefined) dispatcher = (await ownDispatcher(kc, undici, timeoutMs, sockets)) ?? ctx.getDispatcher();
+    if (dispatcher !== undefined) ctx.setDispatcher(dispatcher);
     if (body !== undefined) {
       ctx.setHeaderParam('Content-Type', 'application/json');
       ctx.setBody(JSON.stringify(body));
@@ -108,7 +121,7 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
     controllers.add(controller);
     try {
       const ctx = await prepare(method, path, controller.signal, body);
-      const response = await http.send(ctx).toPromise();
+      const response = await (await loadClient()).http.send(ctx).toPromise();
       return { status: response.httpStatusCode, text: await response.body.text() };
     } catch (error) {
       if (isKubeError(error)) throw error;
@@ -206,7 +219,7 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
             ...(resourceVersion ? { resourceVersion } : {}),
           });
           const ctx = await prepare('GET', `${path}${query}`, controller.signal);
-          const response = await http.send(ctx).toPromise();
+          const response = await (await loadClient()).http.send(ctx).toPromise();
           if (response.httpStatusCode === 410) {
             await response.body.text().catch(() => '');
             resourceVersion = await handlers.onGone();
@@ -332,8 +345,41 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
       controllers.clear();
       const pool = dispatcher as { destroy?: () => Promise<void> } | undefined;
       void pool?.destroy?.().catch(() => {});
+      // Connections still being set up (a server that never completes the handshake) too.
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
     },
   };
+}
+
+/**
+ * A connection pool like client-node's, with a connect timeout as short as a request's: undici's
+ * default (10 s) would keep a half-open connection to a silent server, and so the process, alive
+ * long after we gave up. Undefined for proxies, where client-node's own dispatcher is used.
+ */
+async function ownDispatcher(
+  kc: import('@kubernetes/client-node').KubeConfig,
+  undici: typeof import('undici'),
+  timeoutMs: number,
+  sockets: Set<Socket>,
+): Promise<Dispatcher | undefined> {
+  const https: Record<string, unknown> = {};
+  await kc.applyToHTTPSOptions(https as Parameters<typeof kc.applyToHTTPSOptions>[0]);
+  const agentOptions = Object.fromEntries(
+    ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'].filter((k) => https[k] !== undefined).map((k) => [k, https[k]]),
+  );
+  const options = kc.createDispatcherOptions(kc.getCurrentCluster(), agentOptions);
+  if (options.type !== 'agent') return undefined;
+  const connector = undici.buildConnector({ ...options.connect, timeout: timeoutMs });
+  // Keep every socket, so close() can end connections that are still being set up.
+  const connect: typeof connector = (opts, callback) => {
+    const socket = connector(opts, callback) as unknown as Socket | undefined;
+    if (socket) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    }
+  };
+  return new undici.Agent({ connect }) as unknown as Dispatcher;
 }
 
 interface ApiResourceList {
