@@ -72,7 +72,7 @@ async function offerResume(options: PlaySyncOptions, namespace: string): Promise
   if (!('mirror' in found) || found.mirror.history.length === 0) return;
   const mirror = found.mirror;
   const where = describePosition(options.journey, mirror);
-  const resume = await options.asker.confirm(`Your cluster holds your progress from another machine: ${where}. Continue from there?`, true);
+  const resume = await options.asker.confirm(`Your cluster holds your progress from another machine (${where}). Continue from there?`, true);
   if (!resume) return;
   adoptMirror(options.progress, mirror);
   const inputs = new Map([...options.journey.inputs, ...[...options.journey.chapters.values()].flatMap((c) => c.inputs)].map((i) => [i.name, i]));
@@ -87,18 +87,18 @@ async function offerResume(options: PlaySyncOptions, namespace: string): Promise
   const captured = mirror.withheld.filter((name) => !inputs.has(name));
   options.write(
     dim(
-      `Continuing ${where}.${captured.length > 0 ? ` Not kept in the cluster because they look like credentials: ${captured.join(', ')}; pass --set NAME=value if a later step needs one.` : ''}`,
+      `Continuing from your progress in the cluster (${where}).${captured.length > 0 ? ` Not kept in the cluster because they look like credentials: ${captured.join(', ')}; pass --set NAME=value if a later step needs one.` : ''}`,
       options.terminal,
     ),
   );
 }
 
 function describePosition(journey: Journey, mirror: ProgressMirror): string {
-  if (mirror.finished) return 'the journey is finished';
+  if (mirror.finished) return 'you finished the journey';
   const chapter = mirror.current ? journey.chapters.get(mirror.current) : undefined;
   const done = mirror.history.filter((h) => h.outcome === 'completed').length;
   const when = mirror.updatedAt ? `, saved ${new Date(mirror.updatedAt).toLocaleString()}` : '';
-  return `at chapter "${chapter?.title ?? mirror.current ?? journey.start}" (${done} chapter${done === 1 ? '' : 's'} done${when})`;
+  return `at chapter "${chapter?.title ?? mirror.current ?? journey.start}", ${done} chapter${done === 1 ? '' : 's'} done${when}`;
 }
 
 function dim(text: string, terminal: TerminalOptions): string {

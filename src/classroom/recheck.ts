@@ -75,14 +75,16 @@ export async function verifyAttendee(attendee: Attendee, options: RecheckOptions
   if (attendee.refused) return finish({ ...base, status: 'refused', message: attendee.refused });
 
   const pool = options.pool ?? new ConnectionPool();
-  const deadline = Date.now() + options.timeoutMs;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), options.timeoutMs)));
   let mirror: ProgressMirror | undefined;
   let partial: ChapterReport[] | undefined;
   try {
+    // Connecting reads the kubeconfig and loads the client (once per process, and slow): no
+    // request goes out yet, so the attendee's time starts after it.
+    const connection = await pool.get(attendee, options.timeoutMs);
+    const deadline = Date.now() + options.timeoutMs;
+    const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), options.timeoutMs)));
     const work = (async () => {
-      const connection = await pool.get(attendee, options.timeoutMs);
       const namespace = options.namespace === '@context' ? connection.reader.namespace : options.namespace;
       const configMap = await connection.reader.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: mirrorName(options.journey.id) });
       if (!configMap) return { status: 'no-progress' as const, message: `no progress in the cluster yet (ConfigMap ${namespace}/${mirrorName(options.journey.id)}): not started, or playing with --no-sync` };

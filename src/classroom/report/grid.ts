@@ -7,7 +7,7 @@ import { padEndVisible, sanitize, toAscii, visibleWidth } from '../../render/tex
 import { themeFor, type Theme } from '../../render/theme.ts';
 import { cellFor, columnCounts, leaders, statusWords, type AttendeeReport, type Cell, type ClassroomReport } from '../model.ts';
 
-const NAME_MAX = 22;
+const NAME_MAX = 30;
 const CELL_MAX = 16;
 
 /** The grid as text, ending in a newline. */
