@@ -30,7 +30,8 @@ export function renderGrid(report: ClassroomReport, terminal: TerminalOptions, o
   const columnWidths = compact ? report.columns.map((_, i) => String(i + 1).length) : wideWidths;
   const headers = report.columns.map((column, i) => (compact ? String(i + 1) : cut(column.id, CELL_MAX)));
   const cellsWidth = columnWidths.reduce((sum, w) => sum + w + gap.length, 0);
-  const nameWidth = Math.max(8, Math.min(longestName, width - cellsWidth));
+  // Names get at most 40% of a narrow terminal: the reasons beside and beneath them need room too.
+  const nameWidth = Math.max(8, Math.min(longestName, width - cellsWidth, Math.max(12, Math.floor(width * 0.4))));
   const names = fullNames.map((n) => cut(n, nameWidth));
 
   const lines: string[] = [];
@@ -61,18 +62,19 @@ export function renderGrid(report: ClassroomReport, terminal: TerminalOptions, o
   });
   lines.push('');
   if (compact) {
-    const numbered = report.columns.map((c, i) => `${i + 1} ${clean(c.id)}`).join(`  `);
-    lines.push(...wrapWords(numbered, width).map((l) => theme.style.dim(l)));
+    const numbered = report.columns.map((c, i) => `${i + 1} ${clean(c.id)}`);
+    lines.push(...wrapItems(numbered, width).map((l) => theme.style.dim(l)));
   }
   const perColumn = columnCounts(report)
     .filter((c) => c.here > 0)
     .map((c) => `${clean(c.column.id)} ${c.here}`);
   if (perColumn.length > 0) lines.push(...wrapWords(`on it now: ${perColumn.join(`, `)}`, width));
   const ahead = leaders(report);
-  if (ahead.length > 0 && report.attendees.length > 1) lines.push(cut(`ahead: ${ahead.map(clean).join(', ')}`, width));
+  const shown = (name: string) => report.attendees.find((a) => a.name === name)?.displayName ?? name;
+  if (ahead.length > 0 && report.attendees.length > 1) lines.push(cut(`ahead: ${ahead.map((n) => clean(shown(n))).join(', ')}`, width));
   const m = marks(theme);
-  const legend = [`${m.passed} passed`, `${m.failed} failing now`, `${m.current} on it now`, `${m.skipped} skipped`, `${m.unchecked} not re-checked`].join('  ');
-  lines.push(...wrapWords(legend, width).map((l) => theme.style.dim(l)));
+  const legend = [`${m.passed} passed`, `${m.failed} failing now`, `${m.current} on it now`, `${m.skipped} skipped`, `${m.unchecked} not re-checked`];
+  lines.push(...wrapItems(legend, width).map((l) => theme.style.dim(l)));
   void options;
   return `${lines.join('\n')}\n`;
 }
@@ -156,6 +158,20 @@ function clip(lines: string[], max: number, width: number, cut: (text: string, m
   const kept = lines.slice(0, max);
   kept[max - 1] = cut(`${kept[max - 1]} ${lines.slice(max).join(' ')}`, width);
   return kept.map((l) => cut(l, width));
+}
+
+/** Items separated by two spaces, wrapped between items only. */
+function wrapItems(items: string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    if (line && visibleWidth(line) + 2 + visibleWidth(item) > width) {
+      lines.push(line);
+      line = item;
+    } else line = line ? `${line}  ${item}` : item;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 function wrapWords(text: string, width: number): string[] {

@@ -113,7 +113,8 @@ export function renderSummary(report: ClassroomReport): string {
   if (finished) parts.push(`<b>${finished}</b> finished`);
   if (down) parts.push(`<b class="bad">${down}</b> not reachable`);
   if (pending) parts.push(`<b>${pending}</b> checking`);
-  if (ahead.length > 0 && total > 1) parts.push(`ahead: ${ahead.slice(0, 3).map(escapeHtml).join(', ')}${ahead.length > 3 ? ` +${ahead.length - 3}` : ''}`);
+  const shown = (name: string) => report.attendees.find((a) => a.name === name)?.displayName ?? name;
+  if (ahead.length > 0 && total > 1) parts.push(`ahead: ${ahead.slice(0, 3).map((n) => escapeHtml(shown(n))).join(', ')}${ahead.length > 3 ? ` +${ahead.length - 3}` : ''}`);
   return parts.join(' · ');
 }
 

@@ -62,6 +62,15 @@ function progress(): Progress {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Wait until `probe` holds (a loaded machine runs the stand-in kubectl slowly). */
+async function until(probe: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(20);
+  }
+}
+
 describe('startProgressSync', () => {
   test('saves in quick succession become one apply of the mirror, without secrets', async () => {
     const { env, calls } = setup('ok');
@@ -69,7 +78,8 @@ describe('startProgressSync', () => {
     const sync = startProgressSync({ progress: () => p, env, namespace: 'hero-journey', attendee: 'Alice', debounceMs: 40 });
     for (let i = 0; i < 5; i++) sync.changed();
     expect(calls()).toHaveLength(0);
-    await sleep(400);
+    await until(() => sync.state.writes === 1);
+    await sleep(100);
     const applied = calls();
     expect(applied).toHaveLength(1);
     expect(applied[0]!.args).toMatch(/^apply --server-side --force-conflicts --field-manager=hero-journey -o name -f - --request-timeout=\d+s$/);
@@ -99,7 +109,7 @@ describe('startProgressSync', () => {
     const p = progress();
     const sync = startProgressSync({ progress: () => p, env, namespace: 'hero-journey', debounceMs: 10 });
     sync.changed();
-    await sleep(500);
+    await until(() => sync.state.writes === 1);
     expect(calls().map((c) => c.args.split(' ').slice(0, 3).join(' '))).toEqual(['apply --server-side --force-conflicts', 'create namespace hero-journey', 'apply --server-side --force-conflicts']);
     expect(sync.state.writes).toBe(1);
     await sync.close();
@@ -110,18 +120,17 @@ describe('startProgressSync', () => {
     const p = progress();
     const a = startProgressSync({ progress: () => p, env: quiet.env, namespace: 'hero-journey', debounceMs: 10, retryAfterMs: 10 });
     a.changed();
-    await sleep(400);
-    expect(a.state.failures).toBe(1);
+    await until(() => a.state.failures === 1);
     expect(a.takeNotice()).toBeUndefined();
     await a.close();
 
     const loud = setup('forbidden');
     const b = startProgressSync({ progress: () => p, env: loud.env, namespace: 'hero-journey', debounceMs: 10, retryAfterMs: 10 });
     b.changed();
-    await sleep(400);
+    await until(() => b.state.failures === 1);
+    await sleep(20);
     b.changed();
-    await sleep(400);
-    expect(b.state.failures).toBe(2);
+    await until(() => b.state.failures === 2);
     expect(b.takeNotice()).toMatch(/^Progress is not mirrored to your cluster \(Error from server \(Forbidden\): configmaps "x" is forbidden.*--no-sync turns this off\.$/);
     expect(b.takeNotice()).toBeUndefined();
     const started = Date.now();
@@ -133,7 +142,7 @@ describe('startProgressSync', () => {
     const p = progress();
     const sync = startProgressSync({ progress: () => p, env: { PATH: join(dir, 'nowhere') }, namespace: 'hero-journey', debounceMs: 10 });
     sync.changed();
-    await sleep(300);
+    await until(() => sync.state.disabled !== undefined);
     expect(sync.state.disabled).toMatch(/kubectl is not on your PATH/);
     expect(sync.takeNotice()).toBeUndefined();
     await sync.close();
