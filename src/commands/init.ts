@@ -37,7 +37,7 @@ function workspaceName(templatePath: string): string {
 }
 
 /** Copy the workspace template into the folder; returns the exit code. */
-export async function run(options: InitOptions, io: Pick<CommandIO, 'cwd' | 'stdout'>): Promise<number> {
+export async function run(options: InitOptions, io: Pick<CommandIO, 'cwd' | 'env' | 'stdout'>): Promise<number> {
   const template = options.template ?? workspaceTemplateDir();
   const target = resolve(io.cwd, options.dir ?? '.');
   const files = await templateFiles(template);
@@ -59,21 +59,31 @@ export async function run(options: InitOptions, io: Pick<CommandIO, 'cwd' | 'std
   if (existing.length > 0 && !options.force) {
     const shown = existing.slice(0, 20).map((name) => `  ${name}`);
     if (existing.length > 20) shown.push(`  … and ${existing.length - 20} more`);
-    throw new UserError(`${plural(existing.length, 'file')} of the Hero workspace exist already in ${target}, so nothing was written:\n${shown.join('\n')}`, {
+    const verb = existing.length === 1 ? 'exists' : 'exist';
+    throw new UserError(`${plural(existing.length, 'file')} of the Hero workspace ${verb} already in ${target}, so nothing was written:\n${shown.join('\n')}`, {
       hint: 'pass --force to overwrite them with the template (your changes to them are lost), or create the workspace in another folder: hero-journey init ./hero',
     });
   }
 
   for (const { from, name } of plan) {
     const to = join(target, name);
-    await mkdir(dirname(to), { recursive: true });
-    await copyFile(from, to);
+    try {
+      await mkdir(dirname(to), { recursive: true });
+      await copyFile(from, to);
+    } catch (error) {
+      throw new UserError(`cannot write ${to}: ${(error as Error).message}`, {
+        hint: 'a folder where the template has a file (or the other way round), or no permission: move it aside and run hero-journey init again',
+        cause: error,
+      });
+    }
   }
 
   const where = relative(io.cwd, target) || '.';
   const overwritten = options.force && existing.length > 0 ? ` (${plural(existing.length, 'file')} overwritten)` : '';
   const lines = [`Created Hero's workspace in ${where === '.' ? 'this folder' : where}: ${plural(plan.length, 'file')}${overwritten}`, ...summarize(plan.map((p) => p.name))];
-  lines.push('', 'Next:', where === '.' ? '  hero-journey' : `  cd ${quoteForShell(where)} && hero-journey`, '');
+  // Run through npx, the next command needs npx too.
+  const command = io.env.npm_command === 'exec' ? 'npx hero-journey' : 'hero-journey';
+  lines.push('', 'Next:', where === '.' ? `  ${command}` : `  cd ${quoteForShell(where)} && ${command}`, '');
   io.stdout.write(lines.join('\n'));
   return 0;
 }

@@ -47,6 +47,12 @@ describe('hero-journey init', () => {
     expect((await readdir(sandbox.workspace)).length).toBeGreaterThan(0);
   });
 
+  test('run through npx, says to run the next command through npx too', async () => {
+    const result = await runBin(['init', 'my hero'], { cwd: sandbox.workspace, env: { ...sandbox.env, npm_command: 'exec' } });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/Next:\n {2}cd 'my hero' && npx hero-journey\n/);
+  });
+
   test('refuses to overwrite existing files, lists them, and writes nothing; --force overwrites', async () => {
     const [first] = await filesUnder(template);
     const clash = inWorkspace(first!);
@@ -56,7 +62,7 @@ describe('hero-journey init', () => {
 
     const refused = await runBin(['init'], { cwd: sandbox.workspace, env: sandbox.env });
     expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toContain('1 file of the Hero workspace exist already');
+    expect(refused.stderr).toContain('1 file of the Hero workspace exists already');
     expect(refused.stderr).toContain(`  ${clash}\n`);
     expect(refused.stderr).toContain('--force');
     expect(await filesUnder(sandbox.workspace)).toEqual(before);
