@@ -115,6 +115,15 @@ async function decideTrust(run: ChapterCheckRun, chapter: Chapter, moduleIds: st
   });
 }
 
+/**
+ * Get ready for a chapter's checks while the learner reads it and runs its steps: loading the
+ * Kubernetes client takes most of a second, so start it early. A no-op for chapters without checks.
+ */
+export function prepareForChecks(chapter: Chapter): void {
+  if (chapter.checks.length === 0) return;
+  void import('../kube/client.ts').then((m) => m.preloadKubeClient(), () => {});
+}
+
 /** The hints and details of failed checks, for "show the hint" in play. */
 export function helpText(outcomes: CheckOutcome[]): string {
   const failing = outcomes.filter((o) => o.status === 'failed' || o.status === 'broken');

@@ -76,6 +76,7 @@ export const commands: CommandSpec[] = [
       'hero-journey check                          the chapter you are on',
       'hero-journey check setup/cert-manager       a named chapter',
       'hero-journey check https --wait --json      wait for it, print the results as JSON',
+      'hero-journey check define-app/helm --set APP_URL=http://hero.127.0.0.1.nip.io',
     ],
   },
   {
@@ -165,7 +166,7 @@ export const options: OptionSpec[] = [
     description: 'answer a choice point without asking (repeatable)',
     commands: ['play'],
   },
-  { name: 'set', type: 'string', multiple: true, value: 'NAME=VALUE', description: 'set an input without asking (repeatable)', commands: ['play'] },
+  { name: 'set', type: 'string', multiple: true, value: 'NAME=VALUE', description: 'set an input or variable without asking (repeatable)', commands: ['play', 'check'] },
   {
     name: 'answers',
     type: 'string',

@@ -36,7 +36,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
 
   const kube = { ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), ...(options.context ? { context: options.context } : {}), env: io.env, cwd: io.cwd };
   const stepEnv = await kubeEnvironment({ ...kube, scratchDir: `${session.progressFile.replace(/\.json$/, '')}.d` });
-  const vars = { ...journey.vars, ...variableValues(progress) };
+  const vars = { ...journey.vars, ...variableValues(progress), ...options.set };
   if (!options.json) {
     const where = await resolveKubeconfig(kube).then(
       (k) => ` against context "${k.context}" (${k.server})`,

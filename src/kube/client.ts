@@ -12,6 +12,11 @@ import { describeNetworkError, describeStatusError, isKubeError, KubeError, type
 import { resolveKubeconfig, type KubeSelection, type ResolvedKubeconfig } from './kubeconfig.ts';
 import type { KindRef, KubeObject, KubeReader, ListRef, ObjectRef, ResourceInfo, WatchEvent, WatchHandle } from './types.ts';
 
+/** Start loading the Kubernetes client in the background (it takes most of a second), e.g. while the learner reads a chapter whose checks will need it. */
+export function preloadKubeClient(): void {
+  void Promise.all([import('@kubernetes/client-node'), import('undici')]).catch(() => {});
+}
+
 /** A connection to one cluster: a read-only reader for checks, plus what `doctor` asks. */
 export interface KubeConnection {
   /** Context, cluster, user, server and namespace in use, and the kubeconfig files read. */

@@ -10,6 +10,8 @@ import { admin, cli, cluster, fixtures, ok, readOnlyUser } from './support.ts';
 
 const journey = join(fixtures, 'journey');
 const sandbox = cluster.sandbox();
+// Progress stays in each workspace (no mirror in the cluster), so tests do not see each other's.
+sandbox.env.HERO_JOURNEY_SYNC = '0';
 afterAll(() => {
   sandbox.cleanup();
   admin.cleanup();
