@@ -15,6 +15,7 @@ async function addresses(host: string): Promise<string[] | { error: string }> {
 export default defineCheck<{ host?: string; target?: string }>({
   id: 'dns-resolves',
   title: 'The host name points at your ingress',
+  reads: [],
   async run({ args, helpers }) {
     const host = String(args.host ?? '').trim();
     const target = String(args.target ?? '').trim();

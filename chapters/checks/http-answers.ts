@@ -5,6 +5,7 @@ import { defineCheck } from 'hero-journey/check';
 export default defineCheck<{ url?: string; status?: number; contains?: string }>({
   id: 'http-answers',
   title: 'Hero answers',
+  reads: [],
   async run({ args, helpers }) {
     const url = String(args.url ?? '').trim();
     const status = Number(args.status ?? 200);

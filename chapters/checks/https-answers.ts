@@ -14,6 +14,7 @@ interface Args extends Record<string, unknown> {
 export default defineCheck<Args>({
   id: 'https-answers',
   title: 'Hero answers over trusted HTTPS',
+  reads: [],
   async run({ args, helpers }) {
     const url = String(args.url ?? '').trim();
     const status = Number(args.status ?? 200);

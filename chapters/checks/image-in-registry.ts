@@ -44,6 +44,7 @@ function challenge(header: string | null): Record<string, string> | undefined {
 export default defineCheck<{ image?: string }>({
   id: 'image-in-registry',
   title: "Hero's image can be pulled without logging in",
+  reads: [],
   async run({ args, helpers }) {
     const image = String(args.image ?? '').trim();
     if (!image) return helpers.fail('the argument `image` is empty: there is no image name to look for');

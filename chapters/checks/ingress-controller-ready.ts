@@ -11,6 +11,10 @@ interface Args extends Record<string, unknown> {
 export default defineCheck<Args>({
   id: 'ingress-controller-ready',
   title: 'The ingress controller is ready',
+  reads: [
+    { apiVersion: 'v1', kind: 'Service' },
+    { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' },
+  ],
   async run({ kube, args, helpers }) {
     const namespace = String(args.namespace ?? '').trim();
     const name = String(args.service ?? '').trim();

@@ -7,6 +7,7 @@ const CLIS = ['docker', 'nerdctl', 'nerdctl.lima', 'podman'];
 export default defineCheck<{ cli?: string; image?: string }>({
   id: 'local-image-exists',
   title: "Hero's image exists on your machine",
+  reads: [],
   async run({ args, exec, helpers }) {
     const cli = String(args.cli ?? '').trim();
     const image = String(args.image ?? '').trim();

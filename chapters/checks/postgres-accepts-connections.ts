@@ -13,6 +13,7 @@ export interface DbStatus {
 export default defineCheck<{ url?: string }>({
   id: 'postgres-accepts-connections',
   title: 'Hero reaches its database',
+  reads: [],
   async run({ args, helpers }) {
     const url = String(args.url ?? '').trim();
     if (!url || url.startsWith('/')) return helpers.fail('the argument `url` is empty: the app\'s address is not known yet');

@@ -4,6 +4,7 @@ import { defineCheck } from 'hero-journey/check';
 export default defineCheck<{ url?: string; table?: string }>({
   id: 'schema-applied',
   title: 'The table exists in Hero\'s database',
+  reads: [],
   async run({ args, helpers }) {
     const url = String(args.url ?? '').trim();
     const table = String(args.table ?? '').trim();

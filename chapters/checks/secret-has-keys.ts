@@ -4,6 +4,7 @@ import { defineCheck } from 'hero-journey/check';
 export default defineCheck<{ namespace?: string; secret?: string; keys?: unknown }>({
   id: 'secret-has-keys',
   title: 'The Secret has the keys the app needs',
+  reads: [{ apiVersion: 'v1', kind: 'Secret' }],
   async run({ kube, args, helpers }) {
     const namespace = String(args.namespace ?? '').trim() || kube.namespace;
     const name = String(args.secret ?? '').trim();

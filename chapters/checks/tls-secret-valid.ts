@@ -5,6 +5,7 @@ import { defineCheck } from 'hero-journey/check';
 export default defineCheck<{ namespace?: string; secret?: string; host?: string }>({
   id: 'tls-secret-valid',
   title: 'The TLS Secret holds a current certificate for the host',
+  reads: [{ apiVersion: 'v1', kind: 'Secret' }],
   async run({ kube, args, helpers }) {
     const namespace = String(args.namespace ?? '').trim() || kube.namespace;
     const name = String(args.secret ?? '').trim();

@@ -25,6 +25,11 @@ function notReady(kind: string, object: KubeObject): string | undefined {
 export default defineCheck<{ namespace?: string }>({
   id: 'workloads-ready',
   title: 'The workloads of a namespace are ready',
+  reads: [
+    { apiVersion: 'apps/v1', kind: 'Deployment' },
+    { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+    { apiVersion: 'apps/v1', kind: 'DaemonSet' },
+  ],
   async run({ kube, args, helpers }) {
     const namespace = String(args.namespace ?? '').trim();
     if (!namespace) return helpers.fail('the argument `namespace` is empty');

@@ -165,8 +165,9 @@ export interface CheckDefinition<Args extends Record<string, unknown> = Record<s
   /** What the check proves, as the learner reads it: "cert-manager is running". */
   title: string;
   /**
-   * Kinds the check reads, for `doctor` (may the learner read them?) and for waiting (re-run when
-   * they change). Optional: what `run` reads is also recorded as it runs.
+   * Kinds the check reads through `ctx.kube` (`[]`: none), so instructors can grant exactly
+   * get/list/watch on them (`hero-journey verify` builds its RBAC from this). Waiting does not
+   * need it: what `run` reads is recorded as it runs, and watched.
    */
   reads?: KindRef[];
   run(ctx: CheckContext<Args>): Promise<CheckResult> | CheckResult;

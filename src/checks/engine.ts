@@ -428,7 +428,6 @@ class Tracker {
     } catch (error) {
       reader = unavailableReader(error);
     }
-    for (const kind of loaded.definition.reads ?? []) this.noteRead({ apiVersion: kind.apiVersion, kind: kind.kind, allNamespaces: true });
     const controller = new AbortController();
     const abort = () => controller.abort();
     this.options.signal?.addEventListener('abort', abort, { once: true });
