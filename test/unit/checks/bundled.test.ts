@@ -10,8 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeServerCertificate } from './certs.ts';
+
+// Each test starts Node processes (as hero-journey runs checks); under a loaded machine that takes seconds.
+vi.setConfig({ testTimeout: 60_000 });
 
 const run = promisify(execFile);
 const chapters = fileURLToPath(new URL('../../../chapters', import.meta.url));
@@ -50,11 +53,18 @@ afterAll(() => {
 
 describe('http-answers', () => {
   it('passes on the expected status and text, fails saying what was found', async () => {
-    expect(await check('http-answers', { url: `${web}/`, contains: 'Hero' })).toMatchObject({ status: 'passed', reason: `GET ${web}/ → 200, the page says "Hero"` });
-    expect(await check('http-answers', { url: `${web}/missing` })).toMatchObject({ status: 'failed', reason: `GET ${web}/missing → 404 (expected 200)`, details: 'The page starts with: not here' });
-    expect(await check('http-answers', { url: `${web}/`, contains: 'Hero levels up!' })).toMatchObject({ status: 'failed', reason: `GET ${web}/ → 200, but the page does not contain "Hero levels up!"` });
-    expect(await check('http-answers', { url: 'http://127.0.0.1:1/' })).toMatchObject({ status: 'failed', reason: 'GET http://127.0.0.1:1/: nothing answers at http://127.0.0.1:1/ (connection refused)' });
-    expect(await check('http-answers', { url: '/' })).toMatchObject({ status: 'failed', reason: expect.stringContaining('the argument `url` is empty') });
+    const [ok, missing, text, refused, empty] = await Promise.all([
+      check('http-answers', { url: `${web}/`, contains: 'Hero' }),
+      check('http-answers', { url: `${web}/missing` }),
+      check('http-answers', { url: `${web}/`, contains: 'Hero levels up!' }),
+      check('http-answers', { url: 'http://127.0.0.1:1/' }),
+      check('http-answers', { url: '/' }),
+    ]);
+    expect(ok).toMatchObject({ status: 'passed', reason: `GET ${web}/ → 200, the page says "Hero"` });
+    expect(missing).toMatchObject({ status: 'failed', reason: `GET ${web}/missing → 404 (expected 200)`, details: 'The page starts with: not here' });
+    expect(text).toMatchObject({ status: 'failed', reason: `GET ${web}/ → 200, but the page does not contain "Hero levels up!"` });
+    expect(refused).toMatchObject({ status: 'failed', reason: 'GET http://127.0.0.1:1/: nothing answers at http://127.0.0.1:1/ (connection refused)' });
+    expect(empty).toMatchObject({ status: 'failed', reason: expect.stringContaining('the argument `url` is empty') });
   });
 });
 
@@ -72,10 +82,16 @@ describe('https-answers', () => {
 
 describe('dns-resolves', () => {
   it('compares the host name\'s addresses with the target', async () => {
-    expect(await check('dns-resolves', { host: 'localhost', target: '127.0.0.1' })).toMatchObject({ status: 'passed', reason: 'localhost resolves to 127.0.0.1' });
-    expect(await check('dns-resolves', { host: 'localhost', target: '203.0.113.10' })).toMatchObject({ status: 'failed', reason: 'localhost resolves to 127.0.0.1, expected 203.0.113.10' });
-    expect(await check('dns-resolves', { host: 'hero.invalid', target: '127.0.0.1' })).toMatchObject({ status: 'failed', reason: 'hero.invalid does not resolve' });
-    expect(await check('dns-resolves', { host: 'localhost', target: '' })).toMatchObject({ status: 'failed', reason: expect.stringContaining('`target` is empty') });
+    const [same, other, unknown, empty] = await Promise.all([
+      check('dns-resolves', { host: 'localhost', target: '127.0.0.1' }),
+      check('dns-resolves', { host: 'localhost', target: '203.0.113.10' }),
+      check('dns-resolves', { host: 'hero.invalid', target: '127.0.0.1' }),
+      check('dns-resolves', { host: 'localhost', target: '' }),
+    ]);
+    expect(same).toMatchObject({ status: 'passed', reason: 'localhost resolves to 127.0.0.1' });
+    expect(other).toMatchObject({ status: 'failed', reason: 'localhost resolves to 127.0.0.1, expected 203.0.113.10' });
+    expect(unknown).toMatchObject({ status: 'failed', reason: 'hero.invalid does not resolve' });
+    expect(empty).toMatchObject({ status: 'failed', reason: expect.stringContaining('`target` is empty') });
   });
 });
 
@@ -87,9 +103,14 @@ describe('local-image-exists', () => {
     );
     chmodSync(join(bin, 'docker'), 0o755);
     const env = { PATH: `${bin}:${process.env.PATH}` };
-    expect(await check('local-image-exists', { cli: 'docker', image: 'hero:0.1.0' }, env)).toMatchObject({ status: 'passed', reason: 'docker has hero:0.1.0 (linux/arm64)' });
-    expect(await check('local-image-exists', { cli: 'docker', image: 'hero:9' }, env)).toMatchObject({ status: 'failed', reason: 'no image hero:9 in docker', details: 'Error: No such image: hero:9' });
-    expect(await check('local-image-exists', { cli: 'rm', image: 'hero:0.1.0' }, env)).toMatchObject({ status: 'failed', reason: expect.stringContaining('is not one of docker') });
+    const [found, missing, refused] = await Promise.all([
+      check('local-image-exists', { cli: 'docker', image: 'hero:0.1.0' }, env),
+      check('local-image-exists', { cli: 'docker', image: 'hero:9' }, env),
+      check('local-image-exists', { cli: 'rm', image: 'hero:0.1.0' }, env),
+    ]);
+    expect(found).toMatchObject({ status: 'passed', reason: 'docker has hero:0.1.0 (linux/arm64)' });
+    expect(missing).toMatchObject({ status: 'failed', reason: 'no image hero:9 in docker', details: 'Error: No such image: hero:9' });
+    expect(refused).toMatchObject({ status: 'failed', reason: expect.stringContaining('is not one of docker') });
   });
 });
 

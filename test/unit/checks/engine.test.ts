@@ -153,7 +153,7 @@ describe('when, variables and waiting', () => {
     const [outcome] = await run([use('bad', { timeout: 1 })], engine({ bad: failing }), true);
     expect(outcome).toMatchObject({ status: 'failed', reason: 'it is not there' });
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
-    expect(performance.now() - started).toBeLessThan(2500);
+    expect(performance.now() - started).toBeLessThan(4000);
   });
 
   it('stops waiting when aborted', async () => {
@@ -163,7 +163,7 @@ describe('when, variables and waiting', () => {
     const started = performance.now();
     const [outcome] = await runChecks(prepareChecks([use('bad')], options), options, { wait: true, defaultTimeoutSeconds: 30, signal: controller.signal });
     expect(outcome!.reason).toBe('it is not there (stopped waiting)');
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('runs several checks at once and keeps their order', async () => {
@@ -171,6 +171,7 @@ describe('when, variables and waiting', () => {
     const started = performance.now();
     const outcomes = await run([use('slow'), use('ok', { id: 'b' }), use('slow', { id: 'c' })], engine({ slow, ok: passing }));
     expect(outcomes.map((o) => o.id)).toEqual(['slow', 'b', 'c']);
-    expect(performance.now() - started).toBeLessThan(400);
+    // One after the other would take at least 600 ms.
+    expect(performance.now() - started).toBeLessThan(590);
   });
 });

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+// Each test starts Node processes (as hero-journey runs checks); under a loaded machine that takes seconds.
+vi.setConfig({ testTimeout: 60_000 });
 
 const run = promisify(execFile);
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));

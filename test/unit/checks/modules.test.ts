@@ -3,8 +3,11 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { checkModuleFile, isBundledJourney, bundledJourneyDir } from '../../../src/checks/modules.ts';
+
+// Each test starts Node processes (as hero-journey runs checks); under a loaded machine that takes seconds.
+vi.setConfig({ testTimeout: 60_000 });
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const journey = join(fixtures, 'mods');
