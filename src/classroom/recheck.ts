@@ -9,7 +9,7 @@ import { prepareChecks, runChecks, type CheckOutcome } from '../checks/engine.ts
 import type { CheckContext, CheckResult, ExecOptions } from '../checks/define.ts';
 import { loadCheckModule, type LoadedCheck } from '../checks/modules.ts';
 import { conditionContext } from '../journey/expressions.ts';
-import type { Journey } from '../journey/model.ts';
+import type { CheckSpec, Journey } from '../journey/model.ts';
 import type { KubeConnection } from '../kube/client.ts';
 import { isKubeError } from '../kube/errors.ts';
 import type { AttendeeReport, ChapterReport, CheckReport, RowStatus } from './model.ts';
@@ -18,6 +18,8 @@ import type { Attendee } from './targets.ts';
 
 /** Marks the result of a code check that wanted to run a program on the learner's machine. */
 const LOCAL_MARK = '\u0000local:';
+/** Marks the failure of a code check whose module was not loaded because it is not trusted. */
+export const MODULES_REFUSED = 'not trusted: verify runs a journey\'s code checks only with --trust';
 
 export interface RecheckOptions {
   journey: Journey;
@@ -195,8 +197,10 @@ async function recheckPath(
         },
         { wait: false, defaultTimeoutSeconds: Math.max(1, (deadline - Date.now()) / 1000) },
       );
-      const checks = outcomes.map((o) => checkReport(o, mirror));
+      const checks = outcomes.map((o, i) => checkReport(o, spec.checks[i]));
       const failing = checks.find((c) => c.status === 'failed' || c.status === 'broken');
+      const notRun = checks.find((c) => c.status === 'not-run');
+      if (!failing && notRun) return { ...chapter, state: 'unchecked', reason: notRun.reason, checks };
       if (!failing) return { ...chapter, checks };
       // The learner skipped these checks on purpose and they still fail: skipped, not a surprise failure.
       if (chapter.learner === 'skipped') return { ...chapter, state: 'skipped', reason: `checks skipped by the learner, still failing: ${failing.reason}`, checks };
@@ -209,7 +213,7 @@ const loadedModules = new Map<string, Promise<LoadedCheck>>();
 
 /** A journey's check module, with `ctx.exec` limited to kubectl/helm on the attendee's context. */
 async function loadModule(journey: Journey, id: string, context: string, refused: string | undefined): Promise<LoadedCheck> {
-  if (refused) throw new Error(refused);
+  if (refused) throw new Error(MODULES_REFUSED);
   const key = `${journey.dir}\u0000${id}`;
   let loaded = loadedModules.get(key);
   if (!loaded) {
@@ -249,7 +253,8 @@ class LocalProgram extends Error {
   }
 }
 
-function checkReport(outcome: CheckOutcome, mirror: ProgressMirror): CheckReport {
+/** What the instructor sees of one check outcome: local checks and untrusted modules named as such, Secret values hidden, credentials masked. */
+export function checkReport(outcome: CheckOutcome, spec: CheckSpec | undefined): CheckReport {
   if (outcome.status === 'failed' && outcome.reason.startsWith(LOCAL_MARK)) {
     const program = outcome.reason.slice(LOCAL_MARK.length);
     return {
@@ -260,12 +265,17 @@ function checkReport(outcome: CheckOutcome, mirror: ProgressMirror): CheckReport
       durationMs: outcome.durationMs,
     };
   }
-  void mirror;
+  if (outcome.status === 'broken' && outcome.reason.includes(MODULES_REFUSED)) {
+    return { id: outcome.id, title: outcome.title, status: 'not-run', reason: 'code checks not run: they are the journey\'s code, and verify runs them only with --trust', durationMs: outcome.durationMs };
+  }
+  // An assert on a Secret says what it expected and found: never its values.
+  const secret = spec !== undefined && spec.kind !== 'use' && spec.object.kind === 'Secret';
+  const reason = secret ? outcome.reason.replace(/"(?:[^"\\]|\\.)*"/g, '"•••"') : outcome.reason;
   return {
     id: outcome.id,
     title: redact(outcome.title),
     status: outcome.status,
-    reason: redact(outcome.reason),
+    reason: redact(reason),
     ...(outcome.hint ? { hint: redact(outcome.hint) } : {}),
     durationMs: outcome.durationMs,
   };

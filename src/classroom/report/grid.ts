@@ -11,7 +11,7 @@ const NAME_MAX = 30;
 const CELL_MAX = 16;
 
 /** The grid as text, ending in a newline. */
-export function renderGrid(report: ClassroomReport, terminal: TerminalOptions, options: { now?: Date } = {}): string {
+export function renderGrid(report: ClassroomReport, terminal: TerminalOptions): string {
   const theme = themeFor(terminal);
   const width = terminal.width;
   const clean = (text: string) => (terminal.unicode ? sanitize(text) : toAscii(sanitize(text)));
@@ -75,7 +75,6 @@ export function renderGrid(report: ClassroomReport, terminal: TerminalOptions, o
   const m = marks(theme);
   const legend = [`${m.passed} passed`, `${m.failed} failing now`, `${m.current} on it now`, `${m.skipped} skipped`, `${m.unchecked} not re-checked`];
   lines.push(...wrapItems(legend, width).map((l) => theme.style.dim(l)));
-  void options;
   return `${lines.join('\n')}\n`;
 }
 

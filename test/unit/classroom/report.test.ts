@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { cellFor, journeyColumns, leaders, passedUntil, type ChapterReport } from '../../../src/classroom/model.ts';
-import { pathOf, redact } from '../../../src/classroom/recheck.ts';
+import { checkReport, MODULES_REFUSED, pathOf, redact } from '../../../src/classroom/recheck.ts';
 import { renderGrid } from '../../../src/classroom/report/grid.ts';
 import { escapeHtml, renderHtml, renderRow } from '../../../src/classroom/report/html.ts';
 import { renderJson } from '../../../src/classroom/report/json.ts';
@@ -221,3 +221,18 @@ function wellFormed(xml: string): boolean {
   const parsed = [...body.matchAll(/<(\/?)([A-Za-z]+)((?:\s+[a-z]+="[^"<]*")*)\s*(\/?)>/g)].length;
   return stack.length === 0 && tags === parsed;
 }
+
+describe('what verify shows of a check', () => {
+  const loc = { file: 'c.md', line: 1 };
+  const outcome = (status: 'passed' | 'failed' | 'broken', reason: string) => ({ id: 'c', title: 'The check', type: 'assert' as const, status, reason, loc, attempts: 1, durationMs: 5 });
+
+  test('an assert on a Secret never shows its values', () => {
+    const spec = { kind: 'assert' as const, id: 'c', object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' } }, loc };
+    expect(checkReport(outcome('failed', 'Secret dev/db: data.password: expected "aHVudGVyMg==", found "c2VjcmV0"'), spec).reason).toBe('Secret dev/db: data.password: expected "•••", found "•••"');
+    expect(checkReport(outcome('failed', 'Secret dev/db does not exist'), spec).reason).toBe('Secret dev/db does not exist');
+  });
+
+  test('untrusted code checks are "not run", not failures', () => {
+    expect(checkReport(outcome('broken', `the check could not run: ${MODULES_REFUSED}`), undefined)).toMatchObject({ status: 'not-run', reason: expect.stringContaining('--trust') });
+  });
+});
