@@ -7,7 +7,7 @@
 //   resolve hook maps that one specifier to this package's own define module.
 import { access } from 'node:fs/promises';
 import { registerHooks } from 'node:module';
-import { dirname, extname, join, relative, sep } from 'node:path';
+import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CheckDefinition } from './define.ts';
 
@@ -130,9 +130,4 @@ export function describeModuleFile(journeyDir: string, file: string): string {
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.split('\n')[0] ?? text;
-}
-
-/** The folder of a module file (for messages). */
-export function moduleFolder(file: string): string {
-  return dirname(file);
 }

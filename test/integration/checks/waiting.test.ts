@@ -2,6 +2,7 @@
 // objects change, and waiting reacts to a change through a watch within 100 ms.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCheck } from '../../../src/checks/define.ts';
+import { connectKube } from '../../../src/kube/client.ts';
 import type { WaitState } from '../../../src/checks/engine.ts';
 import { uniqueName } from '../helpers.ts';
 import { admin, adminApi, apply, assertCheck, check, cluster, engineFor, errorCheck, installCertManagerCrds, mergePatch, ok, readOnlyUser, ready, setStatus, useCheck } from './support.ts';
@@ -176,6 +177,37 @@ describe('waiting', () => {
     expect(outcome).toMatchObject({ status: 'failed', reason: `Certificate never in namespace ${ns} does not exist` });
     expect(performance.now() - started).toBeGreaterThanOrEqual(1900);
     expect(performance.now() - started).toBeLessThan(4000);
+  });
+});
+
+describe('the reader check modules get', () => {
+  it('can get, list and watch, and nothing else', async () => {
+    const connection = await connectKube({ env: { KUBECONFIG: cluster.kubeconfig }, cwd: process.cwd() });
+    try {
+      const { reader } = connection;
+      expect(Object.keys(reader).sort()).toEqual(['context', 'get', 'list', 'namespace', 'resource', 'server', 'watch']);
+      expect(Object.isFrozen(reader)).toBe(true);
+      await ok(admin, 'kubectl', ['create', 'configmap', 'watched', '-n', ns, '--from-literal=n=0']);
+      const seen: string[] = [];
+      const handle = await reader.watch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, fieldSelector: 'metadata.name=watched' }, (event) => {
+        seen.push(`${event.type}:${(event.object.data as { n: string }).n}`);
+      });
+      await expect.poll(() => seen, { timeout: 5000 }).toEqual(['ADDED:0']);
+      await adminApi().core.patchNamespacedConfigMap({ name: 'watched', namespace: ns, body: { data: { n: '1' } } }, mergePatch);
+      await expect.poll(() => seen, { timeout: 5000 }).toEqual(['ADDED:0', 'MODIFIED:1']);
+      handle.stop();
+      await adminApi().core.patchNamespacedConfigMap({ name: 'watched', namespace: ns, body: { data: { n: '2' } } }, mergePatch);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen).toEqual(['ADDED:0', 'MODIFIED:1']);
+      const listed = await reader.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, labelSelector: 'nothing=here' });
+      expect(listed).toEqual([]);
+      const one = await reader.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'watched', namespace: ns });
+      expect(one).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', data: { n: '2' } });
+      expect(await reader.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'nope', namespace: ns })).toBeUndefined();
+      expect(await reader.resource({ apiVersion: 'apps/v1', kind: 'Deployment' })).toMatchObject({ resource: 'deployments', namespaced: true });
+    } finally {
+      connection.close();
+    }
   });
 });
 
