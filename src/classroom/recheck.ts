@@ -34,6 +34,8 @@ export interface RecheckOptions {
   cwd: string;
   /** Connections kept between rounds (watch); absent: one connection per call, closed after. */
   pool?: ConnectionPool;
+  /** Stop waiting (Ctrl-C in --watch): the attendee ends as not answering. */
+  signal?: AbortSignal;
   now?: () => Date;
 }
 
@@ -85,7 +87,10 @@ export async function verifyAttendee(attendee: Attendee, options: RecheckOptions
     // request goes out yet, so the attendee's time starts after it.
     const connection = await pool.get(attendee, options.timeoutMs);
     const deadline = Date.now() + options.timeoutMs;
-    const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), options.timeoutMs)));
+    const expired = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(() => resolve('expired'), options.timeoutMs);
+      options.signal?.addEventListener('abort', () => resolve('expired'), { once: true });
+    });
     const work = (async () => {
       const namespace = options.namespace === '@context' ? connection.reader.namespace : options.namespace;
       const configMap = await connection.reader.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: mirrorName(options.journey.id) });

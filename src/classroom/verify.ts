@@ -52,6 +52,7 @@ export async function verifyClass(
       baseEnv: options.baseEnv,
       cwd: options.cwd,
       ...(hooks.pool ? { pool: hooks.pool } : {}),
+      ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
     report.attendees[index] = row;
@@ -81,6 +82,8 @@ export async function watchClass(
         pool,
         signal,
         onRow: (index, row) => {
+          // Rows cut short by Ctrl-C say nothing about the cluster.
+          if (signal.aborted) return;
           report.attendees[index] = row;
           const print = fingerprint(row);
           if (print !== fingerprints[index]) {
