@@ -58,7 +58,8 @@ function objectLabel(object: KubeObject, target: AssertTarget): string {
 /** Why one live object does not satisfy the spec: mismatch lines (empty when it does). */
 function objectProblems(spec: AssertSpec, object: KubeObject, context: { vars: Record<string, string>; choices: Record<string, string> }, width: number): string[] {
   const { apiVersion: _a, kind: _k, ...fields } = spec.object;
-  const lines = matchObject(fields, object).map((m) => formatMismatch(m, width));
+  const secret = spec.object.kind === 'Secret';
+  const lines = matchObject(fields, object).map((m) => formatMismatch(m, width, secret && /^(data|stringData)\b/.test(m.path)));
   if (lines.length > 0 || !spec.expression) return lines;
   const result = evaluateExpression(spec.expression, { object, vars: context.vars, choices: context.choices }, 'object');
   if ('error' in result) return [`\`${spec.expression.source}\` cannot be evaluated on it: ${result.error}`];
@@ -77,7 +78,7 @@ export function judgeAssert(
   context: { vars: Record<string, string>; choices: Record<string, string> },
   width = 100,
 ): AssertVerdict {
-  const wanted = describeExpectations(spec.object, width);
+  const wanted = describeExpectations(spec.object, width, spec.object.kind === 'Secret');
   if (spec.expression) wanted.push(`\`${spec.expression.source}\``);
   const candidates = target.name ? objects.filter((o) => o.metadata?.name === target.name) : objects;
   const judged = candidates.map((object) => ({ object, problems: objectProblems(spec, object, context, width) }));

@@ -107,10 +107,15 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** One line per mismatch, in the learner's words: `spec.replicas: expected 3, found 2`. */
-export function formatMismatch(m: Mismatch, width = 100): string {
+/** One line per mismatch, in the learner's words: `spec.replicas: expected 3, found 2`. With `hideValues` (Secrets), no value is shown. */
+export function formatMismatch(m: Mismatch, width = 100, hideValues = false): string {
   const at = m.path || 'the object';
   const note = m.note ? ` (${m.note})` : '';
+  if (hideValues) {
+    if (m.problem === 'missing') return `${at}: expected a value, but it is not set (values of Secrets are not shown)`;
+    if (m.problem === 'unexpected') return `${at}: expected it not to be set, but it is (values of Secrets are not shown)`;
+    return `${at}: differs from what the check expects (values of Secrets are not shown)`;
+  }
   switch (m.problem) {
     case 'missing':
       return `${at}: expected ${inlineValue(m.expected, width)}, but it is not set${note}`;
@@ -171,7 +176,7 @@ function truncate(text: string, width: number): string {
  * `status.conditions has {type: "Ready", status: "True"}`), leaving out apiVersion, kind, name and
  * namespace (they are said in the heading).
  */
-export function describeExpectations(expected: Record<string, unknown>, width = 100): string[] {
+export function describeExpectations(expected: Record<string, unknown>, width = 100, hideValues = false): string[] {
   const lines: string[] = [];
   const walk = (value: unknown, path: string) => {
     if (Array.isArray(value)) {
@@ -185,7 +190,7 @@ export function describeExpectations(expected: Record<string, unknown>, width = 
       for (const [key, child] of entries) walk(child, joinPath(path, key));
       return;
     }
-    lines.push(value === null ? `${path} is not set` : `${path}: ${inlineValue(value, width)}`);
+    lines.push(value === null ? `${path} is not set` : hideValues && /^(data|stringData)\b/.test(path) ? `${path} is set (value not shown)` : `${path}: ${inlineValue(value, width)}`);
   };
   const { apiVersion: _a, kind: _k, metadata, ...rest } = expected;
   if (isPlainObject(metadata)) {

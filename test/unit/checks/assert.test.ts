@@ -90,6 +90,21 @@ describe('judgeAssert', () => {
   });
 });
 
+describe('Secrets', () => {
+  it('never show the values of a Secret in expected or found', () => {
+    const spec: AssertSpec = { kind: 'assert', object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, type: 'Opaque', data: { password: 'c2VjcmV0', user: 'aGVybw==' } } };
+    const verdict = judgeAssert(spec, { apiVersion: 'v1', kind: 'Secret', name: 'db', namespace: 'dev' }, [{ metadata: { name: 'db', namespace: 'dev' }, type: 'Opaque', data: { password: 'd3Jvbmc=' } }], context);
+    const text = JSON.stringify(verdict);
+    for (const value of ['c2VjcmV0', 'aGVybw==', 'd3Jvbmc=']) expect(text).not.toContain(value);
+    expect(verdict.expected).toEqual(['Secret db in namespace dev with', '  type: "Opaque"', '  data.password is set (value not shown)', '  data.user is set (value not shown)']);
+    expect(verdict.found).toEqual([
+      'Secret dev/db',
+      '  data.password: differs from what the check expects (values of Secrets are not shown)',
+      '  data.user: expected a value, but it is not set (values of Secrets are not shown)',
+    ]);
+  });
+});
+
 describe('assertTarget', () => {
   it('reads kind, name and namespace', () => {
     expect(assertTarget(available.object)).toEqual(target);
