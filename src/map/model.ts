@@ -27,6 +27,8 @@ export interface MapChapter {
   deadEnd: boolean;
   ending: boolean;
   options: MapOption[];
+  /** How the chapter's checks ended for this learner, when they ran. */
+  checks?: 'passed' | 'failed' | 'skipped' | 'unverified';
   /** Chapters reached through `next` (with their conditions). */
   next: Array<{ goto: string; when?: string; taken: boolean }>;
 }
@@ -80,6 +82,7 @@ export function buildJourneyMap(journey: Journey, progress?: Progress): JourneyM
       title: chapter.title,
       mark,
       ...(condition.reason && (mark === 'skipped' || mark === 'will-skip') ? { reason: condition.reason } : {}),
+      ...(progress?.checks[chapter.id] ? { checks: progress.checks[chapter.id]!.status } : {}),
       choicePoint: chapter.choices.length > 0,
       deadEnd: Boolean(chapter.deadEnd),
       ending: chapter.choices.length === 0 && chapter.next.length === 0 && !chapter.deadEnd,

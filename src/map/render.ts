@@ -54,10 +54,16 @@ function chapterLine(chapter: MapChapter, style: MapStyle, paint: Painter): stri
       : chapter.reason
         ? paint.dim(`  (skipped: ${chapter.reason})`)
         : '';
+  const checks =
+    chapter.checks === 'skipped' || chapter.checks === 'unverified'
+      ? paint.yellow(`  (checks ${chapter.checks})`)
+      : chapter.checks === 'failed'
+        ? paint.yellow('  (checks failed)')
+        : '';
   const title = `${chapter.title}${kind}`;
   const shown =
     chapter.mark === 'current' ? paint.cyan(paint.bold(title)) : chapter.mark === 'completed' ? paint.green(title) : chapter.mark === 'not-yet' ? title : paint.dim(title);
-  return `${symbol} ${shown} ${paint.dim(`[${chapter.id}]`)}${note}`;
+  return `${symbol} ${shown} ${paint.dim(`[${chapter.id}]`)}${checks}${note}`;
 }
 
 function optionLine(option: MapOption, target: MapChapter | undefined, style: MapStyle, paint: Painter): string {
@@ -132,9 +138,10 @@ interface Painter {
   dim: (s: string) => string;
   green: (s: string) => string;
   cyan: (s: string) => string;
+  yellow: (s: string) => string;
 }
 
 function painter(color: boolean): Painter {
   const wrap = (open: number, close: number) => (s: string) => (color ? `\u001b[${open}m${s}\u001b[${close}m` : s);
-  return { bold: wrap(1, 22), dim: wrap(2, 22), green: wrap(32, 39), cyan: wrap(36, 39) };
+  return { bold: wrap(1, 22), dim: wrap(2, 22), green: wrap(32, 39), cyan: wrap(36, 39), yellow: wrap(33, 39) };
 }

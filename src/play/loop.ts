@@ -17,7 +17,7 @@ import { choiceValues, stepKey, undoLastChoice, variableValues, type Progress } 
 import { describeExit } from '../steps/exit-codes.ts';
 import { createLiveOutput } from '../steps/live.ts';
 import { runStep } from '../steps/run.ts';
-import { checkChapter, checkingNotice, helpText } from '../checks/gate.ts';
+import { checkChapter, checkingNotice, helpText, prepareForChecks } from '../checks/gate.ts';
 import { interpolate, validateInput } from './inputs.ts';
 
 /** Answers given up front, from --choose, --set and --answers. */
@@ -359,6 +359,8 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
 }
 
 async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise<'done' | 'failed'> {
+  // Loading the Kubernetes client for the checks takes most of a second: do it while the step runs.
+  prepareForChecks(chapter);
   const key = stepKey(chapter.id, step.id);
   const vars = { ...ctx.journey.vars, ...variableValues(ctx.progress) };
   const secrets = Object.values(ctx.progress.vars)

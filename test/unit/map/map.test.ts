@@ -26,6 +26,7 @@ function progressOnForestBow() {
     { chapter: 'castle/gate', at: 't' },
   ];
   p.current = 'castle/gate';
+  p.checks['gear/bow'] = { status: 'skipped', at: 't', reason: 'the bow is not strung' };
   return p;
 }
 
@@ -61,6 +62,7 @@ describe('renderMapTree', () => {
     expect(text).toContain('|- Prologue');
     expect(text).toMatch(/> The castle gate \[castle\/gate\]  <- you are here/);
     expect(text).toMatch(/\* Through the forest\s+your choice/);
+    expect(text).toMatch(/The bow \[gear\/bow\]  \(checks skipped\)/);
     expect(text).toMatch(/- Down the river\s+\(not available: Only sea folk/);
   });
 });
