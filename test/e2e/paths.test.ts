@@ -6,7 +6,7 @@
 // The bundled journey has ~1500 paths (7 choice points), too many to play on every test run (each
 // play is a process rendering ~25 chapters). By default a pairwise selection is played: every
 // chapter, every transition, every dead end, and every combination of two choices appears on at
-// least one played path. HERO_JOURNEY_PATHS=all plays every path.
+// least one played path. HERO_JOURNEY_PATHS=all plays every path (about 10 minutes on 2 cores).
 
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -45,7 +45,12 @@ interface Played {
   exitCode: number | null;
   stdout: string;
   stderr: string;
+  /** Killed because it ran longer than PLAY_TIMEOUT_MS. */
+  timedOut: boolean;
 }
+
+/** A dry run of a whole path takes about a second; a busy machine may need many more. */
+const PLAY_TIMEOUT_MS = 80_000;
 
 /** Run the built CLI; with `until`, stop it as soon as its output satisfies `until`. */
 function play(args: string[], sandbox: Sandbox, until?: (stdout: string) => boolean): Promise<Played> {
@@ -60,7 +65,11 @@ function play(args: string[], sandbox: Sandbox, until?: (stdout: string) => bool
         let stdout = '';
         let stderr = '';
         let stopped = false;
-        const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, PLAY_TIMEOUT_MS);
         child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
           stdout += chunk;
           if (!stopped && until?.(stdout)) {
@@ -72,7 +81,7 @@ function play(args: string[], sandbox: Sandbox, until?: (stdout: string) => bool
         child.on('error', reject);
         child.on('close', (exitCode) => {
           clearTimeout(timer);
-          resolve({ exitCode: stopped ? null : exitCode, stdout, stderr });
+          resolve({ exitCode: stopped ? null : exitCode, stdout, stderr, timedOut });
         });
       }),
   );
@@ -316,6 +325,7 @@ for (const { name, dir, bundled } of journeys) {
       test.concurrent(label(path), async () => {
         const deadEnd = path.end === 'dead-end';
         const run = await play([...base, ...flagsFor(journey, path)], sandbox, deadEnd ? (out) => /Back to the last choice|no earlier choice/.test(out) : undefined);
+        expect(run.timedOut, `still running after ${PLAY_TIMEOUT_MS / 1000} s`).toBe(false);
         let shown = shownChapters(journey, run.stdout);
         if (deadEnd) {
           // A dead end sends the learner back to the choice point, where --choose answers the same again.
@@ -333,7 +343,7 @@ for (const { name, dir, bundled } of journeys) {
           const option = chapter.choices.find((c) => c.id === choice)!;
           expect(run.stdout).toContain(`${chapter.title}: ${option.label} (from --choose)`);
         }
-      });
+      }, PLAY_TIMEOUT_MS + 30_000);
     }
 
     for (const disabled of disabledOptions(journey, paths)) {
@@ -341,7 +351,7 @@ for (const { name, dir, bundled } of journeys) {
         const run = await play([...base, ...flagsFor(journey, disabled.prefix)], sandbox);
         expect(run.exitCode).toBe(2);
         expect(flat(run.stderr)).toContain(flat(`--choose ${disabled.chapter.id}=${disabled.choice}: that option is not available: ${disabled.because}`));
-      });
+      }, PLAY_TIMEOUT_MS + 30_000);
     }
 
     if (bundled) {
