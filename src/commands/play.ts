@@ -67,6 +67,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
       },
       asker,
       answers,
+      deadEndAnswers: new Map(),
       terminal,
       tty: Boolean(io.stdout.isTTY),
       write,

@@ -45,6 +45,8 @@ export interface PlayContext {
   /** Extra environment for steps (kubeconfig, context). */
   stepEnv: Record<string, string>;
   dryRun: boolean;
+  /** Up-front answers that led to a dead end, by choice point: never used twice. */
+  deadEndAnswers: Map<string, string>;
   /** Aborted on Ctrl-C while a step runs. */
   signal: AbortSignal;
   now?: () => Date;
@@ -149,6 +151,11 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
   if (chapter.deadEnd) {
     entry.outcome = 'dead-end';
     const choicePoint = undoLastChoice(progress);
+    // An answer given up front led here: asking it again would loop, so it is used up.
+    if (choicePoint && ctx.answers.choices[choicePoint] !== undefined) {
+      ctx.deadEndAnswers.set(choicePoint, ctx.answers.choices[choicePoint]!);
+      delete ctx.answers.choices[choicePoint];
+    }
     ctx.write(
       renderCallout(
         'warning',
@@ -227,8 +234,10 @@ async function choose(ctx: PlayContext, chapter: Chapter): Promise<string> {
   } else if (ctx.asker.interactive) {
     picked = await ctx.asker.select(`${chapter.title}: what is your choice?`, options);
   } else {
-    const available = options.filter((o) => !o.disabled).map((o) => o.value);
-    throw new UserError(`"${chapter.title}" is a choice point and no answer was given`, {
+    const available = options.filter((o) => !o.disabled && o.value !== ctx.deadEndAnswers.get(chapter.id)).map((o) => o.value);
+    const deadEnd = ctx.deadEndAnswers.get(chapter.id);
+    const why = deadEnd !== undefined ? `the answer "${deadEnd}" led to a dead end` : 'no answer was given';
+    throw new UserError(`"${chapter.title}" is a choice point and ${why}`, {
       hint: `pass --choose ${chapter.id}=<option> with one of: ${available.join(', ')}`,
       exitCode: ExitCode.usage,
     });

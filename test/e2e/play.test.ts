@@ -190,6 +190,14 @@ describe('scripted play (no terminal)', () => {
     expect(result.stdout).toContain('clang');
   });
 
+  test('an answer that leads to a dead end is not given twice', async () => {
+    const result = await runBin(['--journey', quest, '--choose', 'path=swamp'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toMatch(/Dead end[\s\S]*The swamp swallows the road/);
+    expect(result.stderr).toMatch(/the answer "swamp" led to a dead end/);
+    expect(result.stderr).toMatch(/pass --choose path=<option> with one of: forest, mountain$/m);
+  });
+
   test('a disabled option passed with --choose is refused with the reason', async () => {
     const result = await runBin(['--journey', quest, '--choose', 'path=river'], { cwd: sandbox.workspace, env: sandbox.env });
     expect(result.exitCode).toBe(2);
