@@ -1,3 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/index.js';
+import { enableCompileCache } from 'node:module';
+enableCompileCache?.();
+const { main } = await import('../dist/cli/index.js');
 await main(process.argv.slice(2));

@@ -1,5 +1,8 @@
 // How `play` uses the progress mirror: offer to resume from it on a fresh machine, then mirror
 // every save in the background. Kept here so the play command only wires it in.
+import { access } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import type { Asker } from '../prompts.ts';
 import type { Journey } from '../journey/model.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
@@ -67,6 +70,8 @@ export async function beginPlaySync(options: PlaySyncOptions): Promise<PlaySync>
 
 /** When the cluster has this journey's progress from another machine, offer to continue from it. */
 async function offerResume(options: PlaySyncOptions, namespace: string): Promise<void> {
+  // Without any kubeconfig there is no cluster to hold a mirror: skip starting kubectl at all.
+  if (!(await someKubeconfigExists(options.env))) return;
   const found = await readProgressMirror({ journeyId: options.journey.id, namespace, env: options.env, timeoutMs: 2000 });
   // No cluster yet, or nothing in it: start as usual, quietly.
   if (!('mirror' in found) || found.mirror.history.length === 0) return;
@@ -91,6 +96,13 @@ async function offerResume(options: PlaySyncOptions, namespace: string): Promise
       options.terminal,
     ),
   );
+}
+
+/** Whether a file of the kubeconfig list kubectl would read exists (KUBECONFIG, else ~/.kube/config). */
+async function someKubeconfigExists(env: Record<string, string | undefined>): Promise<boolean> {
+  const files = env.KUBECONFIG ? env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(env.HOME || homedir(), '.kube', 'config')];
+  const found = await Promise.all(files.map((file) => access(file).then(() => true, () => false)));
+  return found.includes(true);
 }
 
 function describePosition(journey: Journey, mirror: ProgressMirror): string {

@@ -173,10 +173,11 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
   return nextChapter(ctx, chapter);
 }
 
-function phaseOf(journey: Journey, chapterId: string): { phase?: string; position?: string } {
+function phaseOf(journey: Journey, chapterId: string): { phase?: string } {
   for (const phase of journey.phases) {
     const index = phase.chapters.indexOf(chapterId);
-    if (index >= 0) return { phase: phase.title, position: `${index + 1} of ${phase.chapters.length}` };
+    // No "n of m": a phase lists every option and variant, far more than one path visits.
+    if (index >= 0) return { phase: phase.title };
   }
   return {};
 }
