@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -165,6 +166,45 @@ describe('a failing step', () => {
     const second = await runBin(['--journey', journey], { cwd: sandbox.workspace, env: sandbox.env });
     expect(second.exitCode).toBe(0);
     expect(second.stdout).toMatch(/flag found/);
+  });
+});
+
+describe('stopping in the middle of a step', () => {
+  test('Ctrl-C while a step runs stops it and its children, keeps progress, and the step is offered again', async () => {
+    const journey = join(sandbox.root, 'slow');
+    await mkdir(journey, { recursive: true });
+    await writeFile(join(journey, 'journey.yaml'), 'id: slow\ntitle: Slow\nstart: only\n');
+    await writeFile(
+      join(journey, 'only.md'),
+      '---\ntitle: Only\n---\n\n```sh title="Quick"\nexport FIRST=done\n```\n\n```sh title="Wait for a long time"\necho started; sleep 317; touch finished\n```\n',
+    );
+    const first = new TerminalSession(['--journey', journey], { cwd: sandbox.workspace, env: sandbox.env });
+    sessions.push(first);
+    await first.waitFor(/Quick[\s\S]*Run this step\?/);
+    first.press('enter');
+    await first.waitFor(/Wait for a long time[\s\S]*Run this step\?/);
+    first.press('enter');
+    await first.waitFor('started');
+    first.press('ctrl-c');
+    expect(await first.exitCode()).toBe(130);
+    expect(await first.screen()).toMatch(/Stopped while the step ran/);
+    await expect(readFile(join(sandbox.workspace, 'finished'))).rejects.toThrow();
+    // The step's own child is gone too, not left running in the background.
+    const stillRunning = spawnSync('pgrep', ['-f', 'sleep 317']);
+    expect(stillRunning.stdout.toString().trim()).toBe('');
+
+    const dir = join(sandbox.env.XDG_STATE_HOME!, 'hero-journey', 'slow');
+    const [file] = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+    const saved = JSON.parse(await readFile(join(dir, file!), 'utf8')) as { vars: Record<string, { value: string }>; steps: Record<string, { status: string }> };
+    expect(saved.vars.FIRST?.value).toBe('done');
+    expect(saved.steps['only#step-2']?.status).toBe('failed');
+
+    const second = new TerminalSession(['--journey', journey], { cwd: sandbox.workspace, env: sandbox.env });
+    sessions.push(second);
+    const screen = await second.waitFor(/Wait for a long time[\s\S]*Run this step\?/);
+    expect(screen).toMatch(/done earlier/);
+    second.press('ctrl-c');
+    expect(await second.exitCode()).toBe(0);
   });
 });
 
