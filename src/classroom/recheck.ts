@@ -36,6 +36,10 @@ export interface RecheckOptions {
   pool?: ConnectionPool;
   /** Stop waiting (Ctrl-C in --watch): the attendee ends as not answering. */
   signal?: AbortSignal;
+  /** The cluster answered (the progress mirror was read). */
+  onAnswer?: () => void;
+  /** Wait for a turn to re-run the checks (the attendee's clock is stopped meanwhile). */
+  beforeChecks?: () => Promise<void>;
   now?: () => Date;
 }
 
@@ -65,12 +69,17 @@ export class ConnectionPool {
   }
 }
 
-async function connect(attendee: Attendee, requestTimeoutMs: number): Promise<KubeConnection> {
+async function connect(attendee: Attendee, timeoutMs: number): Promise<KubeConnection> {
   const { connectKube } = await import('../kube/client.ts');
-  return connectKube(attendee.selection, { requestTimeoutMs });
+  // The attendee's own clock decides when it is too slow; the client's limit is only a backstop.
+  return connectKube(attendee.selection, { requestTimeoutMs: timeoutMs + 2000 });
 }
 
-/** Verify one attendee; never throws: every failure becomes the row's status. */
+/**
+ * Verify one attendee; never throws: every failure becomes the row's status. Two steps, each
+ * within the timeout: read the progress mirror (the cluster answers, or not), then re-run the
+ * checks. Between them `beforeChecks` may wait (for a turn to run checks) without the clock running.
+ */
 export async function verifyAttendee(attendee: Attendee, options: RecheckOptions): Promise<AttendeeReport> {
   const started = performance.now();
   const checkedAt = (options.now?.() ?? new Date()).toISOString();
@@ -79,47 +88,50 @@ export async function verifyAttendee(attendee: Attendee, options: RecheckOptions
   if (attendee.refused) return finish({ ...base, status: 'refused', message: attendee.refused });
 
   const pool = options.pool ?? new ConnectionPool();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let mirror: ProgressMirror | undefined;
-  let partial: ChapterReport[] | undefined;
+  const timers: Array<ReturnType<typeof setTimeout>> = [];
+  /** Resolves 'expired' after the timeout (or at once on abort). */
+  const clock = () =>
+    new Promise<'expired'>((resolve) => {
+      timers.push(setTimeout(() => resolve('expired'), options.timeoutMs));
+      options.signal?.addEventListener('abort', () => resolve('expired'), { once: true });
+    });
   try {
     // Connecting reads the kubeconfig and loads the client (once per process, and slow): no
     // request goes out yet, so the attendee's time starts after it.
     const connection = await pool.get(attendee, options.timeoutMs);
+    const namespace = options.namespace === '@context' ? connection.reader.namespace : options.namespace;
+    const where = `ConfigMap ${namespace}/${mirrorName(options.journey.id)}`;
+    const read = connection.reader.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: mirrorName(options.journey.id) });
+    const answer = await Promise.race([read, clock()]);
+    if (answer === 'expired') {
+      pool.drop(attendee);
+      read.catch(() => {});
+      return finish({ ...base, status: 'timeout', message: `no answer within ${seconds(options.timeoutMs)}` });
+    }
+    options.onAnswer?.();
+    if (!answer) return finish({ ...base, status: 'no-progress', message: `no progress in the cluster yet (${where}): not started, or playing with --no-sync` });
+    const parsed = parseMirror(answer as { data?: Record<string, unknown> });
+    if ('problem' in parsed) return finish({ ...base, status: 'error', message: `progress mirror unreadable: ${parsed.problem}` });
+    const mirror = parsed.mirror;
+    const path = pathOf(options.journey, mirror);
+
+    await options.beforeChecks?.();
     const deadline = Date.now() + options.timeoutMs;
-    const expired = new Promise<'expired'>((resolve) => {
-      timer = setTimeout(() => resolve('expired'), options.timeoutMs);
-      options.signal?.addEventListener('abort', () => resolve('expired'), { once: true });
-    });
-    const work = (async () => {
-      const namespace = options.namespace === '@context' ? connection.reader.namespace : options.namespace;
-      const configMap = await connection.reader.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: mirrorName(options.journey.id) });
-      if (!configMap) return { status: 'no-progress' as const, message: `no progress in the cluster yet (ConfigMap ${namespace}/${mirrorName(options.journey.id)}): not started, or playing with --no-sync` };
-      const parsed = parseMirror(configMap as { data?: Record<string, unknown> });
-      if ('problem' in parsed) return { status: 'error' as const, message: `progress mirror unreadable: ${parsed.problem}` };
-      mirror = parsed.mirror;
-      partial = pathOf(options.journey, mirror);
-      const chapters = await recheckPath(options.journey, mirror, partial, connection, attendee, options, deadline);
-      return { status: 'ok' as const, chapters };
-    })();
-    const result = await Promise.race([work, expired]);
+    const work = recheckPath(options.journey, mirror, path, connection, attendee, options, deadline);
+    const result = await Promise.race([work, clock()]);
     if (result === 'expired') {
       pool.drop(attendee);
       work.catch(() => {});
-      if (mirror && partial) {
-        const chapters = partial.map((c): ChapterReport => (c.state === 'passed' && c.checks.length > 0 ? { ...c, state: 'unchecked', reason: `checks did not finish within ${seconds(options.timeoutMs)}` } : c));
-        return finish({ ...base, ...fromMirror(mirror), status: 'ok', message: `slow: checks did not finish within ${seconds(options.timeoutMs)}`, chapters, ...firstFailure(chapters) });
-      }
-      return finish({ ...base, status: 'timeout', message: `no answer within ${seconds(options.timeoutMs)}` });
+      const chapters = path.map((c): ChapterReport => (c.state === 'passed' && (options.journey.chapters.get(c.id)?.checks.length ?? 0) > 0 ? { ...c, state: 'unchecked', reason: `checks did not finish within ${seconds(options.timeoutMs)}` } : c));
+      return finish({ ...base, ...fromMirror(mirror), status: 'ok', message: `slow: checks did not finish within ${seconds(options.timeoutMs)}`, chapters, ...firstFailure(chapters) });
     }
-    if (result.status !== 'ok') return finish({ ...base, status: result.status, message: result.message });
-    return finish({ ...base, ...fromMirror(mirror!), status: 'ok', chapters: result.chapters, ...firstFailure(result.chapters) });
+    return finish({ ...base, ...fromMirror(mirror), status: 'ok', chapters: result, ...firstFailure(result) });
   } catch (error) {
     pool.drop(attendee);
     const { status, message } = describeFailure(error, options.timeoutMs);
     return finish({ ...base, status, message });
   } finally {
-    clearTimeout(timer);
+    for (const timer of timers) clearTimeout(timer);
     if (!options.pool) pool.closeAll();
   }
 }
@@ -310,7 +322,7 @@ export function describeFailure(error: unknown, timeoutMs: number): { status: Ro
     const message = redact(error.message);
     switch (error.code) {
       case 'timeout':
-        return { status: 'timeout', message: `no answer within ${seconds(timeoutMs)}: ${message}` };
+        return { status: 'timeout', message: `no answer within ${seconds(timeoutMs)}` };
       case 'unreachable':
         return { status: 'unreachable', message };
       case 'unauthorized':

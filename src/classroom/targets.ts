@@ -58,8 +58,9 @@ export async function resolveAttendees(options: TargetOptions): Promise<Attendee
   const patterns = options.contexts.map(globToRegExp);
   const attendees: Attendee[] = [];
   const problems: string[] = [];
-  for (const source of sources) {
-    const loaded = await loadSource(source);
+  const loadedSources = await Promise.all(sources.map(loadSource));
+  for (const [index, source] of sources.entries()) {
+    const loaded = loadedSources[index]!;
     if ('problem' in loaded) {
       if (!source.fromFolder) problems.push(loaded.problem);
       continue;

@@ -23,6 +23,8 @@ const DEFAULT_PORT = 8080;
 
 /** `hero-journey verify`: every attendee's progress and checks, once, watched, or served live. */
 export async function run(options: CliOptions, io: CommandIO): Promise<number> {
+  // Loading the Kubernetes client takes a while: start now, while the journey and targets load.
+  (await import('../kube/client.ts')).preloadKubeClient();
   const journey = await loadJourney(options.journey ? resolve(io.cwd, options.journey) : bundledJourneyDir());
   if (options.until !== undefined && ![...journey.chapters.keys()].some((id) => id === options.until || id.startsWith(`${options.until}/`))) {
     throw new UserError(`--until ${options.until}: journey "${journey.id}" has no such chapter`, {

@@ -5,6 +5,7 @@ import { renderGrid } from '../../../src/classroom/report/grid.ts';
 import { escapeHtml, renderHtml, renderRow } from '../../../src/classroom/report/html.ts';
 import { renderJson } from '../../../src/classroom/report/json.ts';
 import { renderJunit } from '../../../src/classroom/report/junit.ts';
+import { createLimiter } from '../../../src/classroom/verify.ts';
 import { at, journey, order, sample } from './sample.ts';
 import { plainTerminal } from '../../../src/render/terminal.ts';
 import { stripAnsi } from '../../../src/render/text.ts';
@@ -234,5 +235,60 @@ describe('what verify shows of a check', () => {
 
   test('untrusted code checks are "not run", not failures', () => {
     expect(checkReport(outcome('broken', `the check could not run: ${MODULES_REFUSED}`), undefined)).toMatchObject({ status: 'not-run', reason: expect.stringContaining('--trust') });
+  });
+});
+
+describe('the limiter', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  test('hands out at most `limit` turns at a time, in order of asking', async () => {
+    const limiter = createLimiter(3);
+    let running = 0;
+    let most = 0;
+    const started: number[] = [];
+    await Promise.all(
+      [1, 2, 3, 4, 5, 6, 7].map(async (n) => {
+        const slot = await limiter.acquire(0);
+        started.push(n);
+        most = Math.max(most, ++running);
+        await sleep(10);
+        running--;
+        slot.release();
+        slot.release();
+      }),
+    );
+    expect(most).toBe(3);
+    expect(started).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  test('lower priority waits while higher priority turns are asked for', async () => {
+    const limiter = createLimiter(1);
+    const order: string[] = [];
+    const first = await limiter.acquire(0);
+    const work = [
+      limiter.acquire(1).then((s) => (order.push('checks a'), s.release())),
+      limiter.acquire(0).then((s) => (order.push('contact b'), s.release())),
+      limiter.acquire(0).then((s) => (order.push('contact c'), s.release())),
+    ];
+    first.release();
+    await Promise.all(work);
+    expect(order).toEqual(['contact b', 'contact c', 'checks a']);
+  });
+
+  test('a turn that steps aside (waiting on a slow cluster) lets the next start, up to 4x the limit', async () => {
+    const limiter = createLimiter(2);
+    let inFlight = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const slot = await limiter.acquire(0);
+        most = Math.max(most, ++inFlight);
+        slot.stepAside();
+        await sleep(30);
+        inFlight--;
+        slot.release();
+      }),
+    );
+    expect(most).toBe(8);
   });
 });
