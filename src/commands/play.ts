@@ -68,6 +68,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
       asker,
       answers,
       deadEndAnswers: new Map(),
+      guardStep: () => guardStepKeys(io, controller),
       terminal,
       tty: Boolean(io.stdout.isTTY),
       write,
@@ -94,6 +95,27 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
 async function looksEmpty(folder: string): Promise<boolean> {
   const entries = await readdir(folder).catch(() => ['unreadable']);
   return entries.every((name) => name.startsWith('.'));
+}
+
+/**
+ * While a step runs, hero-journey reads the keyboard itself: Ctrl-C stops the step. A prompt
+ * that just closed may leave the terminal in raw mode, where Ctrl-C is a key and not SIGINT,
+ * so relying on the signal alone would sometimes let a step run on.
+ */
+function guardStepKeys(io: CommandIO, controller: AbortController): () => void {
+  const stdin = io.stdin;
+  if (!stdin.isTTY || !stdin.setRawMode) return () => {};
+  stdin.setRawMode(true);
+  const onData = (data: Buffer | string) => {
+    if (String(data).includes('\u0003')) controller.abort();
+  };
+  stdin.on('data', onData);
+  stdin.resume();
+  return () => {
+    stdin.off('data', onData);
+    stdin.setRawMode?.(false);
+    stdin.pause();
+  };
 }
 
 /** Merge an --answers file with --choose and --set (flags win). */

@@ -47,6 +47,8 @@ export interface PlayContext {
   dryRun: boolean;
   /** Up-front answers that led to a dead end, by choice point: never used twice. */
   deadEndAnswers: Map<string, string>;
+  /** Called when a step starts; the function it returns, when the step ends (Ctrl-C handling in a terminal). */
+  guardStep?: () => () => void;
   /** Aborted on Ctrl-C while a step runs. */
   signal: AbortSignal;
   now?: () => Date;
@@ -382,14 +384,20 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
     unicode: ctx.terminal.unicode,
     label: step.title ?? `step ${step.index + 1}`,
   });
-  const result = await runStep({
-    code: step.code,
-    cwd: ctx.workspace,
-    env: { ...vars, ...ctx.stepEnv, HERO_JOURNEY_CHAPTER: chapter.id, HERO_JOURNEY_WORKSPACE: ctx.workspace },
-    ...(step.timeout ? { timeoutSeconds: step.timeout } : {}),
-    signal: ctx.signal,
-    onOutput: (text, stream) => live.write(maskSecrets(text, secrets), stream),
-  });
+  const releaseGuard = ctx.guardStep?.();
+  let result: Awaited<ReturnType<typeof runStep>>;
+  try {
+    result = await runStep({
+      code: step.code,
+      cwd: ctx.workspace,
+      env: { ...vars, ...ctx.stepEnv, HERO_JOURNEY_CHAPTER: chapter.id, HERO_JOURNEY_WORKSPACE: ctx.workspace },
+      ...(step.timeout ? { timeoutSeconds: step.timeout } : {}),
+      signal: ctx.signal,
+      onOutput: (text, stream) => live.write(maskSecrets(text, secrets), stream),
+    });
+  } finally {
+    releaseGuard?.();
+  }
   live.finish(result);
   const at = (ctx.now?.() ?? new Date()).toISOString();
   if (result.cancelled) {

@@ -190,7 +190,7 @@ describe('stopping in the middle of a step', () => {
     expect(await first.screen()).toMatch(/Stopped while the step ran/);
     await expect(readFile(join(sandbox.workspace, 'finished'))).rejects.toThrow();
     // The step's own child is gone too, not left running in the background.
-    const stillRunning = spawnSync('pgrep', ['-f', 'sleep 317']);
+    const stillRunning = spawnSync('pgrep', ['-af', 'sleep 317']);
     expect(stillRunning.stdout.toString().trim()).toBe('');
 
     const dir = join(sandbox.env.XDG_STATE_HOME!, 'hero-journey', 'slow');
