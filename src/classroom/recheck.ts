@@ -116,8 +116,7 @@ export async function verifyAttendee(attendee: Attendee, options: RecheckOptions
     const path = pathOf(options.journey, mirror);
 
     await options.beforeChecks?.();
-    const deadline = Date.now() + options.timeoutMs;
-    const work = recheckPath(options.journey, mirror, path, connection, attendee, options, deadline);
+    const work = recheckPath(options.journey, mirror, path, connection, attendee, options);
     const result = await Promise.race([work, clock()]);
     if (result === 'expired') {
       pool.drop(attendee);
@@ -185,7 +184,6 @@ async function recheckPath(
   connection: KubeConnection,
   attendee: Attendee,
   options: RecheckOptions,
-  deadline: number,
 ): Promise<ChapterReport[]> {
   const vars = { ...journey.vars, ...mirror.vars };
   const choices = conditionContext(journey, Object.fromEntries(Object.entries(mirror.choices).map(([id, c]) => [id, c.choice])), mirror.vars).choices;
@@ -212,7 +210,8 @@ async function recheckPath(
           cwd: options.cwd,
           width: 100,
         },
-        { wait: false, defaultTimeoutSeconds: Math.max(1, (deadline - Date.now()) / 1000) },
+        // Judged once each: the attendee's clock (the caller's race) bounds the whole run.
+        { wait: false },
       );
       const checks = outcomes.map((o, i) => checkReport(o, spec.checks[i]));
       const failing = checks.find((c) => c.status === 'failed' || c.status === 'broken');
