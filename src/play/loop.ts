@@ -47,7 +47,7 @@ export interface PlayContext {
   dryRun: boolean;
   /** Up-front answers that led to a dead end, by choice point: never used twice. */
   deadEndAnswers: Map<string, string>;
-  /** Called when a step starts; the function it returns, when the step ends (Ctrl-C handling in a terminal). */
+  /** Called when a step or a wait for checks starts; the function it returns, when it ends (Ctrl-C handling in a terminal). */
   guardStep?: () => () => void;
   /** Aborted on Ctrl-C while a step runs. */
   signal: AbortSignal;
@@ -444,6 +444,7 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<void> {
   const vars = { ...ctx.journey.vars, ...variableValues(ctx.progress) };
   for (;;) {
     ctx.write(checkingNotice(chapter, ctx.terminal));
+    const releaseGuard = ctx.guardStep?.();
     const result = await checkChapter(chapter, {
       journey: ctx.journey,
       vars,
@@ -458,8 +459,13 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<void> {
       wait: true,
       print: true,
       signal: ctx.signal,
-    });
+    }).finally(() => releaseGuard?.());
     if (result.passed) return record('passed');
+    if (ctx.signal.aborted) {
+      await record('failed', result.summary);
+      ctx.write('\nStopped while waiting for the checks. Your progress is saved: run hero-journey again to check again.\n');
+      throw new StopPlaying(ExitCode.interrupted);
+    }
     if (!ctx.asker.interactive) {
       await record('failed', result.summary);
       throw new UserError(`the checks of chapter "${chapter.title}" did not pass (${result.summary})`, {

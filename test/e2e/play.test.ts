@@ -184,14 +184,19 @@ describe('stopping in the middle of a step', () => {
     first.press('enter');
     await first.waitFor(/Wait for a long time[\s\S]*Run this step\?/);
     first.press('enter');
-    await first.waitFor('started');
+    await first.waitFor(/│ started/); // the step's output, not its card
     first.press('ctrl-c');
     expect(await first.exitCode()).toBe(130);
     expect(await first.screen()).toMatch(/Stopped while the step ran/);
     await expect(readFile(join(sandbox.workspace, 'finished'))).rejects.toThrow();
     // The step's own child is gone too, not left running in the background.
-    const stillRunning = spawnSync('pgrep', ['-af', 'sleep 317']);
-    expect(stillRunning.stdout.toString().trim()).toBe('');
+    let stillRunning = '';
+    for (let i = 0; i < 40; i++) {
+      stillRunning = spawnSync('pgrep', ['-af', 'sleep 317']).stdout.toString().trim();
+      if (!stillRunning) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(stillRunning).toBe('');
 
     const dir = join(sandbox.env.XDG_STATE_HOME!, 'hero-journey', 'slow');
     const [file] = (await readdir(dir)).filter((f) => f.endsWith('.json'));
