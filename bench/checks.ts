@@ -14,32 +14,17 @@ import { fileURLToPath } from 'node:url';
 import { prepareChecks, runChecks, type EngineOptions } from '../src/checks/engine.ts';
 import type { CheckSpec } from '../src/journey/model.ts';
 import { connectKube, type KubeConnection } from '../src/kube/client.ts';
-import { isRunning, manualClusterDir, readState, startCluster, stopCluster, type ClusterState } from '../test/cluster/cluster.ts';
+import { stopCluster } from '../test/cluster/cluster.ts';
+import { median, percentile, benchCluster } from './shared.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 20);
 const loc = { file: 'bench.md', line: 1 };
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-}
 
-async function cluster(): Promise<{ state: ClusterState; owned: boolean }> {
-  if (process.env.HERO_JOURNEY_TEST_CLUSTER === 'manual') {
-    const state = readState(manualClusterDir());
-    if (!state || !isRunning(state)) throw new Error('HERO_JOURNEY_TEST_CLUSTER=manual but no cluster runs; start one with `npm run cluster:up`');
-    return { state, owned: false };
-  }
-  return { state: await startCluster({ log: () => {} }), owned: true };
-}
 
-const { state, owned } = await cluster();
+const { state, owned } = await benchCluster();
 const env = { ...process.env, PATH: `${state.binDir}${delimiter}${process.env.PATH ?? ''}`, KUBECONFIG: state.kubeconfig };
 const kubectl = (args: string[], input?: string) => execFileSync('kubectl', args, { env, input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
 const ns = `bench-${process.pid}`;

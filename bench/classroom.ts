@@ -15,8 +15,9 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mirrorConfigMap, mirrorOf } from '../src/classroom/mirror.ts';
 import { newProgress } from '../src/state/progress.ts';
-import { isRunning, manualClusterDir, readState, startCluster, stopCluster, type ClusterState } from '../test/cluster/cluster.ts';
+import { stopCluster } from '../test/cluster/cluster.ts';
 import { adminKubectl, closedPort, kubeconfigFor, makeClass, silentServer, workshopJourney } from '../test/integration/classroom/class.ts';
+import { median, benchCluster } from './shared.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = path.join(root, 'bin', 'hero-journey.js');
@@ -29,19 +30,7 @@ const MEMORY_BUDGET_MB = 300;
 // Prints the process's peak memory when it exits; loaded into the verify process with --import.
 const rssProbe = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nmaxrss-kb '+process.resourceUsage().maxRSS+'\\n'))`;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
-async function cluster(): Promise<{ state: ClusterState; owned: boolean }> {
-  if (process.env.HERO_JOURNEY_TEST_CLUSTER === 'manual') {
-    const state = readState(manualClusterDir());
-    if (!state || !isRunning(state)) throw new Error('HERO_JOURNEY_TEST_CLUSTER=manual but no cluster runs; start one with `npm run cluster:up`');
-    return { state, owned: false };
-  }
-  return { state: await startCluster({ log: () => {} }), owned: true };
-}
 
 interface Run {
   ms: number;
@@ -71,7 +60,7 @@ function verify(targets: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   });
 }
 
-const { state, owned } = await cluster();
+const { state, owned } = await benchCluster();
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'hj-bench-classroom-'));
 const silent = await silentServer();
 let failed = false;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn as spawnPty } from '@lydell/node-pty';
 import stripAnsi from 'strip-ansi';
+import { median } from './shared.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'hero-journey.js');
@@ -16,10 +17,6 @@ const workspace = join(sandbox, 'workspace');
 mkdirSync(workspace);
 const env = { PATH: process.env.PATH ?? '', HOME: sandbox, XDG_STATE_HOME: join(sandbox, 'state'), TERM: 'xterm-256color', LANG: 'C.UTF-8' };
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 function once(args: string[]): number {
   const start = process.hrtime.bigint();
