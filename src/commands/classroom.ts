@@ -1,16 +1,14 @@
-import { resolve } from 'node:path';
 import type { CliOptions } from '../cli/parse.ts';
 import { journeyReads, mintCommands, rbacYaml } from '../classroom/rbac.ts';
 import { isBundledJourney, loadCheckModule } from '../checks/modules.ts';
 import { fingerprintModules, isRemembered, trustGranted } from '../checks/trust.ts';
 import { ExitCode } from '../errors.ts';
-import { loadJourney } from '../journey/load.ts';
 import type { CommandIO } from './io.ts';
-import { bundledJourneyDir } from './session.ts';
+import { openJourney } from './session.ts';
 
 /** `hero-journey classroom rbac`: the YAML on stdout (pipe it to kubectl), the how-to on stderr. */
 export async function run(options: CliOptions, io: CommandIO): Promise<number> {
-  const journey = await loadJourney(options.journey ? resolve(io.cwd, options.journey) : bundledJourneyDir());
+  const journey = await openJourney(options, io);
   // Reading `reads:` means importing the modules: only the bundled journey's, or trusted ones.
   let trusted = isBundledJourney(journey.dir) || trustGranted(io.env);
   if (!trusted) trusted = await isRemembered(journey.dir, (await fingerprintModules(journey.dir)).digest, io.env);

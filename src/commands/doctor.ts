@@ -1,12 +1,10 @@
-import { resolve } from 'node:path';
 import type { CliOptions } from '../cli/parse.ts';
 import { runDoctor, type Finding } from '../checks/doctor.ts';
 import { ExitCode } from '../errors.ts';
-import { loadJourney } from '../journey/load.ts';
 import { themeFor } from '../render/theme.ts';
 import { wrapText } from '../render/text.ts';
 import type { CommandIO } from './io.ts';
-import { bundledJourneyDir } from './session.ts';
+import { openJourney } from './session.ts';
 import { terminalFor } from './terminal.ts';
 
 const AREAS: Array<[Finding['area'], string]> = [
@@ -17,7 +15,7 @@ const AREAS: Array<[Finding['area'], string]> = [
 
 /** `hero-journey doctor`: tools, cluster, version skew and permissions; exit 1 when something must be fixed. */
 export async function run(options: CliOptions, io: CommandIO): Promise<number> {
-  const journey = await loadJourney(options.journey ? resolve(io.cwd, options.journey) : bundledJourneyDir());
+  const journey = await openJourney(options, io);
   const findings = await runDoctor({
     journey,
     kube: { ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), ...(options.context ? { context: options.context } : {}), env: io.env, cwd: io.cwd },

@@ -15,6 +15,12 @@ export function bundledJourneyDir(): string {
   return fileURLToPath(new URL('../../chapters', import.meta.url));
 }
 
+/** The journey that --journey names, or the bundled one; the validated model is reused while no file changed. */
+export async function openJourney(options: Pick<CliOptions, 'journey'>, io: Pick<CommandIO, 'cwd' | 'env'>): Promise<Journey> {
+  const dir = options.journey ? resolve(io.cwd, options.journey) : bundledJourneyDir();
+  return loadJourneyCached(dir, { env: io.env, version: version() });
+}
+
 /** A loaded journey, the learner's workspace, and their progress in it. */
 export interface Session {
   journey: Journey;
@@ -34,10 +40,9 @@ export async function openSession(
   options: Pick<CliOptions, 'journey' | 'workspace' | 'dryRun'>,
   io: Pick<CommandIO, 'cwd' | 'env'>,
 ): Promise<Session> {
-  const journeyDir = options.journey ? resolve(io.cwd, options.journey) : bundledJourneyDir();
   const workspace = resolve(io.cwd, options.workspace ?? '.');
   await requireFolder(workspace, '--workspace');
-  const journey = await loadJourneyCached(journeyDir, { env: io.env, version: version() });
+  const journey = await openJourney(options, io);
   const progressFile = progressPath(journey.id, workspace, io.env);
   const loaded = await loadProgress(progressFile, journey.id, workspace);
   const session: Session = {

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { CliOptions } from '../cli/parse.ts';
 import { passedUntil, type ClassroomReport } from '../classroom/model.ts';
 import { MIRROR_NAMESPACE } from '../classroom/mirror.ts';
@@ -11,10 +10,9 @@ import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, pendingReport, verifyClass, wa
 import { isBundledJourney } from '../checks/modules.ts';
 import { fingerprintModules, isRemembered, trustGranted } from '../checks/trust.ts';
 import { ExitCode, UserError } from '../errors.ts';
-import { loadJourney } from '../journey/load.ts';
 import type { Journey } from '../journey/model.ts';
 import type { CommandIO } from './io.ts';
-import { bundledJourneyDir } from './session.ts';
+import { openJourney } from './session.ts';
 import { terminalFor } from './terminal.ts';
 
 /** Seconds between --watch / --serve rounds (a round itself takes up to the timeout). */
@@ -25,7 +23,7 @@ const DEFAULT_PORT = 8080;
 export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   // Loading the Kubernetes client takes a while: start now, while the journey and targets load.
   (await import('../kube/client.ts')).preloadKubeClient();
-  const journey = await loadJourney(options.journey ? resolve(io.cwd, options.journey) : bundledJourneyDir());
+  const journey = await openJourney(options, io);
   if (options.until !== undefined && ![...journey.chapters.keys()].some((id) => id === options.until || id.startsWith(`${options.until}/`))) {
     throw new UserError(`--until ${options.until}: journey "${journey.id}" has no such chapter`, {
       hint: `use a chapter id such as ${[...journey.chapters.keys()].slice(0, 3).join(', ')} (hero-journey map --json lists them)`,
