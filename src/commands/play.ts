@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { CliOptions } from '../cli/parse.ts';
 import { beginPlaySync } from '../classroom/play-sync.ts';
 import { ExitCode, UserError } from '../errors.ts';
+import { closest } from '../journey/text.ts';
 import { kubeEnvironment } from '../kube/env.ts';
 import { playJourney, StopPlaying, type PresetAnswers } from '../play/loop.ts';
 import { interactiveAsker, scriptedAsker } from '../prompts.ts';
@@ -23,6 +24,15 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   }
 
   const answers = await presetAnswers(options, io.cwd);
+  const choicePoints = [...session.journey.chapters.values()].filter((c) => c.choices.length > 0).map((c) => c.id);
+  for (const id of Object.keys(answers.choices)) {
+    if (choicePoints.includes(id)) continue;
+    const guess = closest(id, choicePoints);
+    throw new UserError(`--choose ${id}=...: "${id}" is not a choice point of ${session.journey.title}`, {
+      hint: guess ? `did you mean --choose ${guess}=...? ("hero-journey map" lists them)` : `its choice points are: ${choicePoints.join(', ')}`,
+      exitCode: ExitCode.usage,
+    });
+  }
   for (const [name, value] of Object.entries(answers.inputs)) {
     const declared = [...session.journey.chapters.values()].some((c) => c.inputs.some((i) => i.name === name)) ||
       session.journey.inputs.some((i) => i.name === name);

@@ -243,6 +243,13 @@ describe('scripted play (no terminal)', () => {
     expect(result.stderr).toMatch(/pass --choose path=<option> with one of: forest, mountain$/m);
   });
 
+  test('--choose naming no choice point is refused with a suggestion', async () => {
+    const result = await runBin(['--journey', quest, '--choose', 'paht=forest'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/"paht" is not a choice point of The Quest of Hero/);
+    expect(result.stderr).toMatch(/did you mean --choose path=/);
+  });
+
   test('a disabled option passed with --choose is refused with the reason', async () => {
     const result = await runBin(['--journey', quest, '--choose', 'path=river'], { cwd: sandbox.workspace, env: sandbox.env });
     expect(result.exitCode).toBe(2);
