@@ -39,7 +39,8 @@ export async function journeyReads(journey: Journey, loadReads: (moduleId: strin
       notes.push(`check module ${id} could not be loaded (${(error as Error).message.split('\n')[0]}): add the kinds it reads by hand`);
       continue;
     }
-    if (!reads || reads.length === 0) notes.push(`check module ${id} does not declare what it reads (\`reads:\`): add rules if verify reports 403 for it`);
+    // `reads: []` is a declaration too: the module reads nothing from the cluster.
+    if (!reads) notes.push(`check module ${id} does not declare what it reads (\`reads:\`): add rules if verify reports 403 for it`);
     else for (const ref of reads) add(ref);
   }
   return { kinds: [...kinds.values()].sort((a, b) => `${group(a.apiVersion)}/${a.kind}`.localeCompare(`${group(b.apiVersion)}/${b.kind}`)), notes };
