@@ -23,6 +23,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/cluster/global-setup.ts'],
+          // One shared control plane on a small machine: files run one after another, so a slow
+          // rollout in one file cannot starve another's, and chapters that all use namespace dev never collide.
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
