@@ -179,8 +179,7 @@ function phaseOf(journey: Journey, chapterId: string): { phase?: string } {
   for (const phase of journey.phases) {
     const index = phase.chapters.indexOf(chapterId);
     // No "n of m": a phase lists every option and variant, far more than one path visits.
-    // "Season 1: Development · Development" says it twice: name the phase only when the title does not.
-    if (index >= 0) return journey.title.includes(phase.title) ? {} : { phase: phase.title };
+    if (index >= 0) return { phase: phase.title };
   }
   return {};
 }
