@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
@@ -90,6 +90,20 @@ export async function saveProgress(path: string, progress: Progress, now = new D
     throw error;
   }
   await syncDirectory(dir);
+  await removeStaleTempFiles(dir, basename(path), now);
+}
+
+/** Temp files of saves that were killed midway (kill -9, power loss): harmless, but never finished. */
+async function removeStaleTempFiles(dir: string, name: string, now: Date): Promise<void> {
+  const prefix = `.${name}.`;
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    const file = join(dir, entry);
+    // Only old ones: a younger one may belong to a save running right now in another process.
+    const info = await stat(file).catch(() => undefined);
+    if (info && now.getTime() - info.mtimeMs > 60_000) await rm(file, { force: true });
+  }
 }
 
 /** Remove saved progress (reset). Returns true when there was some. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, utimes, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,19 @@ describe('save and load', () => {
     expect(loaded.progress.choices['build']?.choice).toBe('kbld');
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     expect(await readdir(dirname(path))).toEqual(['p.json']);
+  });
+
+  test('a save clears temp files that a killed save left behind, but not fresh ones', async () => {
+    const path = join(dir, 'p.json');
+    await saveProgress(path, newProgress('hero', '/w'));
+    const stale = join(dir, '.p.json.12345.deadbeef.tmp');
+    const fresh = join(dir, '.p.json.12346.cafebabe.tmp');
+    await writeFile(stale, '{"half":');
+    await writeFile(fresh, '{"half":');
+    const old = new Date(Date.now() - 5 * 60_000);
+    await utimes(stale, old, old);
+    await saveProgress(path, newProgress('hero', '/w'));
+    expect((await readdir(dir)).sort()).toEqual(['.p.json.12346.cafebabe.tmp', 'p.json']);
   });
 
   test('a missing file is a fresh start', async () => {
