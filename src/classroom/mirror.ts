@@ -8,7 +8,7 @@
 // secret, variables whose name says credential, and values that look like one (PEM blocks,
 // JWTs, known token prefixes, long random strings, URLs with a password). Their names are
 // listed, so a resumed journey can ask for them again.
-import type { HistoryEntry, Progress } from '../state/progress.ts';
+import { nameLooksSecret, type HistoryEntry, type Progress } from '../state/progress.ts';
 
 /** Namespace of the progress mirror in the learner's cluster. */
 export const MIRROR_NAMESPACE = 'hero-journey';
@@ -56,11 +56,6 @@ export function mirrorName(journeyId: string): string {
     .replace(/[^a-z0-9.-]+/g, '-')
     .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   return `hero-journey-progress-${slug || 'journey'}`.slice(0, 253).replace(/[^a-z0-9]+$/, '');
-}
-
-/** Names such as API_TOKEN or DB_PASSWORD hold credentials (the play loop masks the same names). */
-export function nameLooksSecret(name: string): boolean {
-  return /(TOKEN|PASSWORD|PASSWD|PASSPHRASE|SECRET|PRIVATE_KEY|API_KEY|APIKEY|CREDENTIAL|COOKIE|ACCESS_KEY)/i.test(name);
 }
 
 /** Whether a value looks like a credential, whatever its variable is called. */

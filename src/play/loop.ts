@@ -13,7 +13,7 @@ import {
 } from '../render/chapter.ts';
 import { renderMarkdown } from '../render/markdown.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
-import { choiceValues, stepKey, undoLastChoice, variableValues, type Progress } from '../state/progress.ts';
+import { choiceValues, nameLooksSecret, stepKey, undoLastChoice, variableValues, type Progress } from '../state/progress.ts';
 import { describeExit } from '../steps/exit-codes.ts';
 import { createLiveOutput } from '../steps/live.ts';
 import { runStep } from '../steps/run.ts';
@@ -409,7 +409,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
   if (result.exitCode === 0 && !result.timedOut) {
     const names = new Set(Object.keys(result.captured));
     for (const [name, value] of Object.entries(result.captured)) {
-      ctx.progress.vars[name] = { value, source: 'capture', chapter: chapter.id, secret: looksSecret(name), at };
+      ctx.progress.vars[name] = { value, source: 'capture', chapter: chapter.id, secret: nameLooksSecret(name), at };
     }
     ctx.progress.steps[key] = { status: 'done', at, exitCode: 0 };
     await ctx.save();
@@ -497,11 +497,6 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<void> {
       }
     }
   }
-}
-
-/** Names such as API_TOKEN or DB_PASSWORD hold credentials: stored locally but never shown. */
-export function looksSecret(name: string): boolean {
-  return /(TOKEN|PASSWORD|PASSWD|SECRET|PRIVATE_KEY|API_KEY|CREDENTIAL)/i.test(name);
 }
 
 function maskSecrets(text: string, secrets: string[]): string {

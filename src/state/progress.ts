@@ -74,6 +74,14 @@ export function newProgress(journeyId: string, workspace: string, now = new Date
   };
 }
 
+/**
+ * Names such as API_TOKEN or DB_PASSWORD hold credentials: a captured variable so named is kept
+ * as a secret (never shown), and the classroom mirror never copies it.
+ */
+export function nameLooksSecret(name: string): boolean {
+  return /(TOKEN|PASSWORD|PASSWD|PASSPHRASE|SECRET|PRIVATE_KEY|API_KEY|APIKEY|CREDENTIAL|COOKIE|ACCESS_KEY)/i.test(name);
+}
+
 /** The key under which a step's outcome is stored. */
 export function stepKey(chapterId: string, stepId: string): string {
   return `${chapterId}#${stepId}`;

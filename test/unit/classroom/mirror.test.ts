@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseClassroomConfig } from '../../../src/classroom/config.ts';
-import { adoptMirror, mirrorConfigMap, mirrorName, mirrorOf, nameLooksSecret, parseMirror, valueLooksSecret } from '../../../src/classroom/mirror.ts';
+import { adoptMirror, mirrorConfigMap, mirrorName, mirrorOf, parseMirror, valueLooksSecret } from '../../../src/classroom/mirror.ts';
+import { nameLooksSecret } from '../../../src/state/progress.ts';
 import { newProgress, type Progress } from '../../../src/state/progress.ts';
 
 const at = '2026-01-02T03:04:05.000Z';
