@@ -106,7 +106,7 @@ export async function playJourney(ctx: PlayContext): Promise<number> {
 /** Play one chapter; returns the id of the chapter to go to next, or undefined at the end. */
 async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string | undefined> {
   const { progress } = ctx;
-  const at = (ctx.now?.() ?? new Date()).toISOString();
+  const at = timestamp(ctx);
   const last = progress.history.at(-1);
   if (!last || last.chapter !== chapter.id || last.outcome) progress.history.push({ chapter: chapter.id, at });
   const entry = progress.history.at(-1)!;
@@ -184,6 +184,11 @@ function phaseOf(journey: Journey, chapterId: string): { phase?: string } {
   return {};
 }
 
+/** The time to record in progress, from the context's clock. */
+function timestamp(ctx: PlayContext): string {
+  return (ctx.now?.() ?? new Date()).toISOString();
+}
+
 /** What conditions see now: every choice point, journey defaults, variables set so far. */
 function conditions(ctx: PlayContext): ConditionContext {
   return conditionContext(ctx.journey, choiceValues(ctx.progress), variableValues(ctx.progress));
@@ -245,7 +250,7 @@ async function choose(ctx: PlayContext, chapter: Chapter): Promise<string> {
       exitCode: ExitCode.usage,
     });
   }
-  ctx.progress.choices[chapter.id] = { choice: picked, at: (ctx.now?.() ?? new Date()).toISOString() };
+  ctx.progress.choices[chapter.id] = { choice: picked, at: timestamp(ctx) };
   await ctx.save();
   return chapter.choices.find((c) => c.id === picked)!.goto;
 }
@@ -281,7 +286,7 @@ async function askInputs(ctx: PlayContext, inputs: InputSpec[], chapter: { id: s
       source: preset !== undefined ? 'flag' : 'input',
       ...(chapter.id ? { chapter: chapter.id } : {}),
       secret: input.secret,
-      at: (ctx.now?.() ?? new Date()).toISOString(),
+      at: timestamp(ctx),
     };
     if (!input.secret && (preset !== undefined || !ctx.asker.interactive)) ctx.write(`${input.name} = ${value}\n`);
     await ctx.save();
@@ -300,7 +305,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
   const skip = conditionFails(ctx, step.when);
   if (skip) {
     ctx.write(renderSkipNotice(`step ${step.index + 1} of ${total} (${label})`, skip, ctx.terminal));
-    ctx.progress.steps[key] = { status: 'skipped', at: (ctx.now?.() ?? new Date()).toISOString() };
+    ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx) };
     await ctx.save();
     return;
   }
@@ -335,7 +340,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
         continue;
       }
       if (action === 'skip') {
-        ctx.progress.steps[key] = { status: 'skipped', at: (ctx.now?.() ?? new Date()).toISOString() };
+        ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx) };
         await ctx.save();
         return;
       }
@@ -363,7 +368,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
     if (next === 'quit') throw new StopPlaying(ExitCode.failure);
     retrying = next === 'retry';
     if (next === 'skip') {
-      ctx.progress.steps[key] = { status: 'skipped', at: (ctx.now?.() ?? new Date()).toISOString() };
+      ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx) };
       await ctx.save();
       return;
     }
@@ -399,7 +404,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
     releaseGuard?.();
   }
   live.finish(result);
-  const at = (ctx.now?.() ?? new Date()).toISOString();
+  const at = timestamp(ctx);
   if (result.cancelled) {
     ctx.progress.steps[key] = { status: 'failed', at, exitCode: result.exitCode ?? ExitCode.interrupted };
     await ctx.save();
@@ -438,7 +443,7 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<void> {
     return;
   }
   const record = async (status: 'passed' | 'failed' | 'skipped', reason?: string) => {
-    ctx.progress.checks[chapter.id] = { status, at: (ctx.now?.() ?? new Date()).toISOString(), ...(reason ? { reason } : {}) };
+    ctx.progress.checks[chapter.id] = { status, at: timestamp(ctx), ...(reason ? { reason } : {}) };
     await ctx.save();
   };
   const vars = { ...ctx.journey.vars, ...variableValues(ctx.progress) };
