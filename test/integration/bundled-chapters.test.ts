@@ -84,7 +84,7 @@ const unreachable = (url: string) =>
 /** Every check passes, except those listed, which fail only because nothing answers at their URL. */
 function expectOutcomes(result: { code: number | null; checks: CheckJson[] }, passing: string[], networkBound: Record<string, string> = {}) {
   expect(result.checks.map((c) => c.id).sort()).toEqual([...passing, ...Object.keys(networkBound)].sort());
-  for (const id of passing) expect(result.checks.find((c) => c.id === id), id).toMatchObject({ status: 'passed' });
+  for (const id of passing) expect(result.checks.find((c) => c.id === id), JSON.stringify(result.checks.find((c) => c.id === id))).toMatchObject({ status: 'passed' });
   for (const [id, url] of Object.entries(networkBound)) {
     expect(result.checks.find((c) => c.id === id), id).toMatchObject({ status: 'failed', reason: expect.stringMatching(unreachable(url)) });
   }
@@ -196,6 +196,8 @@ describe('the Helm trail', () => {
     expect(await dbEnv()).toEqual(wiredToDb);
     // HTTPS stays as it was.
     expect((await kubectlJson(['get', 'ingress', 'hero', '-n', NS])).spec.tls).toHaveLength(1);
+    // Play's gate waits for the rollout (timeout 5m); a single `check` right after the upgrade must too.
+    await ok(sandbox, 'kubectl', ['rollout', 'status', 'deployment/hero', '-n', NS, '--timeout=120s']);
     expectOutcomes(await check('db/connect-helm'), ['hero-available'], { 'postgres-accepts-connections': `${vars.APP_URL}/db` });
   });
 
