@@ -19,6 +19,8 @@ export interface CertificateOptions {
   issuer?: TestCertificate;
   /** Use this key pair instead of a new one (to make a mismatched key, pass another certificate's). */
   key?: { privateKey: KeyObject; publicKey: KeyObject };
+  /** Serial number bytes (unsigned, big-endian); random when not given. */
+  serial?: Buffer;
 }
 
 function der(tag: number, content: Buffer): Buffer {
@@ -52,8 +54,12 @@ function oid(text: string): Buffer {
   return der(0x06, Buffer.from(bytes));
 }
 
-function integer(value: Buffer): Buffer {
-  return der(0x02, value[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), value]) : value);
+/** A DER INTEGER from unsigned big-endian bytes: minimal (no redundant leading zeros) and positive. */
+export function derInteger(value: Buffer): Buffer {
+  let start = 0;
+  while (start < value.length - 1 && value[start] === 0) start++;
+  const bytes = value.subarray(start);
+  return der(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
 }
 
 function time(date: Date): Buffer {
@@ -89,11 +95,11 @@ export function makeCertificate(options: CertificateOptions): TestCertificate {
   extensions.push(seq(oid('2.5.29.15'), der(0x01, Buffer.from([0xff])), der(0x04, isCa ? der(0x03, Buffer.from([0x01, 0x06])) : der(0x03, Buffer.from([0x07, 0x80])))));
   const keyId = createHash('sha1').update(spki).digest();
   extensions.push(seq(oid('2.5.29.14'), der(0x04, der(0x04, keyId))));
-  const serial = createHash('sha256').update(`${options.commonName}${Math.random()}`).digest().subarray(0, 8);
+  const serial = options.serial ?? createHash('sha256').update(`${options.commonName}${Math.random()}`).digest().subarray(0, 8);
   const issuerName = name(options.issuer?.subject ?? options.commonName);
   const tbs = seq(
-    der(0xa0, integer(Buffer.from([2]))),
-    integer(serial),
+    der(0xa0, derInteger(Buffer.from([2]))),
+    derInteger(serial),
     ECDSA_SHA256,
     issuerName,
     seq(time(notBefore), time(notAfter)),
