@@ -44,8 +44,10 @@ export function renderChapterHeader(info: ChapterHeaderInfo, opts: TerminalOptio
   const summary = clean(info.summary, opts);
   if (summary) lines.push('', wrapText(summary, inner));
 
+  const journeyTitle = clean(info.journeyTitle, opts);
   const phase = clean(info.phase, opts);
-  const title = phase ? `${clean(info.journeyTitle, opts)} ${symbol.dot} ${phase}` : clean(info.journeyTitle, opts);
+  // The phase only when it says something the journey's title does not ("Season 1: Development · Development").
+  const title = phase && !journeyTitle.toLowerCase().endsWith(phase.toLowerCase()) ? `${journeyTitle} ${symbol.dot} ${phase}` : journeyTitle;
   const position = clean(info.position, opts);
   // A blank line before, too: a new chapter is a new page.
   return `\n${block(

@@ -180,7 +180,7 @@ function shownChapters(journey: Journey, stdout: string): string[] {
   const lines = stdout.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line.startsWith(`╭─ ${journey.title}`) && !line.startsWith(`╭─ ${journey.title} ─`)) {
+    if (line.startsWith(`╭─ ${journey.title}`)) {
       const body: string[] = [];
       for (i++; i < lines.length && !lines[i]!.startsWith('╰'); i++) body.push(lines[i]!);
       const text = flat(body.join('\n'));

@@ -43,6 +43,12 @@ describe('renderChapterHeader', () => {
     expect(rows(renderChapterHeader(header, plain))).toMatchSnapshot();
   });
 
+  test('leaves the phase out when the journey title already ends with it', () => {
+    const out = rows(renderChapterHeader({ ...header, journeyTitle: "Hero's Journey, Season 1: Development" }, plain));
+    expect(out[0]).toMatch(/^╭─ Hero's Journey, Season 1: Development ─+╮$/);
+    expect(rows(renderChapterHeader({ ...header, journeyTitle: "Hero's Journey, Season 1" }, plain))[0]).toMatch(/^╭─ Hero's Journey, Season 1 · Development ─+╮$/);
+  });
+
   test('ASCII borders without Unicode, colour codes only with colour', () => {
     const out = renderChapterHeader(header, ascii);
     expect(out).not.toMatch(BOX_DRAWING);
