@@ -1,4 +1,4 @@
-import type { ChapterMark, JourneyMap, MapChapter, MapOption } from './model.ts';
+import type { ChapterMark, JourneyMap, MapChapter, MapGroup, MapOption } from './model.ts';
 
 export interface MapStyle {
   color: boolean;
@@ -20,26 +20,96 @@ const optionSymbols: Record<MapOption['mark'], [string, string]> = {
   disabled: ['⊘', '-'],
 };
 
-/** The map as a tree for the terminal: phases, then chapters, then each choice point's options. */
+/** Where a chapter hangs in the tree: under an option of a choice point, or as a variant of the chapter that picks it. */
+type Parent = { kind: 'option'; chapter: string; option: string } | { kind: 'variant'; chapter: string };
+
+/**
+ * Which chapters of a group nest under another line of the tree. A chapter reached by exactly
+ * one edge hangs under that edge: under the option that leads to it, under the chapter whose
+ * `next` picks it among variants, or next to its predecessor when that one is nested (a chain;
+ * not for choice points).
+ * Chapters where paths meet again (more than one way in) and the start stay at the top level.
+ */
+function nesting(map: JourneyMap, group: MapGroup): Map<string, Parent> {
+  const inGroup = new Set(group.chapters.map((c) => c.id));
+  const ways = new Map<string, Array<{ from: MapChapter; option?: string }>>();
+  const addWay = (to: string, way: { from: MapChapter; option?: string }) => ways.set(to, [...(ways.get(to) ?? []), way]);
+  for (const chapter of map.groups.flatMap((g) => g.chapters)) {
+    for (const option of chapter.options) addWay(option.goto, { from: chapter, option: option.id });
+    for (const rule of chapter.next) addWay(rule.goto, { from: chapter });
+  }
+  const parents = new Map<string, Parent>();
+  const ancestors = (id: string): Set<string> => {
+    const seen = new Set<string>();
+    for (let parent = parents.get(id); parent && !seen.has(parent.chapter); parent = parents.get(parent.chapter)) seen.add(parent.chapter);
+    return seen;
+  };
+  for (let changed = true, rounds = 0; changed && rounds <= group.chapters.length; rounds++) {
+    changed = false;
+    for (const chapter of group.chapters) {
+      const into = ways.get(chapter.id) ?? [];
+      if (parents.has(chapter.id) || into.length !== 1 || !inGroup.has(into[0]!.from.id)) continue;
+      const { from, option } = into[0]!;
+      const parent: Parent | undefined = option
+        ? { kind: 'option', chapter: from.id, option }
+        : from.next.length > 1
+          ? { kind: 'variant', chapter: from.id }
+          : // A choice point is a milestone of the journey: it follows its predecessor only at the top level.
+            chapter.choicePoint
+            ? undefined
+            : parents.get(from.id);
+      if (!parent || parent.chapter === chapter.id || ancestors(parent.chapter).has(chapter.id)) continue;
+      parents.set(chapter.id, parent);
+      changed = true;
+    }
+  }
+  return parents;
+}
+
+/**
+ * The map as a tree for the terminal: phases, then chapters; each choice point's options with
+ * the chapters only that option leads to beneath them, and variants beneath the chapter that picks one.
+ */
 export function renderMapTree(map: JourneyMap, style: MapStyle): string {
   const paint = painter(style.color);
   const branch = style.unicode ? { mid: '├─ ', last: '└─ ', bar: '│  ', gap: '   ' } : { mid: '|- ', last: '`- ', bar: '|  ', gap: '   ' };
-  const byId = new Map(map.groups.flatMap((g) => g.chapters).map((c) => [c.id, c]));
   const lines: string[] = [paint.bold(map.title)];
+
+  interface Node {
+    line: string;
+    children: Node[];
+  }
+  const draw = (nodes: Node[], pad: string): void => {
+    nodes.forEach((node, i) => {
+      const last = i === nodes.length - 1;
+      lines.push(`${pad}${last ? branch.last : branch.mid}${node.line}`);
+      draw(node.children, pad + (last ? branch.gap : branch.bar));
+    });
+  };
+
   map.groups.forEach((group, gi) => {
+    const parents = nesting(map, group);
+    const byId = new Map(group.chapters.map((c) => [c.id, c]));
+    const childrenOf = (test: (parent: Parent) => boolean): MapChapter[] =>
+      group.chapters.filter((c) => {
+        const parent = parents.get(c.id);
+        return parent !== undefined && test(parent);
+      });
+    const chapterNode = (chapter: MapChapter): Node => ({
+      line: chapterLine(chapter, style, paint),
+      children:
+        chapter.options.length > 0
+          ? chapter.options.map((option) => {
+              const under = childrenOf((p) => p.kind === 'option' && p.chapter === chapter.id && p.option === option.id);
+              const target = byId.get(option.goto);
+              const elsewhere = under.length === 0 ? paint.dim(` ${style.unicode ? '→' : '->'} [${option.goto}]`) : '';
+              return { line: `${optionLine(option, target, style, paint)}${elsewhere}`, children: under.map(chapterNode) };
+            })
+          : childrenOf((p) => p.kind === 'variant' && p.chapter === chapter.id).map(chapterNode),
+    });
     const lastGroup = gi === map.groups.length - 1;
     lines.push(`${lastGroup ? branch.last : branch.mid}${paint.bold(group.title)}`);
-    const groupPad = lastGroup ? branch.gap : branch.bar;
-    group.chapters.forEach((chapter, ci) => {
-      const lastChapter = ci === group.chapters.length - 1;
-      lines.push(`${groupPad}${lastChapter ? branch.last : branch.mid}${chapterLine(chapter, style, paint)}`);
-      const chapterPad = groupPad + (lastChapter ? branch.gap : branch.bar);
-      chapter.options.forEach((option, oi) => {
-        const lastOption = oi === chapter.options.length - 1;
-        const target = byId.get(option.goto);
-        lines.push(`${chapterPad}${lastOption ? branch.last : branch.mid}${optionLine(option, target, style, paint)}`);
-      });
-    });
+    draw(group.chapters.filter((c) => !parents.has(c.id)).map(chapterNode), lastGroup ? branch.gap : branch.bar);
   });
   lines.push('', legend(style, paint));
   return `${lines.join('\n')}\n`;

@@ -67,6 +67,41 @@ describe('renderMapTree', () => {
   });
 });
 
+describe('renderMapTree nesting', () => {
+  const text = () => renderMapTree(buildJourneyMap(journey), { color: false, unicode: true });
+  /** The line that contains `needle`, and how deep in the tree it sits. */
+  const at = (lines: string[], needle: string) => {
+    const index = lines.findIndex((line) => line.includes(needle));
+    expect(index, needle).toBeGreaterThanOrEqual(0);
+    return { index, depth: lines[index]!.search(/[○✓▶↷✗●⊘]/) };
+  };
+
+  test('a chapter only one option leads to hangs under that option; variants under the chapter that picks them', () => {
+    const lines = text().split('\n');
+    const option = at(lines, '○ Through the forest');
+    const chapter = at(lines, 'The forest [path/forest]');
+    expect(chapter.index).toBe(option.index + 1);
+    expect(chapter.depth).toBeGreaterThan(option.depth);
+    const gate = at(lines, 'The castle gate [castle/gate]');
+    for (const variant of ['[castle/duel-sword]', '[castle/duel-bow]']) expect(at(lines, variant).depth).toBeGreaterThan(gate.depth);
+    // Where paths meet again, the chapter is back at the top of its phase.
+    expect(gate.depth).toBe(at(lines, 'The fork in the road ? [path]').depth);
+    expect(at(lines, 'The mountain camp [camp]').depth).toBe(at(lines, 'The armoury ? [gear]').depth);
+  });
+
+  test('the bundled journey reads as its choice points, each with its options and their chapters', async () => {
+    const bundled = await loadJourney(join(import.meta.dirname, '..', '..', '..', 'chapters'));
+    const lines = renderMapTree(buildJourneyMap(bundled), { color: false, unicode: true }).split('\n');
+    const top = at(lines, '[setup]').depth;
+    for (const milestone of ['[build-image]', '[registry]', '[define-app]', '[https]', '[db]', '[db/connect]', '[db-schema]', '[develop]', '[the-end]', '[cleanup]']) {
+      expect(at(lines, milestone).depth, milestone).toBe(top);
+    }
+    expect(at(lines, '[db/cloud-aws]').depth).toBeGreaterThan(at(lines, '[db/crossplane-cloud]').depth);
+    expect(at(lines, '[db/crossplane-cloud]').depth).toBeGreaterThan(top);
+    expect(at(lines, '[https/cert-manager-helm]').depth).toBeGreaterThan(at(lines, '[https/cert-manager]').depth);
+  });
+});
+
 describe('renderMapMermaid', () => {
   test('a flowchart with choice diamonds, labelled edges and the path styled', () => {
     const text = renderMapMermaid(buildJourneyMap(journey, progressOnForestBow()));
