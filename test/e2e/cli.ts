@@ -8,9 +8,9 @@ export interface CliResult {
 }
 
 /** Run the built CLI without a terminal (as CI and scripts do). */
-export function runBin(args: string[], options: { cwd: string; env: Record<string, string>; input?: string; bin?: string }): Promise<CliResult> {
+export function runBin(args: string[], options: { cwd: string; env: Record<string, string>; input?: string; bin?: string; node?: string }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? binPath, ...args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(options.node ?? process.execPath, [options.bin ?? binPath, ...args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

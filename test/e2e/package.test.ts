@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -51,4 +51,26 @@ test('the installed bin opens the bundled journey', async () => {
   // Without a terminal the first choice point needs --choose: the error names the flag.
   expect(dry.stdout).toMatch(/Dry run/);
   expect(dry.stderr).toMatch(/--choose /);
+});
+
+/** A Node.js older than hero-journey supports, when this machine has one (Debian's, for example). */
+function olderNode(): string | undefined {
+  const candidates = ['/usr/bin/node', '/usr/local/bin/node', ...(process.env.PATH ?? '').split(':').map((dir) => join(dir, 'node'))];
+  return candidates.find((node) => {
+    const version = spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout?.trim();
+    if (!version) return false;
+    const [major, minor] = version.split('.').map(Number) as [number, number];
+    return major < 22 || (major === 22 && minor < 18);
+  });
+}
+
+const oldNode = olderNode();
+
+test.skipIf(!oldNode)('an older Node.js gets one sentence that says which version is needed and how to get it', async () => {
+  const result = await runBin(['--version'], { cwd: sandbox.workspace, env: sandbox.env, bin: installedBin, node: oldNode! });
+  expect(result.exitCode).toBe(1);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toMatch(/^hero-journey: needs Node\.js 22\.18 or newer; this is Node\.js \d+\.\d+\.\d+ /);
+  expect(result.stderr).toContain('npx -p node@24 -p hero-journey hero-journey');
+  expect(result.stderr).not.toMatch(/SyntaxError|at .*:\d+:\d+/);
 });
