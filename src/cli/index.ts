@@ -41,6 +41,8 @@ async function dispatch(options: CliOptions, io: CommandIO): Promise<number> {
       return (await import('../commands/status.ts')).run(options, io);
     case 'map':
       return (await import('../commands/map.ts')).run(options, io);
+    case 'show':
+      return (await import('../commands/show.ts')).run(options, io);
     case 'back':
       return (await import('../commands/back.ts')).run(options, io);
     case 'reset':

@@ -1,6 +1,6 @@
 /** The one table of commands and flags: it feeds the parser, `--help` and the README. */
 
-export type CommandName = 'play' | 'status' | 'map' | 'back' | 'reset' | 'lint' | 'init' | 'check' | 'doctor' | 'verify' | 'classroom';
+export type CommandName = 'play' | 'status' | 'map' | 'show' | 'back' | 'reset' | 'lint' | 'init' | 'check' | 'doctor' | 'verify' | 'classroom';
 
 export interface CommandSpec {
   name: CommandName;
@@ -51,6 +51,19 @@ export const commands: CommandSpec[] = [
     details:
       'Marks the path you took, the chapter you are on, and the chapters or options your earlier choices skip or disable. --format mermaid prints a Mermaid flowchart (renders on GitHub); --json prints the journey model.',
     examples: ['hero-journey map', 'hero-journey map --format mermaid > journey.mmd', 'hero-journey map --json'],
+  },
+  {
+    name: 'show',
+    usage: 'hero-journey show [CHAPTER] [options]',
+    summary: 'show a chapter as a page without running anything: the current one, or CHAPTER (an id or its .md file)',
+    details:
+      'Prints the chapter as play shows it, plus what play would do around it: the inputs it asks for, each step\'s card (and when it is skipped on your path), the checks that must pass, and the choice or the chapter that comes next. Nothing runs and nothing is saved. For authors, --watch redraws the page every time a file of the journey changes, and shows the error instead while a file is broken.',
+    examples: [
+      'hero-journey show                                       the chapter you are on',
+      'hero-journey show https                                 read ahead',
+      'hero-journey show --journey ./my-journey intro --watch  preview while you write',
+      'hero-journey show ./my-journey/db/README.md --journey ./my-journey',
+    ],
   },
   {
     name: 'back',
@@ -199,7 +212,7 @@ export const options: OptionSpec[] = [
   },
   { name: 'concurrency', type: 'string', value: 'N', description: 'attendees verified at the same time (default 32; one whose cluster does not answer within a second steps aside)', commands: ['verify'] },
   { name: 'timeout', type: 'string', value: 'SECONDS', description: 'time each attendee gets before it is shown as not answering (default 5)', commands: ['verify'] },
-  { name: 'watch', type: 'boolean', description: 'verify again and again, refreshing the grid in place', commands: ['verify'] },
+  { name: 'watch', type: 'boolean', description: 'verify: again and again, refreshing the grid in place; show: redraw the page when a journey file changes', commands: ['verify', 'show'] },
   { name: 'serve', type: 'string', value: '[PORT]', description: 'serve a live dashboard on http://127.0.0.1:PORT/ (default 8080)', commands: ['verify'] },
   { name: 'until', type: 'string', value: 'CHAPTER', description: 'exit 0 only when every attendee passed CHAPTER and every chapter before it', commands: ['verify'] },
   { name: 'allow-exec', type: 'boolean', description: 'accept attendee kubeconfigs that run programs (exec or auth-provider plugins) on this machine', commands: ['verify'] },

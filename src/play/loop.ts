@@ -19,6 +19,7 @@ import { createLiveOutput } from '../steps/live.ts';
 import { runStep } from '../steps/run.ts';
 import { checkChapter, checkingNotice, helpText, prepareForChecks } from '../checks/gate.ts';
 import { interpolate, validateInput } from './inputs.ts';
+import { chapterHeaderInfo } from './page.ts';
 
 /** Answers given up front, from --choose, --set and --answers. */
 export interface PresetAnswers {
@@ -120,18 +121,7 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
     return target;
   }
 
-  ctx.write(
-    renderChapterHeader(
-      {
-        title: chapter.title,
-        ...(chapter.episode ? { episode: chapter.episode } : {}),
-        ...(chapter.summary ? { summary: chapter.summary } : {}),
-        journeyTitle: ctx.journey.title,
-        ...phaseOf(ctx.journey, chapter.id),
-      },
-      ctx.terminal,
-    ),
-  );
+  ctx.write(renderChapterHeader(chapterHeaderInfo(ctx.journey, chapter), ctx.terminal));
 
   let inputsAsked = false;
   for (const [index, segment] of chapter.segments.entries()) {
@@ -173,15 +163,6 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
   entry.outcome = 'completed';
   if (chapter.choices.length > 0) return choose(ctx, chapter);
   return nextChapter(ctx, chapter);
-}
-
-function phaseOf(journey: Journey, chapterId: string): { phase?: string } {
-  for (const phase of journey.phases) {
-    const index = phase.chapters.indexOf(chapterId);
-    // No "n of m": a phase lists every option and variant, far more than one path visits.
-    if (index >= 0) return { phase: phase.title };
-  }
-  return {};
 }
 
 /** The time to record in progress, from the context's clock. */

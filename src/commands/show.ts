@@ -1,0 +1,83 @@
+import { watch } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import type { CliOptions } from '../cli/parse.ts';
+import { ExitCode, UserError } from '../errors.ts';
+import type { Chapter, Journey } from '../journey/model.ts';
+import { closest } from '../journey/text.ts';
+import { renderChapterPage } from '../play/page.ts';
+import { renderCallout, renderStatusLine } from '../render/chapter.ts';
+import type { CommandIO } from './io.ts';
+import { bundledJourneyDir, openSession } from './session.ts';
+import { terminalFor } from './terminal.ts';
+
+/** `hero-journey show [CHAPTER]`: a chapter as a page, nothing run; --watch redraws it as its files change. */
+export async function run(options: CliOptions, io: CommandIO): Promise<number> {
+  if (!options.watch) {
+    io.stdout.write(await page(options, io));
+    return ExitCode.ok;
+  }
+  return watchPage(options, io);
+}
+
+async function page(options: CliOptions, io: CommandIO): Promise<string> {
+  const session = await openSession({ ...options, dryRun: true }, io);
+  const { journey, progress } = session;
+  const chapter = findChapter(journey, options.args[0] ?? progress.current ?? journey.start, io.cwd);
+  // A learner who has not started yet still has the journey's defaults: conditions on those are decided.
+  return renderChapterPage(journey, chapter, progress, terminalFor(options, io));
+}
+
+/** A chapter by id, or by its file (`chapters/https.md`, `db/README.md`), as authors name it. */
+export function findChapter(journey: Journey, name: string, cwd: string): Chapter {
+  const byId = journey.chapters.get(name);
+  if (byId) return byId;
+  if (name.endsWith('.md')) {
+    const inside = relative(journey.dir, resolve(cwd, name));
+    const id = inside.split(sep).join('/').replace(/\.md$/, '').replace(/(^|\/)README$/, '');
+    const byFile = !inside.startsWith('..') ? journey.chapters.get(id) : undefined;
+    if (byFile) return byFile;
+  }
+  const guess = closest(name, journey.chapters.keys());
+  throw new UserError(`journey "${journey.title}" has no chapter "${name}"`, {
+    hint: guess ? `did you mean "hero-journey show ${guess}"? ("hero-journey map" lists the chapters)` : '"hero-journey map" lists the chapters',
+    exitCode: ExitCode.usage,
+  });
+}
+
+/** Redraw the page whenever a file of the journey changes, until Ctrl-C; a broken file shows its error and the watch goes on. */
+async function watchPage(options: CliOptions, io: CommandIO): Promise<number> {
+  const dir = options.journey ? resolve(io.cwd, options.journey) : bundledJourneyDir();
+  const terminal = terminalFor(options, io);
+  const clear = io.stdout.isTTY ? '\u001b[2J\u001b[3J\u001b[H' : '';
+  const draw = async () => {
+    let text: string;
+    try {
+      text = await page(options, io);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      text = renderCallout('error', 'This chapter cannot be shown', `${error.message}${error.hint ? `\n\n${error.hint}` : ''}`, terminal);
+    }
+    const footer = renderStatusLine('info', `Watching ${dir} for changes. Ctrl-C to stop.`, terminal);
+    io.stdout.write(`${clear}${text}${footer}`);
+  };
+  await draw();
+  return new Promise<number>((resolvePromise, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    let drawing = Promise.resolve();
+    // Editors save in bursts (temp file, rename, chmod): one redraw per burst.
+    const watcher = watch(dir, { recursive: true }, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => (drawing = drawing.then(draw).catch(reject)), 100);
+    });
+    watcher.on('error', (error) => reject(new UserError(`cannot watch ${dir}: ${error.message}`)));
+    const stop = () => {
+      clearTimeout(timer);
+      watcher.close();
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolvePromise(ExitCode.ok);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
