@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { runBin } from './cli.ts';
@@ -12,7 +12,9 @@ let installedBin: string;
 beforeAll(async () => {
   sandbox = await makeSandbox();
   const packDir = join(sandbox.root, 'pack');
-  execFileSync('npm', ['pack', '--silent', '--pack-destination', sandbox.root], { cwd: repoRoot, env: { ...process.env, npm_config_loglevel: 'error' } });
+  // --ignore-scripts: `npm test` built dist/ already, and other test files run from it right now
+  // (prepack would remove and rebuild it under them). The test below proves prepack on a copy.
+  execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', sandbox.root], { cwd: repoRoot, env: { ...process.env, npm_config_loglevel: 'error' } });
   const tarball = readdirSync(sandbox.root).find((f) => f.endsWith('.tgz'));
   if (!tarball) throw new Error('npm pack made no tarball');
   execFileSync('mkdir', ['-p', packDir]);
@@ -24,13 +26,30 @@ beforeAll(async () => {
 afterAll(() => sandbox?.cleanup());
 
 test('the tarball holds only what users need', () => {
-  const listing = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: repoRoot, encoding: 'utf8' });
+  const listing = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot, encoding: 'utf8' });
   const files = (JSON.parse(listing) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
   expect(files).toContain('bin/hero-journey.js');
   expect(files).toContain('dist/cli/index.js');
   expect(files).toContain('chapters/journey.yaml');
   expect(files.some((f) => f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
 });
+
+test('npm pack from a fresh clone builds dist/ first, and never ships files of sources that are gone', () => {
+  const clone = join(sandbox.root, 'clone');
+  mkdirSync(clone);
+  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'src', 'chapters', 'templates']) {
+    cpSync(join(repoRoot, entry), join(clone, entry), { recursive: true });
+  }
+  symlinkSync(join(repoRoot, 'node_modules'), join(clone, 'node_modules'));
+  mkdirSync(join(clone, 'dist', 'old'), { recursive: true });
+  writeFileSync(join(clone, 'dist', 'old', 'removed-module.js'), 'export {};\n');
+  const listing = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: clone, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
+  const files = (JSON.parse(listing) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
+  expect(files).toContain('dist/cli/index.js');
+  expect(files).toContain('dist/chapters/checks/workloads-ready.js');
+  expect(files).not.toContain('dist/old/removed-module.js');
+  expect(existsSync(join(clone, 'dist', 'old'))).toBe(false);
+}, 120_000);
 
 test('the installed bin prints its version and help', async () => {
   const version = await runBin(['--version'], { cwd: sandbox.workspace, env: sandbox.env, bin: installedBin });
