@@ -14,6 +14,17 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * Ctrl-C typed at a prompt, also when it arrived together with the answer (Enter then Ctrl-C
+ * in one read): the learner wants out, and nothing the answer would start may run.
+ */
+export class PromptInterrupted extends Error {
+  override readonly name = 'PromptInterrupted';
+  constructor() {
+    super('interrupted at a prompt');
+  }
+}
+
 /** Exit codes, documented in `--help` and the README. */
 export const ExitCode = {
   ok: 0,

@@ -1,4 +1,4 @@
-import { UserError, ExitCode } from './errors.ts';
+import { PromptInterrupted, UserError, ExitCode } from './errors.ts';
 import type { CommandIO } from './commands/io.ts';
 
 /** One option of a choice prompt. */
@@ -18,14 +18,36 @@ export interface Asker {
   confirm(message: string, defaultValue: boolean): Promise<boolean>;
 }
 
+/**
+ * Run one prompt, watching the keys it reads: a Ctrl-C that came in the same read as the
+ * answer (typed right after Enter) is swallowed by the prompt, which has already answered.
+ * Then the answer is dropped and the learner is let out, instead of starting what they just
+ * tried to stop.
+ */
+async function watchingCtrlC<T>(input: CommandIO['stdin'], prompt: () => Promise<T>): Promise<T> {
+  let interrupted = false;
+  const onData = (data: Buffer | string) => {
+    if (String(data).includes('\u0003')) interrupted = true;
+  };
+  input.on('data', onData);
+  try {
+    const answer = await prompt();
+    if (interrupted) throw new PromptInterrupted();
+    return answer;
+  } finally {
+    input.off('data', onData);
+  }
+}
+
 /** Prompts in the terminal with @inquirer/prompts (loaded on first use). */
 export function interactiveAsker(io: CommandIO): Asker {
   const context = { input: io.stdin, output: io.stdout, clearPromptOnDone: false } as const;
+  const guarded = <T>(prompt: () => Promise<T>) => watchingCtrlC(io.stdin, prompt);
   return {
     interactive: true,
     async select(message, choices, defaultValue) {
       const { select } = await import('@inquirer/prompts');
-      return select(
+      return guarded(() => select(
         {
           message,
           choices: choices.map((c) => ({
@@ -38,25 +60,27 @@ export function interactiveAsker(io: CommandIO): Asker {
           loop: false,
         },
         context as never,
-      );
+      ));
     },
     async text(message, options) {
       const { input, password } = await import('@inquirer/prompts');
       if (options.secret) {
-        return password({ message, mask: '•', ...(options.validate ? { validate: options.validate } : {}) }, context as never);
+        return guarded(() => password({ message, mask: '•', ...(options.validate ? { validate: options.validate } : {}) }, context as never));
       }
-      return input(
-        {
-          message,
-          ...(options.default !== undefined ? { default: options.default } : {}),
-          ...(options.validate ? { validate: options.validate } : {}),
-        },
-        context as never,
+      return guarded(() =>
+        input(
+          {
+            message,
+            ...(options.default !== undefined ? { default: options.default } : {}),
+            ...(options.validate ? { validate: options.validate } : {}),
+          },
+          context as never,
+        ),
       );
     },
     async confirm(message, defaultValue) {
       const { confirm } = await import('@inquirer/prompts');
-      return confirm({ message, default: defaultValue }, context as never);
+      return guarded(() => confirm({ message, default: defaultValue }, context as never));
     },
   };
 }

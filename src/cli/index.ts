@@ -1,5 +1,5 @@
 import { version } from '../version.ts';
-import { UserError, ExitCode } from '../errors.ts';
+import { PromptInterrupted, UserError, ExitCode } from '../errors.ts';
 import type { CommandIO } from '../commands/io.ts';
 import { helpText } from './help.ts';
 import { parseCli, type CliOptions } from './parse.ts';
@@ -75,7 +75,7 @@ function reportError(error: unknown, io: CommandIO): number {
     if (error.hint) io.stderr.write(`  ${error.hint}\n`);
     return error.exitCode;
   }
-  if (error instanceof Error && error.name === 'ExitPromptError') {
+  if (error instanceof PromptInterrupted || (error instanceof Error && error.name === 'ExitPromptError')) {
     // Ctrl-C at a prompt is a normal way out; progress was saved before the prompt.
     io.stderr.write('\nStopped. Your progress is saved: run hero-journey again to continue.\n');
     return ExitCode.ok;

@@ -213,6 +213,25 @@ describe('stopping in the middle of a step', () => {
   });
 });
 
+describe('Ctrl-C right after an answer', () => {
+  test('Enter and Ctrl-C in one keystroke burst: the step never starts, and the learner is let out', async () => {
+    const journey = join(sandbox.root, 'burst');
+    await mkdir(journey, { recursive: true });
+    await writeFile(join(journey, 'journey.yaml'), 'id: burst\ntitle: Burst\nstart: only\n');
+    await writeFile(join(journey, 'only.md'), '---\ntitle: Only\n---\n\n```sh title="Wait"\necho started; sleep 2; touch finished\n```\n');
+    const t = new TerminalSession(['--journey', journey], { cwd: sandbox.workspace, env: sandbox.env });
+    sessions.push(t);
+    await t.waitFor(/Wait[\s\S]*Run this step\?/);
+    // One write: the prompt reads both keys at once, answers "Run it", and would swallow the Ctrl-C.
+    t.pty.write('\r\u0003');
+    expect(await t.exitCode()).toBe(0);
+    const screen = await t.screen();
+    expect(screen).toMatch(/Stopped\. Your progress is saved/);
+    expect(screen).not.toMatch(/│ started/);
+    await expect(readFile(join(sandbox.workspace, 'finished'))).rejects.toThrow();
+  });
+});
+
 describe('scripted play (no terminal)', () => {
   test('a missing choice is an error that names the flag', async () => {
     const result = await runBin(['--journey', quest], { cwd: sandbox.workspace, env: sandbox.env });
