@@ -39,12 +39,14 @@ interface Run {
 }
 
 /** One `hero-journey verify` process over `targets`, timed from spawn to exit. */
-function verify(targets: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+function verify(targets: string[], env: NodeJS.ProcessEnv, profile = false): Promise<Run> {
   const started = performance.now();
+  // BENCH_PROFILE=DIR writes a CPU profile of the class pass there (open it in Chrome DevTools).
+  const profiling = profile && process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_PROFILE)] : [];
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--import', rssProbe, bin, 'verify', ...targets, '--journey', workshopJourney, '--progress-namespace', '@context', '--format', 'json'],
+      [...profiling, '--import', rssProbe, bin, 'verify', ...targets, '--journey', workshopJourney, '--progress-namespace', '@context', '--format', 'json'],
       { env, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const ms = performance.now() - started;
@@ -121,7 +123,7 @@ try {
     if (run.report.attendees[0]?.status !== 'ok' || run.report.attendees[0]?.firstFailure) throw new Error(`the single attendee did not pass: ${JSON.stringify(run.report.attendees[0])}`);
   }
   const single = median(singles.map((r) => r.ms));
-  const pass = await verify([classDir], env);
+  const pass = await verify([classDir], env, true);
 
   const count = (status: string) => pass.report.attendees.filter((a) => a.status === status).length;
   const passing = pass.report.attendees.filter((a) => a.status === 'ok' && !a.firstFailure && a.chapters.length === 5).length;
@@ -146,7 +148,9 @@ try {
   failed = problems.length > 0;
 } finally {
   await silent.close();
-  fs.rmSync(scratch, { recursive: true, force: true });
+  // BENCH_KEEP=1 (with HERO_JOURNEY_TEST_CLUSTER=manual) keeps the class to run verify on by hand.
+  if (process.env.BENCH_KEEP) process.stdout.write(`kept: ${scratch} (the silent server was on port ${silent.port})\n`);
+  else fs.rmSync(scratch, { recursive: true, force: true });
   if (owned) await stopCluster(state);
 }
 process.exitCode = failed ? 1 : 0;

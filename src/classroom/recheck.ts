@@ -96,13 +96,20 @@ export async function verifyAttendee(attendee: Attendee, options: RecheckOptions
       options.signal?.addEventListener('abort', () => resolve('expired'), { once: true });
     });
   try {
-    // Connecting reads the kubeconfig and loads the client (once per process, and slow): no
-    // request goes out yet, so the attendee's time starts after it.
-    const connection = await pool.get(attendee, options.timeoutMs);
+    // The clock runs from the attendee's turn, through connecting (reading the kubeconfig, and
+    // loading the client once per process), to the answer: a cluster that never answers is
+    // reported one timeout after its turn came, whatever this machine was busy with meanwhile.
+    const contact = clock();
+    const connected = pool.get(attendee, options.timeoutMs);
+    const connection = await Promise.race([connected, contact]);
+    if (connection === 'expired') {
+      pool.drop(attendee);
+      return finish({ ...base, status: 'timeout', message: `no answer within ${seconds(options.timeoutMs)}` });
+    }
     const namespace = options.namespace === '@context' ? connection.reader.namespace : options.namespace;
     const where = `ConfigMap ${namespace}/${mirrorName(options.journey.id)}`;
     const read = connection.reader.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: mirrorName(options.journey.id) });
-    const answer = await Promise.race([read, clock()]);
+    const answer = await Promise.race([read, contact]);
     if (answer === 'expired') {
       pool.drop(attendee);
       read.catch(() => {});

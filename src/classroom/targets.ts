@@ -4,12 +4,11 @@
 // an `auth-provider`) or send one of the instructor's files to a server (a token file outside
 // the kubeconfig's own folder) is refused unless --allow-exec says the instructor trusts it.
 // Nothing here prints a token, key or certificate: only file, context and user names.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, delimiter, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ExitCode, UserError } from '../errors.ts';
-import { mergeKubeconfigs, type KubeconfigDocument } from '../kube/kubeconfig.ts';
+import { mergeKubeconfigs, readKubeconfigFile, type KubeconfigDocument } from '../kube/kubeconfig.ts';
 import type { KubeSelection } from '../kube/kubeconfig.ts';
 
 /** One attendee: one context of one kubeconfig. */
@@ -182,20 +181,14 @@ async function expandSources(options: TargetOptions): Promise<Source[]> {
 async function loadSource(source: Source): Promise<{ config: KubeconfigDocument } | { problem: string }> {
   const documents: Array<{ file: string; data: unknown }> = [];
   for (const file of source.files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && source.isDefault) continue;
-      return { problem: `cannot read ${source.shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+    const read = await readKubeconfigFile(file);
+    if ('readError' in read) {
+      if (read.code === 'ENOENT' && source.isDefault) continue;
+      return { problem: `cannot read ${source.shown}: ${read.code ?? read.readError}` };
     }
-    let data: unknown;
-    try {
-      data = parseYaml(text);
-    } catch (error) {
-      // Only the first line: the parser quotes the offending line of the file on the next ones.
-      return { problem: `${source.shown} is not valid YAML: ${(error as Error).message.split('\n')[0]}` };
-    }
+    // Only the parser's first line: it quotes the offending line of the file on the next ones.
+    if ('yamlError' in read) return { problem: `${source.shown} is not valid YAML: ${read.yamlError}` };
+    const data = read.data;
     if (!isRecord(data) || !Array.isArray(data.contexts)) return { problem: `${source.shown} is not a kubeconfig (it has no contexts)` };
     documents.push({ file, data });
   }

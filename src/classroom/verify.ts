@@ -1,7 +1,7 @@
 // Verify a whole class: every attendee concurrently (bounded), each within its own timeout, so
-// an unreachable or hanging cluster never holds up the others. Every attendee is contacted
-// (their progress read) before anyone's checks re-run, so a cluster that never answers starts
-// its timeout early rather than at the end of the queue. `watchClass` repeats that in rounds
+// an unreachable or hanging cluster never holds up the others. Contacting attendees (reading
+// their progress) has a wider limit than re-running checks, so a cluster that never answers
+// starts its timeout early rather than at the end of the queue. `watchClass` repeats that in rounds
 // and reports each attendee as soon as their row changes.
 import type { Journey } from '../journey/model.ts';
 import { journeyColumns, type AttendeeReport, type ClassroomReport } from './model.ts';
@@ -26,8 +26,14 @@ export interface ClassOptions {
 export const DEFAULT_CONCURRENCY = 32;
 export const DEFAULT_TIMEOUT_MS = 5000;
 /**
+ * Contacting an attendee (connect, read the progress mirror) is one small request that mostly
+ * waits on the network: eight times --concurrency may be under way (256 by default, a whole
+ * class), so every cluster that never answers starts its clock at once, not at the end of a queue.
+ */
+const CONTACTS_PER_SLOT = 8;
+/**
  * An attendee whose cluster has not answered after this long is waiting on the network and uses
- * nothing here: it steps aside so the next attendee starts (at most 4x --concurrency in flight).
+ * nothing here: it steps aside so the next attendee starts (at most 4x the limit in flight).
  */
 const STEP_ASIDE_MS = 1000;
 
@@ -50,10 +56,11 @@ export async function verifyClass(
   hooks: { pool?: ConnectionPool; onRow?: (index: number, row: AttendeeReport) => void; signal?: AbortSignal } = {},
 ): Promise<ClassroomReport> {
   const report = pendingReport(options);
+  const contacts = createLimiter(options.concurrency * CONTACTS_PER_SLOT);
   const limiter = createLimiter(options.concurrency);
   await Promise.all(
     options.attendees.map(async (attendee, index) => {
-      let slot = await limiter.acquire(CONTACT);
+      let slot = await contacts.acquire(TURN);
       if (hooks.signal?.aborted) return slot.release();
       const aside = setTimeout(() => slot.stepAside(), Math.min(STEP_ASIDE_MS, options.timeoutMs / 3));
       try {
@@ -70,7 +77,7 @@ export async function verifyClass(
           onAnswer: () => clearTimeout(aside),
           beforeChecks: async () => {
             slot.release();
-            slot = await limiter.acquire(CHECKS);
+            slot = await limiter.acquire(TURN);
           },
         });
         report.attendees[index] = row;
@@ -130,9 +137,8 @@ function fingerprint(row: AttendeeReport): string {
   return JSON.stringify({ ...row, durationMs: 0, checkedAt: '', chapters: row.chapters.map((c) => ({ ...c, checks: c.checks.map((k) => ({ ...k, durationMs: 0 })) })) });
 }
 
-/** Turns: contacting an attendee goes before re-running anyone's checks. */
-const CONTACT = 0;
-const CHECKS = 1;
+/** Every turn of a verify pass asks with the same priority: first come, first served. */
+const TURN = 0;
 
 /** A turn to work on an attendee. */
 export interface Slot {

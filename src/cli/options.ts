@@ -210,7 +210,7 @@ export const options: OptionSpec[] = [
     description: 'map: tree (default) or mermaid; verify: table (default), json, junit or html',
     commands: ['map', 'verify'],
   },
-  { name: 'concurrency', type: 'string', value: 'N', description: 'attendees verified at the same time (default 32; one whose cluster does not answer within a second steps aside)', commands: ['verify'] },
+  { name: 'concurrency', type: 'string', value: 'N', description: 'attendees whose checks run at the same time (default 32); 8x as many clusters may be contacted at once', commands: ['verify'] },
   { name: 'timeout', type: 'string', value: 'SECONDS', description: 'time each attendee gets before it is shown as not answering (default 5)', commands: ['verify'] },
   { name: 'watch', type: 'boolean', description: 'verify: again and again, refreshing the grid in place; show: redraw the page when a journey file changes', commands: ['verify', 'show'] },
   { name: 'serve', type: 'string', value: '[PORT]', description: 'serve a live dashboard on http://127.0.0.1:PORT/ (default 8080)', commands: ['verify'] },

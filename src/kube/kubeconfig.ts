@@ -1,6 +1,6 @@
 // Which kubeconfig the learner means, merged the way kubectl merges it. No client-node here: this
 // runs (and is unit-tested) without loading the Kubernetes client.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -53,26 +53,20 @@ export async function resolveKubeconfig(selection: KubeSelection): Promise<Resol
   const { files, explicit } = kubeconfigFiles(selection);
   const documents: Array<{ file: string; data: unknown }> = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
+    const read = await readKubeconfigFile(file);
+    if ('readError' in read) {
       // kubectl skips missing entries of a KUBECONFIG list; a file named by --kubeconfig must exist.
-      if (code === 'ENOENT' && !explicit) continue;
-      throw new KubeError('config', `cannot read the kubeconfig ${file}: ${code === 'ENOENT' ? 'the file does not exist' : (error as Error).message}`, {
+      if (read.code === 'ENOENT' && !explicit) continue;
+      throw new KubeError('config', `cannot read the kubeconfig ${file}: ${read.code === 'ENOENT' ? 'the file does not exist' : read.readError}`, {
         hint: 'pass an existing file with --kubeconfig, or leave it out to use $KUBECONFIG or ~/.kube/config',
       });
     }
-    let data: unknown;
-    try {
-      data = parseYaml(text);
-    } catch (error) {
-      throw new KubeError('config', `the kubeconfig ${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, {
+    if ('yamlError' in read) {
+      throw new KubeError('config', `the kubeconfig ${file} is not valid YAML: ${read.yamlError}`, {
         hint: 'fix the file, or export a fresh one from your cluster',
       });
     }
-    documents.push({ file, data });
+    documents.push({ file, data: read.data });
   }
   if (documents.length === 0) {
     throw new KubeError('config', `no kubeconfig found: ${files.join(', ')} ${files.length === 1 ? 'does' : 'do'} not exist`, {
@@ -81,6 +75,39 @@ export async function resolveKubeconfig(selection: KubeSelection): Promise<Resol
   }
   const config = mergeKubeconfigs(documents);
   return selectContext(config, documents.map((d) => d.file), selection.context);
+}
+
+/** A kubeconfig file as parsed YAML, or why it could not be read (`yamlError`: the parser's first line). */
+export type KubeconfigFile = { data: unknown } | { readError: string; code?: string } | { yamlError: string };
+
+const parsedFiles = new Map<string, { mtimeMs: number; size: number; result: Promise<KubeconfigFile> }>();
+
+/**
+ * Read and parse one kubeconfig file. Parsed files are kept while their size and modification
+ * time stay the same: `verify` reads every attendee's file when it lists the class and again
+ * when it connects, and a class of 200 would otherwise parse 400 files of certificates.
+ */
+export async function readKubeconfigFile(file: string): Promise<KubeconfigFile> {
+  let info: { mtimeMs: number; size: number };
+  try {
+    info = await stat(file);
+  } catch (error) {
+    return { readError: (error as Error).message, ...((error as NodeJS.ErrnoException).code ? { code: (error as NodeJS.ErrnoException).code! } : {}) };
+  }
+  const kept = parsedFiles.get(file);
+  if (kept && kept.mtimeMs === info.mtimeMs && kept.size === info.size) return kept.result;
+  const result = readFile(file, 'utf8').then(
+    (text): KubeconfigFile => {
+      try {
+        return { data: parseYaml(text) };
+      } catch (error) {
+        return { yamlError: (error as Error).message.split('\n')[0] ?? '' };
+      }
+    },
+    (error: NodeJS.ErrnoException): KubeconfigFile => ({ readError: error.message, ...(error.code ? { code: error.code } : {}) }),
+  );
+  parsedFiles.set(file, { mtimeMs: info.mtimeMs, size: info.size, result });
+  return result;
 }
 
 /**

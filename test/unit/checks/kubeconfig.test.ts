@@ -1,8 +1,8 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kubeconfigFiles, mergeKubeconfigs, resolveKubeconfig, selectContext } from '../../../src/kube/kubeconfig.ts';
+import { kubeconfigFiles, mergeKubeconfigs, readKubeconfigFile, resolveKubeconfig, selectContext } from '../../../src/kube/kubeconfig.ts';
 import { isKubeError } from '../../../src/kube/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hj-kubeconfig-'));
@@ -106,5 +106,27 @@ describe('resolveKubeconfig', () => {
     const config = { apiVersion: 'v1' as const, kind: 'Config' as const, clusters: [], users: [], contexts: [{ name: 'a', context: { cluster: 'gone' } }] };
     expect(() => selectContext(config, ['f'], 'a')).toThrow('context "a" points at cluster "gone", which your kubeconfig does not define');
     expect(() => selectContext(config, ['f'])).toThrow('your kubeconfig (f) names no current context');
+  });
+});
+
+describe('readKubeconfigFile', () => {
+  it('parses a file once while it is unchanged, and again as soon as it changes', async () => {
+    const path = file('memo.yaml', 'current-context: a\ncontexts: []\n');
+    const first = await readKubeconfigFile(path);
+    expect(first).toEqual({ data: { 'current-context': 'a', contexts: [] } });
+    expect(await readKubeconfigFile(path)).toBe(first);
+    writeFileSync(path, 'current-context: bb\ncontexts: []\n');
+    expect(await readKubeconfigFile(path)).toEqual({ data: { 'current-context': 'bb', contexts: [] } });
+    // Same size, later modification time: read again too.
+    writeFileSync(path, 'current-context: cc\ncontexts: []\n');
+    utimesSync(path, new Date(), new Date(Date.now() + 5000));
+    expect(await readKubeconfigFile(path)).toEqual({ data: { 'current-context': 'cc', contexts: [] } });
+  });
+
+  it('says why a file cannot be used: missing, or not YAML (first line of the parser\'s message only)', async () => {
+    expect(await readKubeconfigFile(join(dir, 'nope.yaml'))).toMatchObject({ code: 'ENOENT' });
+    const broken = await readKubeconfigFile(file('broken.yaml', 'clusters: [\n  - a: b\n'));
+    expect(broken).toHaveProperty('yamlError');
+    expect((broken as { yamlError: string }).yamlError).not.toContain('\n');
   });
 });
