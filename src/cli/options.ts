@@ -29,12 +29,13 @@ export const commands: CommandSpec[] = [
     usage: 'hero-journey [play] [options]',
     summary: 'play the journey, or resume it where you stopped (the default command)',
     details:
-      'Shows each chapter, runs its steps when you say so, proves the result with the chapter checks, and lets you pick the next branch. Progress is saved after every step, so Ctrl-C or closing the terminal loses nothing: run hero-journey again to continue.',
+      'Shows each chapter, runs its steps when you say so, proves the result with the chapter checks, and lets you pick the next branch. Progress is saved after every step, so Ctrl-C or closing the terminal loses nothing: run hero-journey again to continue. With --json it never prompts, prints what happens as one JSON object per line (chapter, chapter-skipped, input, step, checks, choice, dead-end, end or stopped; secret values never) and writes the pages to standard error: for testing a journey\'s paths in CI.',
     examples: [
       'hero-journey                                   resume the bundled Hero journey here',
       'hero-journey --workspace ~/hero                 play in another folder (separate progress)',
       'hero-journey --yes --choose build-image=kbld    play without prompts, choices from flags',
       'hero-journey --dry-run                          show every step without running any',
+      'hero-journey --dry-run --json --choose build-image=kbld ...   the path as JSON events, for an author\'s CI',
     ],
   },
   {
@@ -202,7 +203,7 @@ export const options: OptionSpec[] = [
     commands: ['play', 'check', 'verify', 'classroom'],
   },
   { name: 'wait', type: 'boolean', description: 'retry failing checks until their timeout, watching the cluster', commands: ['check'] },
-  { name: 'json', type: 'boolean', description: 'print machine-readable JSON', commands: ['status', 'map', 'lint', 'check', 'doctor', 'verify'] },
+  { name: 'json', type: 'boolean', description: 'print machine-readable JSON (play: one event per line, pages on stderr, never prompts)', commands: ['play', 'status', 'map', 'lint', 'check', 'doctor', 'verify'] },
   {
     name: 'format',
     type: 'string',

@@ -6,7 +6,7 @@ import { beginPlaySync } from '../classroom/play-sync.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { closest } from '../journey/text.ts';
 import { kubeEnvironment } from '../kube/env.ts';
-import { playJourney, StopPlaying, type PresetAnswers } from '../play/loop.ts';
+import { playJourney, StopPlaying, type PlayEvent, type PresetAnswers } from '../play/loop.ts';
 import { interactiveAsker, scriptedAsker } from '../prompts.ts';
 import { renderCallout, renderStatusLine } from '../render/chapter.ts';
 import type { CommandIO } from './io.ts';
@@ -15,9 +15,21 @@ import { terminalFor } from './terminal.ts';
 
 /** `hero-journey [play]`: play the journey from the saved position. */
 export async function run(options: CliOptions, io: CommandIO): Promise<number> {
+  // --json: one event per line on stdout for a machine; the pages a person would read go to stderr.
+  const pages = options.json ? io.stderr : io.stdout;
+  const emit = options.json ? (event: PlayEvent) => void io.stdout.write(`${JSON.stringify(event)}\n`) : undefined;
+  try {
+    return await play(options, io, pages, emit);
+  } catch (error) {
+    if (emit && error instanceof UserError) emit({ event: 'stopped', exitCode: error.exitCode, message: error.message, ...(error.hint ? { hint: error.hint } : {}) });
+    throw error;
+  }
+}
+
+async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout'], emit: ((event: PlayEvent) => void) | undefined): Promise<number> {
   const session = await openSession(options, io);
-  const terminal = terminalFor(options, io);
-  const write = (text: string) => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const terminal = terminalFor(options, { ...io, stdout: pages });
+  const write = (text: string) => void pages.write(text.endsWith('\n') ? text : `${text}\n`);
   if (session.notice) write(renderCallout('warning', 'Progress was damaged', session.notice, terminal));
   if (options.journey === undefined && (await looksEmpty(session.workspace))) {
     write(renderStatusLine('info', 'This folder is empty: "hero-journey init" creates the Hero app here.', terminal));
@@ -40,7 +52,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
       session.progress.vars[name] = { value, source: 'flag', secret: false, at: new Date().toISOString() };
     }
   }
-  const interactive = !options.yes && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY);
+  const interactive = !options.yes && !options.json && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY);
   const stepEnv = await kubeEnvironment({
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.context ? { context: options.context } : {}),
@@ -80,9 +92,10 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
       deadEndAnswers: new Map(),
       guardStep: () => guardStepKeys(io, controller),
       terminal,
-      tty: Boolean(io.stdout.isTTY),
+      tty: !options.json && Boolean(io.stdout.isTTY),
       write,
-      writeRaw: (text) => void io.stdout.write(text),
+      writeRaw: (text) => void pages.write(text),
+      ...(emit ? { emit } : {}),
       workspace: session.workspace,
       stepEnv,
       dryRun: options.dryRun,
@@ -91,6 +104,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   } catch (error) {
     if (error instanceof StopPlaying) {
       if (error.exitCode === ExitCode.ok) write('Progress saved. Run hero-journey again to continue where you stopped.');
+      emit?.({ event: 'stopped', exitCode: error.exitCode });
       return error.exitCode;
     }
     throw error;

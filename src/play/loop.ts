@@ -27,6 +27,21 @@ export interface PresetAnswers {
   inputs: Record<string, string>;
 }
 
+/**
+ * What happened, for machines (`hero-journey play --json` prints one per line): the path taken,
+ * steps and checks with their outcome, the way the run ended. Secret values never appear.
+ */
+export type PlayEvent =
+  | { event: 'chapter'; chapter: string; title: string }
+  | { event: 'chapter-skipped'; chapter: string; title: string; reason: string }
+  | { event: 'input'; chapter?: string; name: string; source: 'flag' | 'default' | 'prompt'; secret: boolean; value?: string }
+  | { event: 'step'; chapter: string; step: string; index: number; title?: string; status: 'done' | 'done-earlier' | 'skipped' | 'failed' | 'not-run'; reason?: string; exitCode?: number; captured?: string[] }
+  | { event: 'checks'; chapter: string; status: 'passed' | 'failed' | 'skipped' | 'not-run'; summary?: string }
+  | { event: 'choice'; chapter: string; choice: string; source: 'flag' | 'prompt' }
+  | { event: 'dead-end'; chapter: string; message: string; back?: string }
+  | { event: 'end'; journey: string }
+  | { event: 'stopped'; exitCode: number; message?: string; hint?: string };
+
 /** Everything the play loop works with; built by the play command. */
 export interface PlayContext {
   journey: Journey;
@@ -41,6 +56,8 @@ export interface PlayContext {
   write: (text: string) => void;
   /** Writes exactly the given text (live output redraws its status line in place). */
   writeRaw: (text: string) => void;
+  /** Hears what happened (for --json). */
+  emit?: (event: PlayEvent) => void;
   /** The folder steps run in. */
   workspace: string;
   /** Extra environment for steps (kubeconfig, context). */
@@ -95,6 +112,7 @@ export async function playJourney(ctx: PlayContext): Promise<number> {
       progress.current = undefined;
       await ctx.save();
       ctx.write(renderCallout('success', 'The end of this journey', `Hero made it through ${journey.title}. Run \`hero-journey map\` to see the path you took.`, ctx.terminal));
+      ctx.emit?.({ event: 'end', journey: journey.id });
       return ExitCode.ok;
     }
     current = next;
@@ -115,6 +133,7 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
   const skip = chapterSkipReason(ctx.journey, chapter, conditions(ctx));
   if (skip) {
     ctx.write(renderSkipNotice(`chapter "${chapter.title}"`, skip.replace(/^skipped: /, ''), ctx.terminal));
+    ctx.emit?.({ event: 'chapter-skipped', chapter: chapter.id, title: chapter.title, reason: skip.replace(/^skipped: /, '') });
     entry.outcome = 'skipped';
     const target = follow(chapter, skipTarget(ctx.journey, chapter, conditions(ctx)));
     await ctx.save();
@@ -122,6 +141,7 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
   }
 
   ctx.write(renderChapterHeader(chapterHeaderInfo(ctx.journey, chapter), ctx.terminal));
+  ctx.emit?.({ event: 'chapter', chapter: chapter.id, title: chapter.title });
 
   let inputsAsked = false;
   for (const [index, segment] of chapter.segments.entries()) {
@@ -148,6 +168,7 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
       ctx.deadEndAnswers.set(choicePoint, ctx.answers.choices[choicePoint]!);
       delete ctx.answers.choices[choicePoint];
     }
+    ctx.emit?.({ event: 'dead-end', chapter: chapter.id, message: chapter.deadEnd.message, ...(choicePoint ? { back: choicePoint } : {}) });
     ctx.write(
       renderCallout(
         'warning',
@@ -232,6 +253,7 @@ async function choose(ctx: PlayContext, chapter: Chapter): Promise<string> {
     });
   }
   ctx.progress.choices[chapter.id] = { choice: picked, at: timestamp(ctx) };
+  ctx.emit?.({ event: 'choice', chapter: chapter.id, choice: picked, source: preset !== undefined ? 'flag' : 'prompt' });
   await ctx.save();
   return chapter.choices.find((c) => c.id === picked)!.goto;
 }
@@ -270,6 +292,14 @@ async function askInputs(ctx: PlayContext, inputs: InputSpec[], chapter: { id: s
       at: timestamp(ctx),
     };
     if (!input.secret && (preset !== undefined || !ctx.asker.interactive)) ctx.write(`${input.name} = ${value}\n`);
+    ctx.emit?.({
+      event: 'input',
+      ...(chapter.id ? { chapter: chapter.id } : {}),
+      name: input.name,
+      source: preset !== undefined ? 'flag' : ctx.asker.interactive ? 'prompt' : 'default',
+      secret: input.secret,
+      ...(input.secret ? {} : { value }),
+    });
     await ctx.save();
   }
 }
@@ -279,13 +309,17 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
   const total = chapter.steps.length;
   const label = step.title ?? `step ${step.index + 1}`;
   const record = ctx.progress.steps[key];
+  const emitStep = (status: Extract<PlayEvent, { event: 'step' }>['status'], more: { reason?: string; exitCode?: number; captured?: string[] } = {}) =>
+    ctx.emit?.({ event: 'step', chapter: chapter.id, step: step.id, index: step.index, ...(step.title ? { title: step.title } : {}), status, ...more });
   if (record?.status === 'done') {
     ctx.write(renderSkipNotice(`step ${step.index + 1} of ${total} (${label})`, 'done earlier', ctx.terminal));
+    emitStep('done-earlier');
     return;
   }
   const skip = conditionFails(ctx, step.when);
   if (skip) {
     ctx.write(renderSkipNotice(`step ${step.index + 1} of ${total} (${label})`, skip, ctx.terminal));
+    emitStep('skipped', { reason: skip });
     ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx) };
     await ctx.save();
     return;
@@ -295,6 +329,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
   );
   if (ctx.dryRun) {
     ctx.write('(dry run: not run)\n');
+    emitStep('not-run', { reason: 'dry run' });
     for (const name of step.exports) {
       if (!ctx.progress.vars[name]) {
         ctx.progress.vars[name] = { value: `<${name} from ${chapter.id}>`, source: 'capture', chapter: chapter.id, secret: false, at: '' };
@@ -322,12 +357,14 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
       }
       if (action === 'skip') {
         ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx) };
+        emitStep('skipped', { reason: 'the learner skipped it' });
         await ctx.save();
         return;
       }
     }
     const outcome = await executeStep(ctx, chapter, step);
-    if (outcome === 'done') return;
+    if (outcome.status === 'done') return emitStep('done', outcome.captured.length > 0 ? { captured: outcome.captured } : {});
+    emitStep('failed', { ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}), ...(step.optional ? { reason: 'optional: the journey goes on' } : {}) });
     if (step.optional) {
       ctx.write(renderSkipNotice(label, 'it is optional, so the journey goes on', ctx.terminal));
       return;
@@ -350,13 +387,14 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
     retrying = next === 'retry';
     if (next === 'skip') {
       ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx) };
+      emitStep('skipped', { reason: 'the learner skipped it after it failed' });
       await ctx.save();
       return;
     }
   }
 }
 
-async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise<'done' | 'failed'> {
+async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise<{ status: 'done'; captured: string[] } | { status: 'failed'; exitCode?: number }> {
   // Loading the Kubernetes client for the checks takes most of a second: do it while the step runs.
   prepareForChecks(chapter);
   const key = stepKey(chapter.id, step.id);
@@ -400,7 +438,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
     ctx.progress.steps[key] = { status: 'done', at, exitCode: 0 };
     await ctx.save();
     if (names.size > 0) ctx.write(renderStatusLine('info', `Remembered for later steps: ${[...names].join(', ')}`, ctx.terminal));
-    return 'done';
+    return { status: 'done', captured: [...names] };
   }
   ctx.progress.steps[key] = { status: 'failed', at, ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) };
   await ctx.save();
@@ -413,7 +451,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
       ctx.terminal,
     ),
   );
-  return 'failed';
+  return { status: 'failed', ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) };
 }
 
 async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<void> {
@@ -421,10 +459,12 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<void> {
   const n = chapter.checks.length;
   if (ctx.dryRun) {
     ctx.write(renderSkipNotice(`${n} check${n === 1 ? '' : 's'}`, 'dry run: no step ran, so there is nothing to check', ctx.terminal));
+    ctx.emit?.({ event: 'checks', chapter: chapter.id, status: 'not-run', summary: 'dry run' });
     return;
   }
   const record = async (status: 'passed' | 'failed' | 'skipped', reason?: string) => {
     ctx.progress.checks[chapter.id] = { status, at: timestamp(ctx), ...(reason ? { reason } : {}) };
+    ctx.emit?.({ event: 'checks', chapter: chapter.id, status, ...(reason ? { summary: reason } : {}) });
     await ctx.save();
   };
   const vars = { ...ctx.journey.vars, ...variableValues(ctx.progress) };

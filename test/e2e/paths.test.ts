@@ -1,5 +1,5 @@
 // Proof that a journey is whole: every path from the start, enumerated from the graph, played by
-// the built CLI with --dry-run and --choose, reaches the end (or its dead end) through exactly the
+// the built CLI with --dry-run --json and --choose (reading its events), reaches the end (or its dead end) through exactly the
 // chapters the model says, with the right variants; options the model disables are refused with
 // their reason; and `hero-journey lint` passes.
 //
@@ -17,6 +17,7 @@ import { enumeratePaths, type JourneyPath } from '../../src/journey/graph.ts';
 import { loadJourney } from '../../src/journey/load.ts';
 import type { Chapter, InputSpec, Journey } from '../../src/journey/model.ts';
 import { validateInput } from '../../src/play/inputs.ts';
+import type { PlayEvent } from '../../src/play/loop.ts';
 import { runBin } from './cli.ts';
 import { binPath, makeSandbox, repoRoot, type Sandbox } from './pty.ts';
 
@@ -170,38 +171,24 @@ function flat(text: string): string {
   return text.replace(/[\u2500-\u257f]/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
-/**
- * What the output shows, in order: `play:<title>` for each chapter header, `skip:<title>` for
- * each skipped chapter, `dead-end` for a dead end's callout.
- */
-function shownChapters(journey: Journey, stdout: string): string[] {
-  const titles = [...new Set([...journey.chapters.values()].map((chapter) => chapter.title))].sort((a, b) => b.length - a.length);
-  const events: string[] = [];
-  const lines = stdout.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.startsWith(`╭─ ${journey.title}`)) {
-      const body: string[] = [];
-      for (i++; i < lines.length && !lines[i]!.startsWith('╰'); i++) body.push(lines[i]!);
-      const text = flat(body.join('\n'));
-      events.push(`play:${titles.find((title) => text.includes(flat(title))) ?? text}`);
-      continue;
-    }
-    if (/^╭─ \S+ Dead end /.test(line)) {
-      events.push('dead-end');
-      continue;
-    }
-    if (line.startsWith('↷ Skipped chapter "')) {
-      const rest = line.slice('↷ Skipped chapter "'.length);
-      events.push(`skip:${titles.find((title) => rest.startsWith(`${title}"`)) ?? rest}`);
-    }
-  }
-  return events;
+/** What `play --json` printed: one event per line. */
+function eventsOf(stdout: string): PlayEvent[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as PlayEvent);
+}
+
+/** The path the events show, in order: `play:<id>` for each chapter played, `skip:<id>` for each skipped, `dead-end`. */
+function shownChapters(events: PlayEvent[]): string[] {
+  return events.flatMap((event) =>
+    event.event === 'chapter' ? [`play:${event.chapter}`] : event.event === 'chapter-skipped' ? [`skip:${event.chapter}`] : event.event === 'dead-end' ? ['dead-end'] : [],
+  );
 }
 
 /** The same list, from the model. */
-function expectedChapters(journey: Journey, path: JourneyPath): string[] {
-  const events = path.steps.map((step) => `${step.skipped ? 'skip' : 'play'}:${journey.chapters.get(step.chapter)!.title}`);
+function expectedChapters(path: JourneyPath): string[] {
+  const events = path.steps.map((step) => `${step.skipped ? 'skip' : 'play'}:${step.chapter}`);
   if (path.end === 'dead-end') events.push('dead-end');
   return events;
 }
@@ -314,7 +301,7 @@ for (const { name, dir, bundled } of journeys) {
     const selected = selectPaths(paths);
     // The bundled journey is the default; another one is named with --journey.
     const journeyFlags = bundled ? [] : ['--journey', dir];
-    const base = [...journeyFlags, '--dry-run', '--yes', '--no-color'];
+    const base = [...journeyFlags, '--dry-run', '--json', '--no-color'];
 
     test(`all ${paths.length} paths end in an ending or a dead end (${selected.length} are played below)`, () => {
       expect(paths.filter((path) => path.end !== 'ending' && path.end !== 'dead-end').map((path) => `${label(path)}: ${path.end}`)).toEqual([]);
@@ -324,25 +311,23 @@ for (const { name, dir, bundled } of journeys) {
     for (const path of selected) {
       test.concurrent(label(path), async () => {
         const deadEnd = path.end === 'dead-end';
-        const run = await play([...base, ...flagsFor(journey, path)], sandbox, deadEnd ? (out) => /Back to the last choice|no earlier choice/.test(out) : undefined);
+        const run = await play([...base, ...flagsFor(journey, path)], sandbox, deadEnd ? (out) => out.includes('"event":"dead-end"') : undefined);
         expect(run.timedOut, `still running after ${PLAY_TIMEOUT_MS / 1000} s`).toBe(false);
-        let shown = shownChapters(journey, run.stdout);
+        const events = eventsOf(run.stdout);
+        let shown = shownChapters(events);
         if (deadEnd) {
           // A dead end sends the learner back to the choice point, where --choose answers the same again.
           shown = shown.slice(0, shown.indexOf('dead-end') + 1);
           const chapter = journey.chapters.get(path.steps.at(-1)!.chapter)!;
-          expect(flat(run.stdout)).toContain(flat(chapter.deadEnd!.message));
+          expect(events.find((event) => event.event === 'dead-end')).toMatchObject({ chapter: chapter.id, message: chapter.deadEnd!.message });
         } else {
-          expect(run.stderr, run.stdout.slice(-2000)).toBe('');
-          expect(run.exitCode).toBe(0);
-          expect(run.stdout).toContain('The end of this journey');
+          expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
+          expect(events.at(-1)).toEqual({ event: 'end', journey: journey.id });
+          expect(run.stderr).toContain('The end of this journey');
         }
-        expect(shown).toEqual(expectedChapters(journey, path));
-        for (const [chapterId, choice] of Object.entries(path.choices)) {
-          const chapter = journey.chapters.get(chapterId)!;
-          const option = chapter.choices.find((c) => c.id === choice)!;
-          expect(run.stdout).toContain(`${chapter.title}: ${option.label} (from --choose)`);
-        }
+        expect(shown).toEqual(expectedChapters(path));
+        const choices = Object.fromEntries(events.flatMap((event) => (event.event === 'choice' && event.source === 'flag' ? [[event.chapter, event.choice]] : [])));
+        expect(choices).toEqual(path.choices);
       }, PLAY_TIMEOUT_MS + 30_000);
     }
 

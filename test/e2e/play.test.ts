@@ -275,6 +275,30 @@ describe('scripted play (no terminal)', () => {
     expect(result.stderr).toMatch(/Only sea folk know how to sail the river/);
   });
 
+  test('--json: one event per line on stdout, the pages on stderr, never a secret value', async () => {
+    const answers = ['--journey', quest, '--json', '--set', 'REALM=sea', '--set', 'BOAT_PASSWORD=hunter2-sea', '--choose', 'path=river'];
+    const run = await runBin(['--dry-run', ...answers], { cwd: sandbox.workspace, env: sandbox.env });
+    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; [key: string]: unknown });
+    expect(events.map((e) => e.event)).toEqual(['input', 'chapter', 'input', 'step', 'step', 'chapter', 'choice', 'chapter', 'input', 'checks', 'chapter', 'stopped']);
+    expect(events).toContainEqual({ event: 'choice', chapter: 'path', choice: 'river', source: 'flag' });
+    expect(events).toContainEqual({ event: 'input', chapter: 'path/river', name: 'BOAT_PASSWORD', source: 'flag', secret: true });
+    expect(events).toContainEqual({ event: 'checks', chapter: 'path/river', status: 'not-run', summary: 'dry run' });
+    expect(events.at(-1)).toMatchObject({ event: 'stopped', exitCode: 2, hint: expect.stringContaining('--choose gear=') });
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).not.toContain('hunter2-sea');
+    expect(run.stderr).not.toContain('hunter2-sea');
+    expect(run.stderr).toContain('The fork in the road');
+
+    // For real: steps run, their outcome and what they captured are events; their output goes to stderr.
+    const real = await runBin(['--journey', quest, '--json', '--choose', 'path=forest', '--choose', 'gear=sword'], { cwd: sandbox.workspace, env: sandbox.env });
+    const played = real.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; [key: string]: unknown });
+    expect(played).toContainEqual({ event: 'step', chapter: 'start', step: 'greet', index: 0, title: 'Prepare a greeting', status: 'done', captured: ['GREETING'] });
+    expect(played).toContainEqual({ event: 'chapter-skipped', chapter: 'camp', title: 'The mountain camp', reason: 'it applies only when choices["path"] == "mountain"' });
+    expect(played.at(-1)).toEqual({ event: 'end', journey: 'quest' });
+    expect(real.stderr).toContain('Hello, Hero of the Wanderers');
+    expect(real.exitCode).toBe(0);
+  });
+
   test('--dry-run shows every step, runs none, saves nothing', async () => {
     const marker = join(sandbox.workspace, 'ran');
     const result = await runBin(['--journey', quest, '--dry-run', '--choose', 'path=forest', '--choose', 'gear=sword'], {
