@@ -34,14 +34,22 @@ async function watchingCtrlC<T>(input: CommandIO['stdin'], prompt: () => Promise
     const answer = await prompt();
     if (interrupted) throw new PromptInterrupted();
     return answer;
+  } catch (error) {
+    // The signal the asker was given aborted (a Ctrl-C that came while no prompt was open).
+    if (error instanceof Error && error.name === 'AbortPromptError') throw new PromptInterrupted();
+    throw error;
   } finally {
     input.off('data', onData);
   }
 }
 
-/** Prompts in the terminal with @inquirer/prompts (loaded on first use). */
-export function interactiveAsker(io: CommandIO): Asker {
-  const context = { input: io.stdin, output: io.stdout, clearPromptOnDone: false } as const;
+/**
+ * Prompts in the terminal with @inquirer/prompts (loaded on first use). Once `signal` aborts, no
+ * question is asked any more and an open one is closed: a Ctrl-C that came while nothing read the
+ * keys (a page being drawn, a prompt still loading) lets the learner out instead of being lost.
+ */
+export function interactiveAsker(io: CommandIO, signal?: AbortSignal): Asker {
+  const context = { input: io.stdin, output: io.stdout, clearPromptOnDone: false, ...(signal ? { signal } : {}) } as const;
   const guarded = <T>(prompt: () => Promise<T>) => watchingCtrlC(io.stdin, prompt);
   return {
     interactive: true,

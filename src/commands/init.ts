@@ -18,6 +18,8 @@ export interface InitOptions {
   force: boolean;
   /** The template to copy (default: the package's `templates/workspace/`). */
   template?: string;
+  /** Say what to run next (default); play, which creates the workspace itself, does not. */
+  next?: boolean;
 }
 
 /** The workspace template that ships with the package. */
@@ -83,7 +85,8 @@ export async function run(options: InitOptions, io: Pick<CommandIO, 'cwd' | 'env
   const lines = [`Created Hero's workspace in ${where === '.' ? 'this folder' : where}: ${plural(plan.length, 'file')}${overwritten}`, ...summarize(plan.map((p) => p.name))];
   // Run through npx, the next command needs npx too.
   const command = io.env.npm_command === 'exec' ? 'npx hero-journey' : 'hero-journey';
-  lines.push('', 'Next:', where === '.' ? `  ${command}` : `  cd ${quoteForShell(where)} && ${command}`, '');
+  if (options.next !== false) lines.push('', 'Next:', where === '.' ? `  ${command}` : `  cd ${quoteForShell(where)} && ${command}`);
+  lines.push('');
   io.stdout.write(lines.join('\n'));
   return 0;
 }

@@ -1,5 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { CliOptions } from '../cli/parse.ts';
 import { beginPlaySync } from '../classroom/play-sync.ts';
@@ -7,8 +7,9 @@ import { ExitCode, UserError } from '../errors.ts';
 import { closest } from '../journey/text.ts';
 import { kubeEnvironment } from '../kube/env.ts';
 import { playJourney, StopPlaying, type PlayEvent, type PresetAnswers } from '../play/loop.ts';
-import { interactiveAsker, scriptedAsker } from '../prompts.ts';
-import { renderCallout, renderStatusLine } from '../render/chapter.ts';
+import { interactiveAsker, scriptedAsker, type Asker } from '../prompts.ts';
+import type { TerminalOptions } from '../render/terminal.ts';
+import { renderCallout } from '../render/chapter.ts';
 import type { CommandIO } from './io.ts';
 import { openSession } from './session.ts';
 import { terminalFor } from './terminal.ts';
@@ -31,9 +32,6 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
   const terminal = terminalFor(options, { ...io, stdout: pages });
   const write = (text: string) => void pages.write(text.endsWith('\n') ? text : `${text}\n`);
   if (session.notice) write(renderCallout('warning', 'Progress was damaged', session.notice, terminal));
-  if (options.journey === undefined && (await looksEmpty(session.workspace))) {
-    write(renderStatusLine('info', 'This folder is empty: "hero-journey init" creates the Hero app here.', terminal));
-  }
 
   const answers = await presetAnswers(options, io.cwd);
   const choicePoints = [...session.journey.chapters.values()].filter((c) => c.choices.length > 0).map((c) => c.id);
@@ -62,7 +60,12 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
   });
   if (options.dryRun) write(renderCallout('info', 'Dry run', 'Every step is shown and none is run. Nothing is saved.', terminal));
 
-  const asker = interactive ? interactiveAsker(io) : scriptedAsker();
+  const controller = new AbortController();
+  const asker = interactive ? interactiveAsker(io, controller.signal) : scriptedAsker();
+  if (options.journey === undefined && session.fresh) {
+    const go = await offerWorkspace(session.workspace, { interactive, dryRun: options.dryRun, asker, write, terminal, io: { ...io, stdout: pages } });
+    if (!go) return ExitCode.ok;
+  }
   // Progress is mirrored into the learner's cluster after each save (best effort, in the background).
   const sync = await beginPlaySync({
     journey: session.journey,
@@ -75,7 +78,6 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
     write,
     save: session.save,
   });
-  const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -119,6 +121,42 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
 async function looksEmpty(folder: string): Promise<boolean> {
   const entries = await readdir(folder).catch(() => ['unreadable']);
   return entries.every((name) => name.startsWith('.'));
+}
+
+/**
+ * The bundled journey's steps build and deploy Hero from its workspace (`hero-journey init`).
+ * Before the first chapter in a folder without it: in an empty folder, offer to create it
+ * here; elsewhere, say what is missing. Returns false when the learner chose to stop.
+ */
+async function offerWorkspace(
+  folder: string,
+  context: { interactive: boolean; dryRun: boolean; asker: Asker; write: (text: string) => void; terminal: TerminalOptions; io: CommandIO },
+): Promise<boolean> {
+  if (await stat(join(folder, 'app', 'main.go')).catch(() => undefined)) return true;
+  const empty = await looksEmpty(folder);
+  if (empty && context.interactive && !context.dryRun) {
+    const answer = await context.asker.select(
+      "This folder is empty, and the chapters build and deploy Hero from its workspace (the app's source, its Helm chart, Kustomize files and more). Create it here?",
+      [
+        { value: 'create', name: 'Create the workspace here (hero-journey init)' },
+        { value: 'play', name: 'Play without it (I will set things up myself)' },
+        { value: 'quit', name: 'Quit (create it elsewhere: hero-journey init ./hero)' },
+      ],
+      'create',
+    );
+    if (answer === 'quit') return false;
+    if (answer === 'create') await (await import('./init.ts')).run({ force: false, next: false }, context.io);
+    return true;
+  }
+  context.write(
+    renderCallout(
+      'warning',
+      "Not Hero's workspace",
+      `${empty ? 'This folder is empty' : 'This folder has no app/main.go'}: the chapters build and deploy Hero from the files "hero-journey init" creates, so their steps will not find them here.\n\nCreate the workspace with "hero-journey init ./hero" and play in that folder, or carry on if you set things up yourself.`,
+      context.terminal,
+    ),
+  );
+  return true;
 }
 
 /**

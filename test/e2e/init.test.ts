@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runBin } from './cli.ts';
-import { makeSandbox, repoRoot, type Sandbox } from './pty.ts';
+import { makeSandbox, repoRoot, TerminalSession, type Sandbox } from './pty.ts';
 
 const template = join(repoRoot, 'templates', 'workspace');
 
@@ -94,7 +94,8 @@ describe('hero-journey init', () => {
   });
 
   test('the package carries every file of the template', () => {
-    const listing = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
+    // --ignore-scripts: prepack would rebuild dist/ under the other test files running from it.
+    const listing = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
     const packed = (JSON.parse(listing) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path).filter((p) => p.startsWith('templates/workspace/'));
     const files = execFileSync('git', ['ls-files', 'templates/workspace'], { cwd: repoRoot, encoding: 'utf8' }).split('\n').filter(Boolean);
     // npm leaves out files named .gitignore (and .npmrc): the template must name them _gitignore.
@@ -102,20 +103,40 @@ describe('hero-journey init', () => {
   });
 });
 
-describe('playing in an empty folder', () => {
-  test('the bundled journey suggests init in one line', async () => {
+describe('playing outside Hero\'s workspace', () => {
+  test('without a terminal, the bundled journey says the workspace is missing and how to create it', async () => {
+    // The callout's text, without its box and line breaks.
+    const flat = (text: string) => text.replace(/[\u2500-\u257f]/g, ' ').replace(/\s+/g, ' ');
     const result = await runBin(['--dry-run', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
-    const hints = result.stdout.split('\n').filter((line) => line.includes('hero-journey init'));
-    expect(hints).toHaveLength(1);
-    expect(hints[0]).toMatch(/This folder is empty: "hero-journey init" creates the Hero app here\./);
+    expect(flat(result.stdout)).toMatch(/Not Hero's workspace This folder is empty: the chapters build and deploy Hero from the files "hero-journey init" creates/);
+    expect(flat(result.stdout)).toContain('Create the workspace with "hero-journey init ./hero" and play in that folder');
+    await writeFile(join(sandbox.workspace, 'notes.txt'), 'hi\n');
+    const other = await runBin(['--dry-run', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(flat(other.stdout)).toContain('This folder has no app/main.go');
   });
 
-  test('another journey, or a folder with files, gets no hint', async () => {
+  test('another journey, or Hero\'s workspace itself, gets no warning', async () => {
     const quest = join(repoRoot, 'test', 'fixtures', 'journeys', 'quest');
     const other = await runBin(['--journey', quest, '--dry-run', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
     expect(other.stdout).not.toContain('hero-journey init');
-    await writeFile(join(sandbox.workspace, 'notes.txt'), 'hi\n');
-    const full = await runBin(['--dry-run', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
-    expect(full.stdout).not.toContain('hero-journey init');
+    expect((await runBin(['init'], { cwd: sandbox.workspace, env: sandbox.env })).exitCode).toBe(0);
+    const inside = await runBin(['--dry-run', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(inside.stdout).not.toContain("Not Hero's workspace");
+  });
+
+  test('in a terminal, an empty folder is offered the workspace, which is created before the first chapter', async () => {
+    const t = new TerminalSession([], { cwd: sandbox.workspace, env: sandbox.env });
+    try {
+      await t.waitFor(/This folder is empty[\s\S]*Create it here\?[\s\S]*Create the workspace here/);
+      t.press('enter');
+      await t.waitFor(/Created Hero's workspace in this folder[\s\S]*Setup: Base Camp/);
+      expect(await t.screen()).not.toMatch(/Next:\s+hero-journey/);
+      await stat(join(sandbox.workspace, 'app', 'main.go'));
+      await stat(join(sandbox.workspace, 'helm', 'Chart.yaml'));
+      t.press('ctrl-c');
+      expect(await t.exitCode()).toBe(0);
+    } finally {
+      t.kill();
+    }
   });
 });

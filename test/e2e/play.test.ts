@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -229,6 +230,35 @@ describe('Ctrl-C right after an answer', () => {
     expect(screen).toMatch(/Stopped\. Your progress is saved/);
     expect(screen).not.toMatch(/│ started/);
     await expect(readFile(join(sandbox.workspace, 'finished'))).rejects.toThrow();
+  });
+});
+
+describe('Ctrl-C at any moment', () => {
+  test('from startup through the first prompt: the process always ends, and saved progress stays readable', async () => {
+    // Each session gets its Ctrl-C at another moment: while Node starts, while the journey loads,
+    // while a page is drawn, while a prompt loads, at the prompt.
+    const delays = [0, 40, 80, 120, 160, 200, 250, 300, 400, 500, 700, 1000];
+    const results = await Promise.all(
+      delays.map(async (delay, i) => {
+        const workspace = join(sandbox.root, `ctrl-c-${i}`);
+        await mkdir(workspace, { recursive: true });
+        const t = new TerminalSession(['--journey', quest], { cwd: workspace, env: sandbox.env });
+        sessions.push(t);
+        await new Promise((r) => setTimeout(r, delay));
+        t.press('ctrl-c');
+        try {
+          return { delay, code: await t.exitCode(8000), screen: '' };
+        } catch (error) {
+          return { delay, code: -1, screen: (error as Error).message.slice(-600) };
+        }
+      }),
+    );
+    expect(results.filter((r) => r.code === -1)).toEqual([]);
+    for (const r of results) expect([0, 130], `Ctrl-C after ${r.delay} ms`).toContain(r.code);
+    const dir = join(sandbox.env.XDG_STATE_HOME!, 'hero-journey', 'quest');
+    for (const file of (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.json'))) {
+      expect(() => JSON.parse(readFileSync(join(dir, file), 'utf8')), file).not.toThrow();
+    }
   });
 });
 
