@@ -32,12 +32,17 @@ export interface DoctorOptions {
   probeTimeoutMs?: number;
   /** Clock, for certificate expiry. */
   now?: () => Date;
+  /** Check the cluster too (default); false: the tools only. */
+  cluster?: boolean;
 }
 
 /** Run every probe; findings come back grouped by area, in a stable order. */
 export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
   const timeoutMs = options.probeTimeoutMs ?? 2500;
-  const [tools, cluster] = await Promise.all([checkTools(options.journey.tools, options.env, timeoutMs), checkCluster(options, timeoutMs)]);
+  const [tools, cluster] = await Promise.all([
+    checkTools(options.journey.tools, options.env, timeoutMs),
+    options.cluster === false ? Promise.resolve<ClusterReport>({ findings: [], permissions: [] }) : checkCluster(options, timeoutMs),
+  ]);
   const kubectlVersion = tools.versions.get('kubectl') ?? (await toolVersion('kubectl', options.env, timeoutMs)).version;
   const findings = [...tools.findings, ...cluster.findings];
   if (cluster.serverVersion && kubectlVersion) findings.push(skewFinding(kubectlVersion, cluster.serverVersion));

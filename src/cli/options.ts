@@ -98,7 +98,7 @@ export const commands: CommandSpec[] = [
     usage: 'hero-journey doctor [options]',
     summary: 'find problems before the first step: tools, cluster, versions, permissions',
     details:
-      'Checks the tools the journey needs (on your PATH, in the versions it asks for), that your cluster answers (which context and server), how far kubectl\'s version is from the server\'s, and whether you may do what the chapters do. Every problem comes with the exact fix. Exits 1 when something must be fixed first.',
+      'Checks the tools the journey needs (on your PATH, in the versions it asks for), that your cluster answers (which context and server), how far kubectl\'s version is from the server\'s, and whether you may do what the chapters do. Every problem comes with the exact fix. Exits 1 when something must be fixed first. Play runs the same probes while you read the first page of a new journey and shows any problem before the first step.',
     examples: ['hero-journey doctor', 'hero-journey doctor --context kind-hero', 'hero-journey doctor --json'],
   },
   {

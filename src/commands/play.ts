@@ -9,6 +9,8 @@ import { kubeEnvironment } from '../kube/env.ts';
 import { playJourney, StopPlaying, type PlayEvent, type PresetAnswers } from '../play/loop.ts';
 import { interactiveAsker, scriptedAsker, type Asker } from '../prompts.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
+import type { Finding } from '../checks/doctor.ts';
+import type { Journey } from '../journey/model.ts';
 import { renderCallout } from '../render/chapter.ts';
 import type { CommandIO } from './io.ts';
 import { openSession } from './session.ts';
@@ -98,6 +100,7 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
       write,
       writeRaw: (text) => void pages.write(text),
       ...(emit ? { emit } : {}),
+      ...(!options.dryRun && session.progress.history.length === 0 ? { preflight: preflight(session.journey, options, io, write, terminal) } : {}),
       workspace: session.workspace,
       stepEnv,
       dryRun: options.dryRun,
@@ -115,6 +118,37 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
     process.off('SIGTERM', onSignal);
     await sync.close(controller.signal.aborted);
   }
+}
+
+/**
+ * Before the journey's first step, what `hero-journey doctor` would find: the tools the journey
+ * declares and, when it declares kubectl, the cluster and permissions. Started once the first page
+ * is on screen (so it costs the learner no time), awaited before the first step; problems are shown
+ * with their fixes, and the learner decides (the step's menu has Quit).
+ */
+function preflight(journey: Journey, options: CliOptions, io: CommandIO, write: (text: string) => void, terminal: TerminalOptions) {
+  let findings: Promise<Finding[]> | undefined;
+  let done = false;
+  const start = () =>
+    (findings ??= import('../checks/doctor.ts').then(({ runDoctor }) =>
+      runDoctor({
+        journey,
+        kube: { ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), ...(options.context ? { context: options.context } : {}), env: io.env, cwd: io.cwd },
+        env: io.env,
+        cluster: journey.tools.some((tool) => tool.name === 'kubectl'),
+      }),
+    ));
+  return {
+    pageShown: () => void setImmediate(start),
+    async beforeFirstStep() {
+      if (done) return;
+      done = true;
+      const problems = (await start().catch((): Finding[] => [])).filter((f) => f.status === 'problem');
+      if (problems.length === 0) return;
+      const lines = problems.map((f) => `• ${f.message}${f.fix ? `\n  Fix: ${f.fix}` : ''}`);
+      write(renderCallout('warning', 'Before the first step', `${lines.join('\n')}\n\nThe steps may fail until this is fixed. "hero-journey doctor" shows the whole report.`, terminal));
+    },
+  };
 }
 
 /** True when the folder holds nothing but hidden entries (such as `.git`): no workspace was created in it. */

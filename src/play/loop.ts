@@ -58,6 +58,8 @@ export interface PlayContext {
   writeRaw: (text: string) => void;
   /** Hears what happened (for --json). */
   emit?: (event: PlayEvent) => void;
+  /** Called once the first chapter's page is on screen, and awaited before the first step runs (a pre-flight check). */
+  preflight?: { pageShown(): void; beforeFirstStep(): Promise<void> };
   /** The folder steps run in. */
   workspace: string;
   /** Extra environment for steps (kubeconfig, context). */
@@ -142,6 +144,7 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
 
   ctx.write(renderChapterHeader(chapterHeaderInfo(ctx.journey, chapter), ctx.terminal));
   ctx.emit?.({ event: 'chapter', chapter: chapter.id, title: chapter.title });
+  ctx.preflight?.pageShown();
 
   let inputsAsked = false;
   for (const [index, segment] of chapter.segments.entries()) {
@@ -324,6 +327,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
     await ctx.save();
     return;
   }
+  if (!ctx.dryRun) await ctx.preflight?.beforeFirstStep();
   ctx.write(
     renderStepCard({ ...(step.title ? { title: step.title } : {}), code: step.code, lang: step.lang, index: step.index, total, optional: step.optional }, ctx.terminal),
   );

@@ -329,6 +329,22 @@ describe('scripted play (no terminal)', () => {
     expect(real.exitCode).toBe(0);
   });
 
+  test('before the first step of a new journey, what doctor would find is shown with its fixes', async () => {
+    expect((await runBin(['init'], { cwd: sandbox.workspace, env: sandbox.env })).exitCode).toBe(0);
+    // The sandbox's KUBECONFIG names a file that does not exist; the bundled journey declares kubectl.
+    const first = await runBin(['--yes', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
+    const flat = first.stdout.replace(/[\u2500-\u257f]/g, ' ').replace(/\s+/g, ' ');
+    expect(flat).toMatch(/Before the first step .*no kubeconfig found: .*config does not exist Fix: create a cluster/);
+    expect(first.stdout.indexOf('Before the first step')).toBeLessThan(first.stdout.indexOf('Step 1 of'));
+    // Not again once the journey has started, and not for a journey that needs no cluster.
+    const again = await runBin(['--yes', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(again.stdout).toContain('Step 1 of');
+    expect(again.stdout).not.toContain('Before the first step');
+    const other = await runBin(['--journey', quest, '--yes', '--no-color', '--choose', 'path=forest', '--choose', 'gear=bow'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(other.exitCode).toBe(0);
+    expect(other.stdout).not.toContain('Before the first step');
+  });
+
   test('--dry-run shows every step, runs none, saves nothing', async () => {
     const marker = join(sandbox.workspace, 'ran');
     const result = await runBin(['--journey', quest, '--dry-run', '--choose', 'path=forest', '--choose', 'gear=sword'], {
