@@ -11,6 +11,7 @@ import { analyzeJourney } from './load.ts';
 import type { Chapter, Journey, JourneyProblem } from './model.ts';
 import { sortProblems } from './problems.ts';
 import { shellcheckSteps } from './shellcheck.ts';
+import { nameLooksSecret } from '../state/progress.ts';
 
 export interface LintResult {
   /** The journey, when journey.yaml could be read (it may still have errors). */
@@ -111,6 +112,18 @@ export function graphProblems(journey: Journey): JourneyProblem[] {
         reportedLoops.add(key);
         add(chapter, 'error', `these chapters lead to each other with no choice or condition, forever: ${[...trail, chapter.id].join(' → ')}`);
       }
+    }
+  }
+
+  // An input named like a credential but not marked secret would be shown and mirrored; play treats it as secret anyway.
+  const inputs = [...journey.inputs.map((input) => ({ input, file: 'journey.yaml' })), ...[...journey.chapters.values()].flatMap((c) => c.inputs.map((input) => ({ input, file: c.file })))];
+  for (const { input, file } of inputs) {
+    if (!input.secret && nameLooksSecret(input.name)) {
+      problems.push({
+        loc: { file, line: input.loc.line },
+        message: `input \`${input.name}\` is named like a credential but has no \`secret: true\`: add it, so the value is masked when typed and never shown, logged or mirrored (play already treats it so)`,
+        severity: 'warning',
+      });
     }
   }
 

@@ -268,6 +268,8 @@ async function askInputs(ctx: PlayContext, inputs: InputSpec[], chapter: { id: s
     const vars = { ...ctx.journey.vars, ...variableValues(ctx.progress) };
     const preset = ctx.answers.inputs[input.name];
     const validate = (value: string) => validateInput(input, value);
+    // A name such as DOCKER_TOKEN is treated as secret even when its author forgot to say so (lint warns).
+    const secret = input.secret || nameLooksSecret(input.name);
     let value: string;
     if (preset !== undefined) {
       const verdict = validate(preset);
@@ -276,7 +278,7 @@ async function askInputs(ctx: PlayContext, inputs: InputSpec[], chapter: { id: s
     } else if (ctx.asker.interactive) {
       value = await ctx.asker.text(input.prompt, {
         ...(input.default !== undefined ? { default: interpolate(input.default, vars) } : {}),
-        secret: input.secret,
+        secret,
         validate,
       });
     } else if (input.default !== undefined) {
@@ -291,17 +293,17 @@ async function askInputs(ctx: PlayContext, inputs: InputSpec[], chapter: { id: s
       value,
       source: preset !== undefined ? 'flag' : 'input',
       ...(chapter.id ? { chapter: chapter.id } : {}),
-      secret: input.secret,
+      secret,
       at: timestamp(ctx),
     };
-    if (!input.secret && (preset !== undefined || !ctx.asker.interactive)) ctx.write(`${input.name} = ${value}\n`);
+    if (!secret && (preset !== undefined || !ctx.asker.interactive)) ctx.write(`${input.name} = ${value}\n`);
     ctx.emit?.({
       event: 'input',
       ...(chapter.id ? { chapter: chapter.id } : {}),
       name: input.name,
       source: preset !== undefined ? 'flag' : ctx.asker.interactive ? 'prompt' : 'default',
-      secret: input.secret,
-      ...(input.secret ? {} : { value }),
+      secret,
+      ...(secret ? {} : { value }),
     });
     await ctx.save();
   }

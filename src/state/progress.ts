@@ -79,6 +79,8 @@ export function newProgress(journeyId: string, workspace: string, now = new Date
  * as a secret (never shown), and the classroom mirror never copies it.
  */
 export function nameLooksSecret(name: string): boolean {
+  // Where a credential is kept (GCP_CREDENTIALS_FILE, TOKEN_PATH) is not the credential itself.
+  if (/_(FILE|PATH|DIR)$/i.test(name)) return false;
   return /(TOKEN|PASSWORD|PASSWD|PASSPHRASE|SECRET|PRIVATE_KEY|API_KEY|APIKEY|CREDENTIAL|COOKIE|ACCESS_KEY)/i.test(name);
 }
 

@@ -345,6 +345,19 @@ describe('scripted play (no terminal)', () => {
     expect(other.stdout).not.toContain('Before the first step');
   });
 
+  test('an input named like a credential is treated as secret even when its author forgot to say so', async () => {
+    const journey = join(sandbox.root, 'forgetful');
+    await mkdir(journey, { recursive: true });
+    await writeFile(join(journey, 'journey.yaml'), 'id: forgetful\ntitle: Forgetful\nstart: only\n');
+    await writeFile(join(journey, 'only.md'), '---\ntitle: Only\ninputs:\n  - name: API_TOKEN\n    prompt: Your token\n---\n\n```sh\ntest -n "$API_TOKEN"\n```\n');
+    const run = await runBin(['--journey', journey, '--json', '--set', 'API_TOKEN=tok-3f9a77c1'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('{"event":"input","chapter":"only","name":"API_TOKEN","source":"flag","secret":true}');
+    expect(run.stdout + run.stderr).not.toContain('tok-3f9a77c1');
+    const status = await runBin(['status', '--journey', journey], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(status.stdout).toContain('API_TOKEN=••••••');
+  });
+
   test('--dry-run shows every step, runs none, saves nothing', async () => {
     const marker = join(sandbox.workspace, 'ran');
     const result = await runBin(['--journey', quest, '--dry-run', '--choose', 'path=forest', '--choose', 'gear=sword'], {

@@ -138,7 +138,7 @@ describe('what looks like a credential', () => {
   test.each(['API_TOKEN', 'db_password', 'SECRET_KEY', 'AWS_SECRET_ACCESS_KEY', 'GPG_PASSPHRASE', 'SESSION_COOKIE', 'X_API_KEY'])('name %s', (name) => {
     expect(nameLooksSecret(name)).toBe(true);
   });
-  test.each(['DOMAIN', 'NAMESPACE', 'AUTHOR', 'IMAGE_TAG'])('name %s is a plain setting', (name) => {
+  test.each(['DOMAIN', 'NAMESPACE', 'AUTHOR', 'IMAGE_TAG', 'GCP_CREDENTIALS_FILE', 'TOKEN_PATH'])('name %s is a plain setting', (name) => {
     expect(nameLooksSecret(name)).toBe(false);
   });
   test.each([

@@ -59,8 +59,9 @@ describe('lintJourney', () => {
       'start.md:3  unknown key `chioces` in the front matter — did you mean `choices`? (known keys: title, episode, summary, when, skip-to, inputs, choices, next, dead-end, message, checks)',
       'start.md:6  input name `1ST` must be a shell variable name (letters, digits and `_`, not starting with a digit), like `DOMAIN`',
       'start.md:8  `validate` pattern does not compile: Invalid regular expression: /(/u: Unterminated group',
-      'start.md:15  unknown step attribute `tiemout` — did you mean `timeout`? (known: title, when, id, timeout, optional, norun)',
-      'start.md:19  step timeout `forever` is not a duration: write seconds (`90`), `90s`, `5m` or `1h`',
+      'start.md:9  warning: input `API_TOKEN` is named like a credential but has no `secret: true`: add it, so the value is masked when typed and never shown, logged or mirrored (play already treats it so)',
+      'start.md:17  unknown step attribute `tiemout` — did you mean `timeout`? (known: title, when, id, timeout, optional, norun)',
+      'start.md:21  step timeout `forever` is not a duration: write seconds (`90`), `90s`, `5m` or `1h`',
       'trap.md:1  warning: this dead end can be reached without passing a choice point, so there is no choice to go back to',
       'trap.md:1  warning: chapter `trap` is in no phase of journey.yaml, so the map cannot place it',
       'trap.md:3  `dead-end: true` needs a `message:` saying why this path does not work',
@@ -83,7 +84,7 @@ describe('hero-journey lint', () => {
     const lines = out.text().split('\n');
     expect(lines[0]).toBe('journey.yaml:1  journey.yaml needs `title`');
     expect(lines).toContain('trap.md:1  warning: this dead end can be reached without passing a choice point, so there is no choice to go back to');
-    expect(lines.at(-2)).toBe('journey "broken" (10 chapters): 36 errors, 5 warnings');
+    expect(lines.at(-2)).toBe('journey "broken" (10 chapters): 36 errors, 6 warnings');
   });
 
   it('passes a good journey', async () => {
@@ -97,7 +98,7 @@ describe('hero-journey lint', () => {
     expect(await run({ dir: join(fixtures, 'broken'), json: true, stdout: out.stream })).toBe(1);
     const report = JSON.parse(out.text()) as { ok: boolean; problems: { file: string; line: number; severity: string; message: string }[] };
     expect(report.ok).toBe(false);
-    expect(report.problems).toHaveLength(41);
+    expect(report.problems).toHaveLength(42);
     expect(report.problems[0]).toEqual({ file: 'journey.yaml', line: 1, severity: 'error', message: 'journey.yaml needs `title`' });
   });
 
