@@ -15,7 +15,7 @@ import { idPattern, variableNamePattern } from './text.ts';
 import { YamlReader, type Field } from './yaml-fields.ts';
 
 export const chapterKeys = ['title', 'episode', 'summary', 'when', 'skip-to', 'inputs', 'choices', 'next', 'dead-end', 'message', 'checks'] as const;
-export const inputKeys = ['name', 'prompt', 'default', 'validate', 'secret', 'when'] as const;
+export const inputKeys = ['name', 'prompt', 'help', 'default', 'validate', 'secret', 'when'] as const;
 export const choiceKeys = ['id', 'label', 'goto', 'summary', 'when', 'because'] as const;
 export const nextKeys = ['goto', 'when'] as const;
 export const checkKeys = ['id', 'title', 'timeout', 'hint', 'when', 'use', 'with', 'assert', 'error', 'expression'] as const;
@@ -217,6 +217,8 @@ export function readInputs(reader: YamlReader, field: Field | undefined, express
     }
     if (inputs.some((other) => other.name === name)) reader.error(nameLine, `two inputs are named \`${name}\``);
     const input: InputSpec = { name, prompt, secret: reader.boolean(fields.get('secret')) ?? false, loc: reader.loc(item.line) };
+    const help = reader.text(fields.get('help'));
+    if (help !== undefined) input.help = help;
     const defaultValue = reader.text(fields.get('default'));
     if (defaultValue !== undefined) input.default = defaultValue;
     const validateField = fields.get('validate');

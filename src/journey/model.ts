@@ -78,7 +78,10 @@ export type Segment =
 export interface InputSpec {
   /** Variable name; steps see it as an environment variable. */
   name: string;
+  /** The question, short: it is the prompt line. */
   prompt: string;
+  /** Where to find the answer, examples, what it is for: shown above the prompt. */
+  help?: string;
   /** May reference other variables as `${NAME}`. */
   default?: string;
   /** `hostname`, `email`, `url`, or `regex:<pattern>`. */

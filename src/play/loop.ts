@@ -276,6 +276,7 @@ async function askInputs(ctx: PlayContext, inputs: InputSpec[], chapter: { id: s
       if (verdict !== true) throw new UserError(`--set ${input.name}: ${verdict}`, { exitCode: ExitCode.usage });
       value = preset;
     } else if (ctx.asker.interactive) {
+      if (input.help) ctx.write(renderStatusLine('info', interpolate(input.help, vars), ctx.terminal));
       value = await ctx.asker.text(input.prompt, {
         ...(input.default !== undefined ? { default: interpolate(input.default, vars) } : {}),
         secret,

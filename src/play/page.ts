@@ -96,7 +96,7 @@ function describeInput(input: InputSpec): string {
     input.secret ? 'secret: never shown or synced' : '',
     input.when ? `only when ${input.when.source}` : '',
   ].filter(Boolean);
-  return `• ${input.name}: ${input.prompt}${details.length > 0 ? ` (${details.join('; ')})` : ''}`;
+  return `• ${input.name}: ${input.prompt}${details.length > 0 ? ` (${details.join('; ')})` : ''}${input.help ? `\n  ${input.help}` : ''}`;
 }
 
 /** The end of the page: the choice, where `next` leads, a dead end, or the journey's end. */

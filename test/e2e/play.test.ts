@@ -36,7 +36,8 @@ async function progressFile(): Promise<unknown> {
 async function playStartChapter(t: TerminalSession): Promise<void> {
   await t.waitFor('Which guild does Hero belong to?');
   t.press('enter');
-  await t.waitFor("What is Hero's name?");
+  // The input's help, with the guild just given filled in, stands above its prompt.
+  await t.waitFor(/Up to 31 letters, digits, spaces or dashes; Wanderers members often pick short ones\.\n.*What is Hero's name\?/);
   t.press('backspace', 'backspace', 'backspace', 'backspace', 'Ada', 'enter');
   await t.waitFor(/Step 1 of 2 · Prepare a greeting[\s\S]*Run this step\?/);
   t.press('enter');

@@ -20,7 +20,7 @@ describe('renderChapterPage', () => {
     const text = page('start');
     expect(text).toContain('╭─ The Quest of Hero · Prologue');
     expect(text).toContain('The call to adventure');
-    expect(flat(text)).toContain('It asks you first • HERO_NAME: What is Hero\'s name? (default Hero; must be like /[A-Za-z][A-Za-z0-9 -]{0,30}/)');
+    expect(flat(text)).toContain('It asks you first • HERO_NAME: What is Hero\'s name? (default Hero; must be like /[A-Za-z][A-Za-z0-9 -]{0,30}/) Up to 31 letters');
     expect(text).toMatch(/Step 1 of 2 · Prepare a greeting/);
     expect(text).toMatch(/Step 2 of 2 · Stretch/);
     expect(text).toContain('Remembers for later steps: GREETING');
