@@ -1,13 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { listChapterFiles, listCheckModules } from './files.ts';
 import type { Chapter, Journey } from './model.ts';
 
 /**
  * Load a journey, reusing the validated model from the last load when no file of the journey
- * changed (same paths, sizes and modification times, same hero-journey version). Parsing ~50
+ * changed (same paths, sizes and modification times, same hero-journey version and parser
+ * files, so a rebuilt hero-journey never reads a model its new parser would not make). Parsing ~50
  * chapters costs far more than the startup budget; reading one JSON file does not. The parser
  * is imported only on a miss. A cache that cannot be read or written is simply ignored.
  */
@@ -41,7 +43,17 @@ async function journeyFingerprint(root: string, version: string): Promise<string
     }),
   );
   // The model records which check modules exist, not what they contain.
-  return hash(`${version}\n${root}\n${entries.join('\n')}\n${modules.join('\n')}`);
+  return hash(`${version}\n${await codeFingerprint()}\n${root}\n${entries.join('\n')}\n${modules.join('\n')}`);
+}
+
+/** Sizes and modification times of the parser's own files (this folder's modules). */
+export async function codeFingerprint(dir: string = dirname(fileURLToPath(import.meta.url))): Promise<string> {
+  const names = (await readdir(dir)).filter((name) => /\.(js|ts)$/.test(name)).sort();
+  const stats = await Promise.all(names.map(async (name) => {
+    const info = await stat(join(dir, name)).catch(() => undefined);
+    return `${name}\0${info ? `${info.size}\0${info.mtimeMs}` : '-'}`;
+  }));
+  return stats.join('\n');
 }
 
 interface CacheFile {

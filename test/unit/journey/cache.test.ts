@@ -2,7 +2,7 @@ import { cp, mkdtemp, readdir, rm, utimes, writeFile, readFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { loadJourneyCached } from '../../../src/journey/cache.ts';
+import { codeFingerprint, loadJourneyCached } from '../../../src/journey/cache.ts';
 import { loadJourney } from '../../../src/journey/load.ts';
 
 const quest = join(import.meta.dirname, '..', '..', 'fixtures', 'journeys', 'quest');
@@ -44,4 +44,21 @@ test('a broken journey still reports its problems', async () => {
   const dir = join(root, 'quest');
   await writeFile(join(dir, 'ending.md'), '---\ntitel: x\n---\n');
   await expect(loadJourneyCached(dir, { env, version: '1.0.0' })).rejects.toThrow(/problem/);
+});
+
+test('the parser\'s own files are part of the fingerprint: a rebuilt hero-journey parses again', async () => {
+  const code = await mkdtemp(join(tmpdir(), 'hj-code-'));
+  try {
+    await writeFile(join(code, 'chapter.js'), 'export {};\n');
+    await writeFile(join(code, 'notes.md'), 'not code\n');
+    const before = await codeFingerprint(code);
+    expect(before).toContain('chapter.js');
+    expect(before).not.toContain('notes.md');
+    await writeFile(join(code, 'chapter.js'), 'export const help = 1;\n');
+    expect(await codeFingerprint(code)).not.toBe(before);
+    // This module's own folder is what the cache uses by default.
+    expect(await codeFingerprint()).toMatch(/(^|\n)chapter\.(js|ts)\0/);
+  } finally {
+    await rm(code, { recursive: true, force: true });
+  }
 });
