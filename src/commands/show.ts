@@ -47,7 +47,6 @@ export function findChapter(journey: Journey, name: string, cwd: string): Chapte
 /** Redraw the page whenever a file of the journey changes, until Ctrl-C; a broken file shows its error and the watch goes on. */
 async function watchPage(options: CliOptions, io: CommandIO): Promise<number> {
   const dir = options.journey ? resolve(io.cwd, options.journey) : bundledJourneyDir();
-  const terminal = terminalFor(options, io);
   const clear = io.stdout.isTTY ? '\u001b[2J\u001b[3J\u001b[H' : '';
   const draw = async () => {
     let text: string;
@@ -55,9 +54,9 @@ async function watchPage(options: CliOptions, io: CommandIO): Promise<number> {
       text = await page(options, io);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
-      text = renderCallout('error', 'This chapter cannot be shown', `${error.message}${error.hint ? `\n\n${error.hint}` : ''}`, terminal);
+      text = renderCallout('error', 'This chapter cannot be shown', `${error.message}${error.hint ? `\n\n${error.hint}` : ''}`, terminalFor(options, io));
     }
-    const footer = renderStatusLine('info', `Watching ${dir} for changes. Ctrl-C to stop.`, terminal);
+    const footer = renderStatusLine('info', `Watching ${dir} for changes. Ctrl-C to stop.`, terminalFor(options, io));
     io.stdout.write(`${clear}${text}${footer}`);
   };
   await draw();
@@ -65,14 +64,18 @@ async function watchPage(options: CliOptions, io: CommandIO): Promise<number> {
     let timer: NodeJS.Timeout | undefined;
     let drawing = Promise.resolve();
     // Editors save in bursts (temp file, rename, chmod): one redraw per burst.
-    const watcher = watch(dir, { recursive: true }, () => {
+    const redraw = () => {
       clearTimeout(timer);
       timer = setTimeout(() => (drawing = drawing.then(draw).catch(reject)), 100);
-    });
+    };
+    const watcher = watch(dir, { recursive: true }, redraw);
+    // A resized terminal gets the page wrapped to its new width.
+    io.stdout.on('resize', redraw);
     watcher.on('error', (error) => reject(new UserError(`cannot watch ${dir}: ${error.message}`)));
     const stop = () => {
       clearTimeout(timer);
       watcher.close();
+      io.stdout.off('resize', redraw);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       resolvePromise(ExitCode.ok);

@@ -78,6 +78,11 @@ test('--watch redraws the page as the author edits, shows a broken file\'s error
   await writeFile(file, original.replace('# The call to adventure', '# The call to adventure\n\nA new paragraph, written while watching.'));
   await t.waitFor(/A new paragraph, written while watching\.[\s\S]*Watching/);
 
+  // A narrower terminal gets the page drawn again at its width.
+  t.pty.resize(70, 40);
+  t.term.resize(70, 40);
+  await t.waitFor(/^╭─ The Quest of Hero · Prologue ─{37}╮$/m);
+
   t.press('ctrl-c');
   expect(await t.exitCode()).toBe(0);
 });
