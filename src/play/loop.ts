@@ -98,6 +98,12 @@ export async function playJourney(ctx: PlayContext): Promise<number> {
   let current = progress.current ?? journey.start;
   if (progress.history.length === 0) {
     ctx.write(renderCallout('info', journey.title, journey.description ?? 'Welcome. Your progress is saved as you go: stop any time and run hero-journey again to continue.', ctx.terminal));
+  } else {
+    const where = journey.chapters.get(current)?.title ?? current;
+    const when = timeAgo(new Date(progress.updatedAt), ctx.now?.() ?? new Date());
+    ctx.write(
+      renderStatusLine('info', `Welcome back: resuming at "${where}"${when ? `, where you stopped ${when}` : ''}. "hero-journey status" shows your choices so far; "hero-journey back" undoes the last one.`, ctx.terminal),
+    );
   }
   await askInputs(ctx, journey.inputs, { id: '', title: journey.title });
   for (let guard = 0; guard < MAX_CHAPTERS_PER_RUN; guard++) {
@@ -187,6 +193,27 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
   entry.outcome = 'completed';
   if (chapter.choices.length > 0) return choose(ctx, chapter);
   return nextChapter(ctx, chapter);
+}
+
+/** `5 minutes ago`, `yesterday`, `3 days ago`; empty for a moment ago or an unreadable date. */
+export function timeAgo(then: Date, now: Date): string {
+  const seconds = (now.getTime() - then.getTime()) / 1000;
+  if (!Number.isFinite(seconds) || seconds < 60) return '';
+  const units: Array<[number, string]> = [
+    [60 * 60 * 24 * 365, 'year'],
+    [60 * 60 * 24 * 30, 'month'],
+    [60 * 60 * 24 * 7, 'week'],
+    [60 * 60 * 24, 'day'],
+    [60 * 60, 'hour'],
+    [60, 'minute'],
+  ];
+  for (const [size, unit] of units) {
+    const n = Math.floor(seconds / size);
+    if (n < 1) continue;
+    if (unit === 'day' && n === 1) return 'yesterday';
+    return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+  }
+  return '';
 }
 
 /** The time to record in progress, from the context's clock. */

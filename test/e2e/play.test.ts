@@ -92,6 +92,7 @@ describe('playing in a terminal', () => {
     const second = play();
     const screen = await second.waitFor(/The forest[\s\S]*Run this step\?/);
     expect(screen).not.toContain('Which guild');
+    expect(screen).toContain('Welcome back: resuming at "The forest"');
     second.press('enter');
     await second.waitFor('Hello, Ada of the Wanderers from the forest');
     await second.waitFor('The armoury: what is your choice?');
