@@ -7,9 +7,10 @@ if (major < 22 || (major === 22 && minor < 18)) {
       '  Install a current LTS release from https://nodejs.org, or borrow one from npm for this run:\n' +
       '    npx -p node@24 -p hero-journey hero-journey\n',
   );
-  process.exit(1);
+  process.exitCode = 1;
+} else {
+  const { enableCompileCache } = await import('node:module');
+  enableCompileCache?.();
+  const { main } = await import('../dist/cli/index.js');
+  await main(process.argv.slice(2));
 }
-const { enableCompileCache } = await import('node:module');
-enableCompileCache?.();
-const { main } = await import('../dist/cli/index.js');
-await main(process.argv.slice(2));
