@@ -569,6 +569,8 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterStat
       // The default client-side rate limit (20 qps) makes its start take seconds.
       '--kube-api-qps=1000',
       '--kube-api-burst=1000',
+      // Fake nodes never really fail: tolerate a Lease renewal that a loaded machine delays.
+      '--node-monitor-grace-period=2m',
       `--cluster-signing-cert-file=${p('ca.crt')}`,
       `--cluster-signing-key-file=${p('ca.key')}`,
     ]);
@@ -588,6 +590,10 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterStat
       '--manage-all-nodes=false',
       `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
       '--disregard-status-with-annotation-selector=kwok.x-k8s.io/status=custom',
+      // A node Lease renewed all the time: without one the node controller only sees the fake node's
+      // status heartbeat (every 10 minutes in kwok's stage), marks it NotReady after its grace period
+      // and marks its pods not ready with it, which made Deployments flap under load.
+      '--node-lease-duration-seconds=40',
       '--node-ip=10.1.0.1',
       '--cidr=10.244.0.0/16',
       `--server-address=127.0.0.1:${kwokPort}`,
