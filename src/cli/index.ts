@@ -60,6 +60,8 @@ async function dispatch(options: CliOptions, io: CommandIO): Promise<number> {
       return (await import('../commands/classroom.ts')).run(options, io);
     case 'init':
       return (await import('../commands/init.ts')).run({ ...(options.args[0] !== undefined ? { dir: options.args[0] } : {}), force: options.force }, io);
+    case 'new':
+      return (await import('../commands/new.ts')).run({ ...(options.args[0] !== undefined ? { dir: options.args[0] } : {}), force: options.force }, io);
     case 'lint':
       return (await import('../commands/lint.ts')).run({
         dir: options.args[0] ?? options.journey ?? (await import('../commands/session.ts')).bundledJourneyDir(),

@@ -1,6 +1,6 @@
 /** The one table of commands and flags: it feeds the parser, `--help` and the README. */
 
-export type CommandName = 'play' | 'status' | 'map' | 'show' | 'back' | 'reset' | 'lint' | 'init' | 'check' | 'doctor' | 'verify' | 'classroom';
+export type CommandName = 'play' | 'status' | 'map' | 'show' | 'new' | 'back' | 'reset' | 'lint' | 'init' | 'check' | 'doctor' | 'verify' | 'classroom';
 
 export interface CommandSpec {
   name: CommandName;
@@ -132,6 +132,14 @@ export const commands: CommandSpec[] = [
     examples: ['hero-journey init hero                 create ./hero, then: cd hero && hero-journey', 'hero-journey init                      into the current folder', 'hero-journey init hero --force         overwrite files the template also has'],
   },
   {
+    name: 'new',
+    usage: 'hero-journey new DIR [options]',
+    summary: 'start writing a journey of your own: a folder that lints clean and plays, to change and grow',
+    details:
+      'Creates DIR with journey.yaml and a few chapters that use the main parts of the format: an input, steps that export variables, a choice point whose options lead to chapters, a dead end, a declarative check and a check module (TypeScript, run without a build). The journey id comes from the folder name. Files that exist already are listed and left alone unless --force. docs/journey-format.md in the hero-journey package describes every key.',
+    examples: ['hero-journey new my-journey          then: hero-journey lint my-journey', 'hero-journey new ~/journeys/k8s-101 --force'],
+  },
+  {
     name: 'lint',
     usage: 'hero-journey lint [DIR] [options]',
     summary: 'validate a journey folder and report every problem at once, with file and line',
@@ -188,7 +196,7 @@ export const options: OptionSpec[] = [
     description: 'YAML or JSON file with `choices:` and `inputs:` maps',
     commands: ['play'],
   },
-  { name: 'force', type: 'boolean', description: 'overwrite files that exist already', commands: ['init'] },
+  { name: 'force', type: 'boolean', description: 'overwrite files that exist already', commands: ['init', 'new'] },
   { name: 'dry-run', type: 'boolean', description: 'show every step that would run, run none, save nothing', commands: ['play'] },
   {
     name: 'sync',

@@ -80,7 +80,7 @@ export function parseCli(argv: string[]): CliOptions {
     command = known.name;
     positionals.shift();
   }
-  const maxPositionals = command === 'verify' ? Infinity : command === 'init' || command === 'lint' || command === 'check' || command === 'show' || command === 'classroom' ? 1 : 0;
+  const maxPositionals = command === 'verify' ? Infinity : command === 'init' || command === 'new' || command === 'lint' || command === 'check' || command === 'show' || command === 'classroom' ? 1 : 0;
   if (positionals.length > maxPositionals) {
     throw usageError(`unexpected argument "${positionals[maxPositionals]}" for "hero-journey ${command}"`);
   }

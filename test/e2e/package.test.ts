@@ -31,6 +31,9 @@ test('the tarball holds only what users need', () => {
   expect(files).toContain('bin/hero-journey.js');
   expect(files).toContain('dist/cli/index.js');
   expect(files).toContain('chapters/journey.yaml');
+  expect(files).toContain('templates/journey/journey.yaml');
+  expect(files).toContain('templates/journey/checks/greeting-stored.ts');
+  expect(files).toContain('docs/journey-format.md');
   expect(files.some((f) => f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
 });
 
