@@ -56,7 +56,7 @@ export const commands: CommandSpec[] = [
   {
     name: 'show',
     usage: 'hero-journey show [CHAPTER] [options]',
-    summary: 'show a chapter as a page without running anything: the current one, or CHAPTER (an id or its .md file)',
+    summary: 'read a chapter without running anything: the current one, or CHAPTER (an id or its .md file)',
     details:
       'Prints the chapter as play shows it, plus what play would do around it: the inputs it asks for, each step\'s card (and when it is skipped on your path), the checks that must pass, and the choice or the chapter that comes next. Nothing runs and nothing is saved. For authors, --watch redraws the page every time a file of the journey changes, and shows the error instead while a file is broken.',
     examples: [
