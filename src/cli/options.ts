@@ -150,13 +150,20 @@ export const commands: CommandSpec[] = [
 ];
 
 export const options: OptionSpec[] = [
-  { name: 'journey', type: 'string', value: 'DIR', description: 'play another journey folder (default: the bundled Hero journey)' },
+  {
+    name: 'journey',
+    type: 'string',
+    value: 'DIR',
+    description: 'play another journey folder (default: the bundled Hero journey)',
+    commands: ['play', 'status', 'map', 'show', 'back', 'reset', 'check', 'doctor', 'verify', 'classroom', 'lint'],
+  },
   {
     name: 'workspace',
     short: 'w',
     type: 'string',
     value: 'DIR',
     description: 'the folder the steps run in, and whose progress is used (default: the current folder)',
+    commands: ['play', 'status', 'map', 'show', 'back', 'reset', 'check'],
   },
   {
     name: 'kubeconfig',
