@@ -30,7 +30,8 @@ export function wrapText(text: string, width: number, options: { hard?: boolean 
 
 /**
  * Wrap each line of a multi-line text on its own, keeping its leading indentation on every
- * piece (stderr, YAML, lists typed by hand stay readable).
+ * piece (stderr, YAML, lists typed by hand stay readable); a list item's continuation lines
+ * line up under its text, not under its bullet.
  */
 export function wrapLines(text: string, width: number, options: { hard?: boolean } = {}): string {
   return text
@@ -38,8 +39,11 @@ export function wrapLines(text: string, width: number, options: { hard?: boolean
     .map((line) => {
       if (stripAnsiCodes(line).trim() === '') return '';
       const indent = /^[ \t]*/.exec(line)?.[0] ?? '';
-      const room = Math.max(10, width - indent.length);
-      return indentLines(wrapText(line.slice(indent.length), room, options), indent);
+      const rest = line.slice(indent.length);
+      const bullet = /^(?:[•*-]|\d{1,3}[.)]) +(?=\S)/.exec(rest)?.[0] ?? '';
+      const room = Math.max(10, width - indent.length - bullet.length);
+      const wrapped = indentLines(wrapText(rest.slice(bullet.length), room, options), ' '.repeat(bullet.length));
+      return indentLines(bullet + wrapped.slice(bullet.length), indent);
     })
     .join('\n');
 }

@@ -1,4 +1,4 @@
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   collapseBlankLines,
   expandTabs,
@@ -44,4 +44,21 @@ test('sanitize and safeText drop what could drive the terminal', () => {
 test('collapseBlankLines and expandTabs', () => {
   expect(collapseBlankLines('a\n\n\n \n\u001B[0m\nb  \n')).toBe('a\n\nb\n');
   expect(expandTabs('a\tb\n\tc')).toBe('a   b\n    c');
+});
+
+describe('wrapLines and list items', () => {
+  test('continuation lines of a bullet or numbered item line up under its text', () => {
+    const text = '• helm is not on your PATH (installs Traefik and cert-manager)\n  Fix: install helm\n12. a numbered item that is long enough to wrap';
+    expect(wrapLines(text, 30).split('\n')).toEqual([
+      '• helm is not on your PATH',
+      '  (installs Traefik and',
+      '  cert-manager)',
+      '  Fix: install helm',
+      '12. a numbered item that is',
+      '    long enough to wrap',
+    ]);
+  });
+  test('a dash that starts a word is not a bullet', () => {
+    expect(wrapLines('--force overwrites files that exist already', 20).split('\n')).toEqual(['--force overwrites', 'files that exist', 'already']);
+  });
 });
