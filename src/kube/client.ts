@@ -14,7 +14,15 @@ import type { KindRef, KubeObject, KubeReader, ListRef, ObjectRef, ResourceInfo,
 
 /** Start loading the Kubernetes client in the background (it takes most of a second), e.g. while the learner reads a chapter whose checks will need it. */
 export function preloadKubeClient(): void {
-  void Promise.all([import('@kubernetes/client-node'), import('undici')]).catch(() => {});
+  void kubeClientReady();
+}
+
+/** Resolves once the Kubernetes client is loaded (loading it if need be); never rejects. */
+export function kubeClientReady(): Promise<void> {
+  return Promise.all([import('@kubernetes/client-node'), import('undici')]).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /** A connection to one cluster: a read-only reader for checks, plus what `doctor` asks. */
