@@ -1,31 +1,22 @@
 import type { CliOptions } from '../cli/parse.ts';
 import { checkChapter } from '../checks/gate.ts';
 import { outcomeJson } from '../checks/report.ts';
-import { ExitCode, UserError } from '../errors.ts';
+import { ExitCode } from '../errors.ts';
 import { conditionContext } from '../journey/expressions.ts';
-import { closest } from '../journey/text.ts';
 import { kubeEnvironment } from '../kube/env.ts';
 import { resolveKubeconfig } from '../kube/kubeconfig.ts';
 import { interactiveAsker } from '../prompts.ts';
 import { renderStatusLine } from '../render/chapter.ts';
 import { choiceValues, variableValues } from '../state/progress.ts';
 import type { CommandIO } from './io.ts';
-import { openSession } from './session.ts';
+import { findChapter, kubeSelection, openSession } from './session.ts';
 import { terminalFor } from './terminal.ts';
 
 /** `hero-journey check [chapter]`: run a chapter's checks; 0 when they all pass, 1 otherwise. */
 export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   const session = await openSession({ ...options, dryRun: true }, io);
   const { journey, progress } = session;
-  const id = options.args[0] ?? progress.current ?? journey.start;
-  const chapter = journey.chapters.get(id);
-  if (!chapter) {
-    const guess = closest(id, journey.chapters.keys());
-    throw new UserError(`journey "${journey.title}" has no chapter "${id}"`, {
-      hint: guess ? `did you mean "hero-journey check ${guess}"? ("hero-journey map" lists the chapters)` : '"hero-journey map" lists the chapters',
-      exitCode: ExitCode.usage,
-    });
-  }
+  const chapter = findChapter(journey, options.args[0] ?? progress.current ?? journey.start, io.cwd, 'check');
   const terminal = terminalFor(options, io);
   const write = (text: string) => void io.stdout.write(text);
   if (chapter.checks.length === 0) {
@@ -34,7 +25,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
     return ExitCode.ok;
   }
 
-  const kube = { ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), ...(options.context ? { context: options.context } : {}), env: io.env, cwd: io.cwd };
+  const kube = kubeSelection(options, io);
   const stepEnv = await kubeEnvironment({ ...kube, scratchDir: `${session.progressFile.replace(/\.json$/, '')}.d` });
   const vars = { ...journey.vars, ...variableValues(progress), ...options.set };
   if (!options.json) {

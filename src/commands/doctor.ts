@@ -4,7 +4,7 @@ import { ExitCode } from '../errors.ts';
 import { themeFor } from '../render/theme.ts';
 import { wrapText } from '../render/text.ts';
 import type { CommandIO } from './io.ts';
-import { openJourney } from './session.ts';
+import { kubeSelection, openJourney } from './session.ts';
 import { terminalFor } from './terminal.ts';
 
 const AREAS: Array<[Finding['area'], string]> = [
@@ -18,7 +18,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   const journey = await openJourney(options, io);
   const findings = await runDoctor({
     journey,
-    kube: { ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), ...(options.context ? { context: options.context } : {}), env: io.env, cwd: io.cwd },
+    kube: kubeSelection(options, io),
     env: io.env,
   });
   const problems = findings.filter((f) => f.status === 'problem').length;

@@ -13,7 +13,7 @@ import type { Finding } from '../checks/doctor.ts';
 import type { Journey } from '../journey/model.ts';
 import { renderCallout } from '../render/chapter.ts';
 import type { CommandIO } from './io.ts';
-import { openSession } from './session.ts';
+import { kubeSelection, openSession } from './session.ts';
 import { terminalFor } from './terminal.ts';
 
 /** `hero-journey [play]`: play the journey from the saved position. */
@@ -54,10 +54,7 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
   }
   const interactive = !options.yes && !options.json && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY);
   const stepEnv = await kubeEnvironment({
-    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
-    ...(options.context ? { context: options.context } : {}),
-    cwd: io.cwd,
-    env: io.env,
+    ...kubeSelection(options, io),
     scratchDir: `${session.progressFile.replace(/\.json$/, '')}.d`,
   });
   if (options.dryRun) write(renderCallout('info', 'Dry run', 'Every step is shown and none is run. Nothing is saved.', terminal));
@@ -133,7 +130,7 @@ function preflight(journey: Journey, options: CliOptions, io: CommandIO, write: 
     (findings ??= import('../checks/doctor.ts').then(({ runDoctor }) =>
       runDoctor({
         journey,
-        kube: { ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), ...(options.context ? { context: options.context } : {}), env: io.env, cwd: io.cwd },
+        kube: kubeSelection(options, io),
         env: io.env,
         cluster: journey.tools.some((tool) => tool.name === 'kubectl'),
       }),

@@ -1,10 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
-import { UserError } from '../errors.ts';
+import { relative, resolve, sep } from 'node:path';
+import { ExitCode, UserError } from '../errors.ts';
 import { loadJourneyCached } from '../journey/cache.ts';
+import { closest } from '../journey/text.ts';
 import { version } from '../version.ts';
-import type { Journey } from '../journey/model.ts';
+import type { Chapter, Journey } from '../journey/model.ts';
+import type { KubeSelection } from '../kube/kubeconfig.ts';
 import type { Progress } from '../state/progress.ts';
 import { loadProgress, progressPath, saveProgress } from '../state/store.ts';
 import type { CliOptions } from '../cli/parse.ts';
@@ -15,10 +17,39 @@ export function bundledJourneyDir(): string {
   return fileURLToPath(new URL('../../chapters', import.meta.url));
 }
 
+/** The folder of the journey that --journey names, or of the bundled one. */
+export function journeyDir(options: Pick<CliOptions, 'journey'>, io: Pick<CommandIO, 'cwd'>): string {
+  return options.journey ? resolve(io.cwd, options.journey) : bundledJourneyDir();
+}
+
 /** The journey that --journey names, or the bundled one; the validated model is reused while no file changed. */
 export async function openJourney(options: Pick<CliOptions, 'journey'>, io: Pick<CommandIO, 'cwd' | 'env'>): Promise<Journey> {
-  const dir = options.journey ? resolve(io.cwd, options.journey) : bundledJourneyDir();
-  return loadJourneyCached(dir, { env: io.env, version: version() });
+  return loadJourneyCached(journeyDir(options, io), { env: io.env, version: version() });
+}
+
+/** The cluster --kubeconfig and --context select, with kubectl's rules for the rest. */
+export function kubeSelection(options: Pick<CliOptions, 'kubeconfig' | 'context'>, io: Pick<CommandIO, 'cwd' | 'env'>): KubeSelection {
+  return { ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), ...(options.context ? { context: options.context } : {}), env: io.env, cwd: io.cwd };
+}
+
+/**
+ * A chapter by id, or by its file (`chapters/https.md`, `db/README.md`), as authors name it; an
+ * unknown one is a usage error that suggests the closest id for `command` (`check`, `show`).
+ */
+export function findChapter(journey: Journey, name: string, cwd: string, command: string): Chapter {
+  const byId = journey.chapters.get(name);
+  if (byId) return byId;
+  if (name.endsWith('.md')) {
+    const inside = relative(journey.dir, resolve(cwd, name));
+    const id = inside.split(sep).join('/').replace(/\.md$/, '').replace(/(^|\/)README$/, '');
+    const byFile = !inside.startsWith('..') ? journey.chapters.get(id) : undefined;
+    if (byFile) return byFile;
+  }
+  const guess = closest(name, journey.chapters.keys());
+  throw new UserError(`journey "${journey.title}" has no chapter "${name}"`, {
+    hint: guess ? `did you mean "hero-journey ${command} ${guess}"? ("hero-journey map" lists the chapters)` : '"hero-journey map" lists the chapters',
+    exitCode: ExitCode.usage,
+  });
 }
 
 /** A loaded journey, the learner's workspace, and their progress in it. */

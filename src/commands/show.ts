@@ -1,13 +1,10 @@
 import { watch } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
 import type { CliOptions } from '../cli/parse.ts';
 import { ExitCode, UserError } from '../errors.ts';
-import type { Chapter, Journey } from '../journey/model.ts';
-import { closest } from '../journey/text.ts';
 import { renderChapterPage } from '../play/page.ts';
 import { renderCallout, renderStatusLine } from '../render/chapter.ts';
 import type { CommandIO } from './io.ts';
-import { bundledJourneyDir, openSession } from './session.ts';
+import { findChapter, journeyDir, openSession } from './session.ts';
 import { terminalFor } from './terminal.ts';
 
 /** `hero-journey show [CHAPTER]`: a chapter as a page, nothing run; --watch redraws it as its files change. */
@@ -22,31 +19,14 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
 async function page(options: CliOptions, io: CommandIO): Promise<string> {
   const session = await openSession({ ...options, dryRun: true }, io);
   const { journey, progress } = session;
-  const chapter = findChapter(journey, options.args[0] ?? progress.current ?? journey.start, io.cwd);
+  const chapter = findChapter(journey, options.args[0] ?? progress.current ?? journey.start, io.cwd, 'show');
   // A learner who has not started yet still has the journey's defaults: conditions on those are decided.
   return renderChapterPage(journey, chapter, progress, terminalFor(options, io));
 }
 
-/** A chapter by id, or by its file (`chapters/https.md`, `db/README.md`), as authors name it. */
-export function findChapter(journey: Journey, name: string, cwd: string): Chapter {
-  const byId = journey.chapters.get(name);
-  if (byId) return byId;
-  if (name.endsWith('.md')) {
-    const inside = relative(journey.dir, resolve(cwd, name));
-    const id = inside.split(sep).join('/').replace(/\.md$/, '').replace(/(^|\/)README$/, '');
-    const byFile = !inside.startsWith('..') ? journey.chapters.get(id) : undefined;
-    if (byFile) return byFile;
-  }
-  const guess = closest(name, journey.chapters.keys());
-  throw new UserError(`journey "${journey.title}" has no chapter "${name}"`, {
-    hint: guess ? `did you mean "hero-journey show ${guess}"? ("hero-journey map" lists the chapters)` : '"hero-journey map" lists the chapters',
-    exitCode: ExitCode.usage,
-  });
-}
-
 /** Redraw the page whenever a file of the journey changes, until Ctrl-C; a broken file shows its error and the watch goes on. */
 async function watchPage(options: CliOptions, io: CommandIO): Promise<number> {
-  const dir = options.journey ? resolve(io.cwd, options.journey) : bundledJourneyDir();
+  const dir = journeyDir(options, io);
   const clear = io.stdout.isTTY ? '\u001b[2J\u001b[3J\u001b[H' : '';
   const draw = async () => {
     let text: string;
