@@ -5,6 +5,7 @@ import type { CliOptions } from '../cli/parse.ts';
 import { beginPlaySync } from '../classroom/play-sync.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { closest } from '../journey/text.ts';
+import { nameLooksSecret } from '../state/progress.ts';
 import { kubeEnvironment } from '../kube/env.ts';
 import { playJourney, StopPlaying, type PlayEvent, type PresetAnswers } from '../play/loop.ts';
 import { interactiveAsker, scriptedAsker, type Asker } from '../prompts.ts';
@@ -49,7 +50,7 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
     const declared = [...session.journey.chapters.values()].some((c) => c.inputs.some((i) => i.name === name)) ||
       session.journey.inputs.some((i) => i.name === name);
     if (!declared) {
-      session.progress.vars[name] = { value, source: 'flag', secret: false, at: new Date().toISOString() };
+      session.progress.vars[name] = { value, source: 'flag', secret: nameLooksSecret(name), at: new Date().toISOString() };
     }
   }
   const interactive = !options.yes && !options.json && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY);

@@ -352,12 +352,15 @@ describe('scripted play (no terminal)', () => {
     await mkdir(journey, { recursive: true });
     await writeFile(join(journey, 'journey.yaml'), 'id: forgetful\ntitle: Forgetful\nstart: only\n');
     await writeFile(join(journey, 'only.md'), '---\ntitle: Only\ninputs:\n  - name: API_TOKEN\n    prompt: Your token\n---\n\n```sh\ntest -n "$API_TOKEN"\n```\n');
-    const run = await runBin(['--journey', journey, '--json', '--set', 'API_TOKEN=tok-3f9a77c1'], { cwd: sandbox.workspace, env: sandbox.env });
+    // An extra variable no input declares, set on the command line, is judged by its name the same way.
+    const run = await runBin(['--journey', journey, '--json', '--set', 'API_TOKEN=tok-3f9a77c1', '--set', 'EXTRA_PASSWORD=pw-77e1b0c2'], { cwd: sandbox.workspace, env: sandbox.env });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain('{"event":"input","chapter":"only","name":"API_TOKEN","source":"flag","secret":true}');
     expect(run.stdout + run.stderr).not.toContain('tok-3f9a77c1');
     const status = await runBin(['status', '--journey', journey], { cwd: sandbox.workspace, env: sandbox.env });
     expect(status.stdout).toContain('API_TOKEN=••••••');
+    expect(status.stdout).toContain('EXTRA_PASSWORD=••••••');
+    expect(status.stdout).not.toContain('pw-77e1b0c2');
   });
 
   test('--dry-run shows every step, runs none, saves nothing', async () => {
