@@ -6,7 +6,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
+          // test/security/: the attacks hero-journey defends against; those that need the control plane end in .cluster.test.ts.
+          include: ['test/unit/**/*.test.ts', 'test/security/**/*.test.ts'],
+          exclude: ['test/security/**/*.cluster.test.ts'],
         },
       },
       {
@@ -21,7 +23,7 @@ export default defineConfig({
         test: {
           // Against a real local control plane (test/cluster): started once per run by the globalSetup.
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/security/**/*.cluster.test.ts'],
           globalSetup: ['test/cluster/global-setup.ts'],
           // One shared control plane on a small machine: files run one after another, so a slow
           // rollout in one file cannot starve another's, and chapters that all use namespace dev never collide.
