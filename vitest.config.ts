@@ -21,6 +21,15 @@ export default defineConfig({
       },
       {
         test: {
+          // Attacks by a hostile journey, progress file or mirror: what is defended, kept together.
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           // Against a real local control plane (test/cluster): started once per run by the globalSetup.
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/security/**/*.cluster.test.ts'],

@@ -69,7 +69,8 @@ export async function shellcheckSteps(journey: Journey, options: { shellcheck?: 
   const dir = await mkdtemp(join(tmpdir(), 'hero-journey-shellcheck-'));
   try {
     const names = steps.map((_, index) => `step-${index}.sh`);
-    await Promise.all(steps.map((step, index) => writeFile(join(dir, names[index]!), step.code.endsWith('\n') ? step.code : `${step.code}\n`)));
+    // One file at a time: a journey has hundreds of steps, and macOS allows 256 open files by default.
+    for (const [index, step] of steps.entries()) await writeFile(join(dir, names[index]!), step.code.endsWith('\n') ? step.code : `${step.code}\n`);
     const batches = Math.max(1, Math.min(availableParallelism(), 4, steps.length));
     const size = Math.ceil(names.length / batches);
     const runs: Promise<Comment[]>[] = [];
