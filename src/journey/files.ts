@@ -1,7 +1,8 @@
 /** Which files of a journey folder are chapters and check modules. Light: no parsing, for the model cache too. */
 
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join, relative as relativePath, sep } from 'node:path';
+import { UserError } from '../errors.ts';
 
 /**
  * Folders and files under a journey that are never chapters: names starting with `.` or `_`
@@ -15,26 +16,45 @@ function isIgnored(name: string, atRoot: boolean, isDirectory: boolean): boolean
   return false;
 }
 
-/** Chapter files (`*.md`) under `root`, relative, with `/`, sorted by path. */
+/**
+ * Chapter files (`*.md`) under `root`, relative, with `/`, sorted by path. A symbolic link is
+ * followed only while its real path stays inside the journey, and a linked folder that is already
+ * being read (a loop) is refused: a journey uses its own files, and reading it always ends.
+ */
 export async function listChapterFiles(root: string): Promise<string[]> {
   const files: string[] = [];
-  const walk = async (relative: string): Promise<void> => {
+  const realRoot = await realpath(root);
+  const walk = async (relative: string, realDir: string, open: ReadonlySet<string>): Promise<void> => {
     const entries = await readdir(join(root, relative), { withFileTypes: true });
     for (const entry of entries) {
       const path = relative ? `${relative}/${entry.name}` : entry.name;
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
+      let real = join(realDir, entry.name);
       if (entry.isSymbolicLink()) {
         const target = await stat(join(root, path)).catch(() => undefined);
         isDirectory = target?.isDirectory() ?? false;
         isFile = target?.isFile() ?? false;
+        if (isIgnored(entry.name, relative === '', isDirectory) || (!isDirectory && !(isFile && entry.name.toLowerCase().endsWith('.md')))) continue;
+        real = await realpath(join(root, path));
+        const inside = relativePath(realRoot, real);
+        if (inside.startsWith(`..${sep}`) || inside === '..' || inside.startsWith(sep)) {
+          throw new UserError(`${path} in the journey at ${root} is a symbolic link to ${real}, outside the journey folder`, {
+            hint: 'a journey may only use its own files: copy what it needs into the journey folder',
+          });
+        }
+        if (isDirectory && (open.has(real) || real === realRoot)) {
+          throw new UserError(`${path} in the journey at ${root} is a symbolic link to a folder it is inside of (${inside || '.'}): reading the journey would never end`, {
+            hint: 'remove the link, or point it at a folder that does not contain it',
+          });
+        }
       }
       if (isIgnored(entry.name, relative === '', isDirectory)) continue;
-      if (isDirectory) await walk(path);
+      if (isDirectory) await walk(path, real, new Set([...open, real]));
       else if (isFile && entry.name.toLowerCase().endsWith('.md')) files.push(path);
     }
   };
-  await walk('');
+  await walk('', realRoot, new Set([realRoot]));
   return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 

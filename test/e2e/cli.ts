@@ -8,9 +8,15 @@ export interface CliResult {
 }
 
 /** Run the built CLI without a terminal (as CI and scripts do). */
-export function runBin(args: string[], options: { cwd: string; env: Record<string, string>; input?: string; bin?: string; node?: string }): Promise<CliResult> {
+export function runBin(args: string[], options: { cwd: string; env: Record<string, string>; input?: string; bin?: string; node?: string; timeoutMs?: number }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(options.node ?? process.execPath, [options.bin ?? binPath, ...args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(options.node ?? process.execPath, [options.bin ?? binPath, ...args], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      // A hang is killed, so the test sees it as a failure instead of waiting forever.
+      ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

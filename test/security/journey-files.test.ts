@@ -41,3 +41,46 @@ describe('lint with few file descriptors', () => {
     expect(result.exitCode).toBe(0);
   });
 });
+
+describe('symbolic links in a journey folder', () => {
+  const commands = [['lint'], ['--dry-run', '--yes'], ['map']];
+  const run = (args: string[], dir: string) =>
+    runBin(args[0] === 'lint' ? [...args, dir] : [...args, '--journey', dir], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 30_000 });
+
+  it('refuses a linked folder that loops back into the journey, in every command, without hanging', async () => {
+    const dir = join(sandbox.root, 'loop');
+    await writeJourney(dir, { 'start.md': '---\ntitle: Start\n---\n\nHello.\n', 'more/next.md': '---\ntitle: Next\n---\n' });
+    await symlink('..', join(dir, 'more', 'again'));
+    for (const args of commands) {
+      const result = await run(args, dir);
+      expect(result.exitCode, args.join(' ')).toBe(1);
+      expect(result.stderr, args.join(' ')).toMatch(/more\/again in the journey at .* is a symbolic link to a folder it is inside of \(\.\): reading the journey would never end/);
+      expect(result.stderr).not.toMatch(/hit a bug|    at /);
+    }
+  });
+
+  it('refuses a linked chapter file whose real path is outside the journey', async () => {
+    const dir = join(sandbox.root, 'escape');
+    await writeJourney(dir, { 'start.md': '---\ntitle: Start\n---\n\nHello.\n' });
+    const secret = join(sandbox.root, 'instructor-notes.md');
+    await writeFile(secret, '---\ntitle: Private\n---\n\nThe answers.\n');
+    await symlink(secret, join(dir, 'notes.md'));
+    for (const args of commands) {
+      const result = await run(args, dir);
+      expect(result.exitCode, args.join(' ')).toBe(1);
+      expect(result.stderr).toContain(`notes.md in the journey at ${dir} is a symbolic link to ${secret}, outside the journey folder`);
+      expect(result.stdout + result.stderr).not.toContain('The answers');
+    }
+  });
+
+  it('still follows a link that stays inside the journey', async () => {
+    const dir = join(sandbox.root, 'inside');
+    await writeJourney(dir, { 'start.md': '---\ntitle: Start\nnext: alias/end\n---\n\nHello.\n', 'parts/end.md': '---\ntitle: The end\n---\n' });
+    await symlink('parts', join(dir, 'alias'));
+    await writeFile(join(dir, 'journey.yaml'), 'id: files\ntitle: Files\nstart: start\n');
+    const result = await run(['lint'], dir);
+    expect(result.stderr).not.toMatch(/symbolic link/);
+    expect(result.stdout).toContain('journey "files" (3 chapters)');
+    expect(result.stdout).not.toContain('unknown chapter');
+  });
+});
