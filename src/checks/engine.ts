@@ -460,7 +460,7 @@ class Tracker {
       return {
         title,
         status: 'broken',
-        reason: error instanceof RefusedCommandError ? `check module ${this.check.moduleId} tried to run a command that could change the cluster: ${message}` : `check module ${this.check.moduleId} threw an error: ${message}`,
+        reason: error instanceof RefusedCommandError ? `check module ${this.check.moduleId} tried to run a command checks may not run: ${message}` : `check module ${this.check.moduleId} threw an error: ${message}`,
         file: loaded.file,
         ...(error instanceof Error && error.stack ? { details: cleanStack(error.stack, loaded.file) } : {}),
         hint: brokenHint(loaded.file),

@@ -1,5 +1,8 @@
 // The engine with code checks that need no cluster (the cluster parts run in
 // test/integration/checks against a real control plane).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckDefinition, CheckResult } from '../../../src/checks/define.ts';
 import { defineCheck } from '../../../src/checks/define.ts';
@@ -86,7 +89,7 @@ describe('code checks', () => {
     const writer = defineCheck({ id: 'w', title: 'Writes', run: async ({ exec }) => { await exec('kubectl', ['delete', 'ns', 'dev']); return { ok: true, reason: 'deleted' }; } });
     const [outcome] = await run([use('w')], engine({ w: writer }));
     expect(outcome).toMatchObject({ status: 'broken' });
-    expect(outcome!.reason).toMatch(/^check module w tried to run a command that could change the cluster: checks only read, and `kubectl delete ns dev` can change the cluster/);
+    expect(outcome!.reason).toMatch(/^check module w tried to run a command checks may not run: checks only read, and hero-journey cannot tell that `kubectl delete ns dev` does: "delete" is not one of the kubectl commands that only read/);
   });
 
   it('turns cluster trouble into a failure with its own hint (not the chapter\'s)', async () => {
@@ -100,11 +103,14 @@ describe('code checks', () => {
       id: 'env',
       title: 'Env',
       run: async ({ exec, vars, args }) => {
-        const out = await exec(process.execPath, ['-e', 'process.stdout.write(process.env.HOST)']);
+        const out = await exec('kubectl', ['version']);
         return { ok: Object.isFrozen(vars) && Object.isFrozen(args) && out.stdout === 'hero.example.com', reason: out.stdout };
       },
     });
-    const [outcome] = await run([use('env')], engine({ env }, { execEnv: { PATH: process.env.PATH, HOST: 'hero.example.com' } }));
+    // ctx.exec runs only read commands of tools it knows: a kubectl that prints $HOST stands in.
+    const bin = mkdtempSync(join(tmpdir(), 'hero-journey-engine-'));
+    writeFileSync(join(bin, 'kubectl'), '#!/bin/sh\nprintf %s "$HOST"\n', { mode: 0o755 });
+    const [outcome] = await run([use('env')], engine({ env }, { execEnv: { PATH: bin, HOST: 'hero.example.com' } }));
     expect(outcome).toMatchObject({ status: 'passed', reason: 'hero.example.com' });
   });
 });
