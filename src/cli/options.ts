@@ -29,7 +29,7 @@ export const commands: CommandSpec[] = [
     usage: 'hero-journey [play] [options]',
     summary: 'play the journey, or resume it where you stopped (the default command)',
     details:
-      'Shows each chapter, runs its steps when you say so, proves the result with the chapter checks, and lets you pick the next branch. Progress is saved after every step, so Ctrl-C or closing the terminal loses nothing: run hero-journey again to continue. With --json it never prompts, prints what happens as one JSON object per line (chapter, chapter-skipped, input, step, checks, choice, dead-end, end or stopped; secret values never) and writes the pages to standard error: for testing a journey\'s paths in CI.',
+      'Shows each chapter, runs its steps when you say so, proves the result with the chapter checks, and lets you pick the next branch. Progress is saved after every step, so Ctrl-C or closing the terminal loses nothing: run hero-journey again to continue. Without a terminal (a pipe, CI) or with --json it never prompts, and runs steps only with --yes (or shows them with --dry-run); with --json it prints what happens as one JSON object per line (chapter, chapter-skipped, input, step, checks, choice, dead-end, end or stopped; secret values never) and writes the pages to standard error: for testing a journey\'s paths in CI.',
     examples: [
       'hero-journey                                   resume the bundled Hero journey here',
       'hero-journey --workspace ~/hero                 play in another folder (separate progress)',

@@ -102,6 +102,7 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
       workspace: session.workspace,
       stepEnv,
       dryRun: options.dryRun,
+      yes: options.yes,
       signal: controller.signal,
     });
   } catch (error) {

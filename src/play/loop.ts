@@ -65,6 +65,8 @@ export interface PlayContext {
   /** Extra environment for steps (kubeconfig, context). */
   stepEnv: Record<string, string>;
   dryRun: boolean;
+  /** --yes: steps may run without a prompt. Without it and without a terminal, no step runs. */
+  yes?: boolean;
   /** Up-front answers that led to a dead end, by choice point: never used twice. */
   deadEndAnswers: Map<string, string>;
   /** Called when a step or a wait for checks starts; the function it returns, when it ends (Ctrl-C handling in a terminal). */
@@ -370,6 +372,12 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
       }
     }
     return;
+  }
+  if (!ctx.asker.interactive && !ctx.yes) {
+    throw new UserError(`step ${step.index + 1} of chapter "${chapter.title}" (${chapter.file}:${step.loc.line}) was not run: without a terminal to ask in, hero-journey runs steps only with --yes`, {
+      hint: 'pass --yes to run the steps (they may change your cluster), or --dry-run to see every step without running any',
+      exitCode: ExitCode.usage,
+    });
   }
   let retrying = false;
   for (;;) {

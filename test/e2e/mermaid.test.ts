@@ -63,7 +63,7 @@ test('the bundled journey map parses and renders with mermaid.js', async () => {
 
 test('a map with a path taken (classes on the nodes) renders too', async () => {
   const quest = path.join(repoRoot, 'test', 'fixtures', 'journeys', 'quest');
-  await runBin(['--journey', quest, '--choose', 'path=forest', '--choose', 'gear=bow'], { cwd: sandbox.workspace, env: sandbox.env });
+  await runBin(['--journey', quest, '--yes', '--choose', 'path=forest', '--choose', 'gear=bow'], { cwd: sandbox.workspace, env: sandbox.env });
   const map = await runBin(['map', '--journey', quest, '--format', 'mermaid'], { cwd: sandbox.workspace, env: sandbox.env });
   expect(map.stdout).toMatch(/class [c0-9,]+ done/);
   const { svg, error } = await render(map.stdout);

@@ -161,12 +161,12 @@ describe('a failing step', () => {
   });
 
   test('without a terminal it stops with exit 1 and says where; the next run retries the step', async () => {
-    const first = await runBin(['--journey', journey], { cwd: sandbox.workspace, env: sandbox.env });
+    const first = await runBin(['--journey', journey, '--yes'], { cwd: sandbox.workspace, env: sandbox.env });
     expect(first.exitCode).toBe(1);
     expect(first.stderr).toMatch(/step 1 of chapter "Only" failed \(only\.md:5\)/);
     expect(first.stdout).toMatch(/no flag here/);
     await writeFile(join(sandbox.workspace, 'flag'), '');
-    const second = await runBin(['--journey', journey], { cwd: sandbox.workspace, env: sandbox.env });
+    const second = await runBin(['--journey', journey, '--yes'], { cwd: sandbox.workspace, env: sandbox.env });
     expect(second.exitCode).toBe(0);
     expect(second.stdout).toMatch(/flag found/);
   });
@@ -265,8 +265,26 @@ describe('Ctrl-C at any moment', () => {
 });
 
 describe('scripted play (no terminal)', () => {
+  test('without --yes no step runs: exit 2 naming --yes and --dry-run, also with --json, through a pipe', async () => {
+    const marker = join(sandbox.workspace, 'ran');
+    const journey = join(sandbox.root, 'installs');
+    await mkdir(journey, { recursive: true });
+    await writeFile(join(journey, 'journey.yaml'), 'id: installs\ntitle: Installs\nstart: only\n');
+    await writeFile(join(journey, 'only.md'), `---\ntitle: Only\n---\n\n\`\`\`sh title="Install things"\ntouch ${marker}\n\`\`\`\n`);
+    for (const extra of [[], ['--json']]) {
+      const result = await runBin(['--journey', journey, ...extra], { cwd: sandbox.workspace, env: sandbox.env });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toMatch(/step 1 of chapter "Only" \(only\.md:5\) was not run: without a terminal to ask in, hero-journey runs steps only with --yes/);
+      expect(result.stderr).toMatch(/pass --yes to run the steps .*or --dry-run to see every step/);
+      await expect(readFile(marker)).rejects.toThrow();
+    }
+    const yes = await runBin(['--journey', journey, '--yes'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(yes.exitCode).toBe(0);
+    await readFile(marker);
+  });
+
   test('a missing choice is an error that names the flag', async () => {
-    const result = await runBin(['--journey', quest], { cwd: sandbox.workspace, env: sandbox.env });
+    const result = await runBin(['--journey', quest, '--yes'], { cwd: sandbox.workspace, env: sandbox.env });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/pass --choose path=<option> with one of: forest, mountain, swamp$/m);
   });
@@ -274,7 +292,7 @@ describe('scripted play (no terminal)', () => {
   test('choices and inputs from flags and an answers file play to the end', async () => {
     const answers = join(sandbox.root, 'answers.yaml');
     await writeFile(answers, 'choices:\n  path: mountain\ninputs:\n  HERO_NAME: Bo\n');
-    const result = await runBin(['--journey', quest, '--answers', answers, '--choose', 'gear=sword', '--set', 'GUILD=Smiths'], {
+    const result = await runBin(['--journey', quest, '--yes', '--answers', answers, '--choose', 'gear=sword', '--set', 'GUILD=Smiths'], {
       cwd: sandbox.workspace,
       env: sandbox.env,
     });
@@ -287,7 +305,7 @@ describe('scripted play (no terminal)', () => {
   });
 
   test('an answer that leads to a dead end is not given twice', async () => {
-    const result = await runBin(['--journey', quest, '--choose', 'path=swamp'], { cwd: sandbox.workspace, env: sandbox.env });
+    const result = await runBin(['--journey', quest, '--yes', '--choose', 'path=swamp'], { cwd: sandbox.workspace, env: sandbox.env });
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toMatch(/Dead end[\s\S]*The swamp swallows the road/);
     expect(result.stderr).toMatch(/the answer "swamp" led to a dead end/);
@@ -302,7 +320,7 @@ describe('scripted play (no terminal)', () => {
   });
 
   test('a disabled option passed with --choose is refused with the reason', async () => {
-    const result = await runBin(['--journey', quest, '--choose', 'path=river'], { cwd: sandbox.workspace, env: sandbox.env });
+    const result = await runBin(['--journey', quest, '--yes', '--choose', 'path=river'], { cwd: sandbox.workspace, env: sandbox.env });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/Only sea folk know how to sail the river/);
   });
@@ -322,7 +340,7 @@ describe('scripted play (no terminal)', () => {
     expect(run.stderr).toContain('The fork in the road');
 
     // For real: steps run, their outcome and what they captured are events; their output goes to stderr.
-    const real = await runBin(['--journey', quest, '--json', '--choose', 'path=forest', '--choose', 'gear=sword'], { cwd: sandbox.workspace, env: sandbox.env });
+    const real = await runBin(['--journey', quest, '--yes', '--json', '--choose', 'path=forest', '--choose', 'gear=sword'], { cwd: sandbox.workspace, env: sandbox.env });
     const played = real.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; [key: string]: unknown });
     expect(played).toContainEqual({ event: 'step', chapter: 'start', step: 'greet', index: 0, title: 'Prepare a greeting', status: 'done', captured: ['GREETING'] });
     expect(played).toContainEqual({ event: 'chapter-skipped', chapter: 'camp', title: 'The mountain camp', reason: 'it applies only when choices["path"] == "mountain"' });
@@ -353,7 +371,7 @@ describe('scripted play (no terminal)', () => {
     await writeFile(join(journey, 'journey.yaml'), 'id: forgetful\ntitle: Forgetful\nstart: only\n');
     await writeFile(join(journey, 'only.md'), '---\ntitle: Only\ninputs:\n  - name: API_TOKEN\n    prompt: Your token\n---\n\n```sh\ntest -n "$API_TOKEN"\n```\n');
     // An extra variable no input declares, set on the command line, is judged by its name the same way.
-    const run = await runBin(['--journey', journey, '--json', '--set', 'API_TOKEN=tok-3f9a77c1', '--set', 'EXTRA_PASSWORD=pw-77e1b0c2'], { cwd: sandbox.workspace, env: sandbox.env });
+    const run = await runBin(['--journey', journey, '--yes', '--json', '--set', 'API_TOKEN=tok-3f9a77c1', '--set', 'EXTRA_PASSWORD=pw-77e1b0c2'], { cwd: sandbox.workspace, env: sandbox.env });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain('{"event":"input","chapter":"only","name":"API_TOKEN","source":"flag","secret":true}');
     expect(run.stdout + run.stderr).not.toContain('tok-3f9a77c1');
@@ -377,7 +395,7 @@ describe('scripted play (no terminal)', () => {
   });
 
   test('status, back and reset work on saved progress', async () => {
-    await runBin(['--journey', quest, '--choose', 'path=forest', '--choose', 'gear=bow'], { cwd: sandbox.workspace, env: sandbox.env });
+    await runBin(['--journey', quest, '--yes', '--choose', 'path=forest', '--choose', 'gear=bow'], { cwd: sandbox.workspace, env: sandbox.env });
     const status = await runBin(['status', '--journey', quest], { cwd: sandbox.workspace, env: sandbox.env });
     expect(status.stdout).toMatch(/Journey complete/);
     expect(status.stdout).toMatch(/The fork in the road: Through the forest/);
@@ -396,11 +414,11 @@ describe('scripted play (no terminal)', () => {
   });
 
   test('a damaged progress file is set aside with a message', async () => {
-    await runBin(['--journey', quest, '--choose', 'path=forest', '--choose', 'gear=bow'], { cwd: sandbox.workspace, env: sandbox.env });
+    await runBin(['--journey', quest, '--yes', '--choose', 'path=forest', '--choose', 'gear=bow'], { cwd: sandbox.workspace, env: sandbox.env });
     const dir = join(sandbox.env.XDG_STATE_HOME!, 'hero-journey', 'quest');
     const [file] = await readdir(dir);
     await writeFile(join(dir, file!), '{"schemaVersion": 1, "cut off');
-    const result = await runBin(['--journey', quest, '--choose', 'path=forest', '--choose', 'gear=bow'], { cwd: sandbox.workspace, env: sandbox.env });
+    const result = await runBin(['--journey', quest, '--yes', '--choose', 'path=forest', '--choose', 'gear=bow'], { cwd: sandbox.workspace, env: sandbox.env });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/Progress was damaged/);
     expect((await readdir(dir)).some((f) => f.includes('.corrupt-'))).toBe(true);
@@ -409,7 +427,7 @@ describe('scripted play (no terminal)', () => {
   test('workspaces keep separate progress', async () => {
     const other = join(sandbox.root, 'other');
     await mkdir(other);
-    await runBin(['--journey', quest, '--choose', 'path=forest', '--choose', 'gear=bow'], { cwd: sandbox.workspace, env: sandbox.env });
+    await runBin(['--journey', quest, '--yes', '--choose', 'path=forest', '--choose', 'gear=bow'], { cwd: sandbox.workspace, env: sandbox.env });
     const status = await runBin(['status', '--journey', quest, '--workspace', other], { cwd: sandbox.workspace, env: sandbox.env });
     expect(status.stdout).toMatch(/Not started here yet/);
   });

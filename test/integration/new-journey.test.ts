@@ -24,7 +24,7 @@ test('a journey made with `new` plays on both branches: steps run, checks pass, 
     const workspace = join(sandbox.home, `workspace-${option}`);
     mkdirSync(workspace);
     const played = await runBin(
-      ['--journey', journey, '--json', '--trust', '--no-sync', '--set', `NAMESPACE=${namespace}`, '--choose', `store=${option}`],
+      ['--journey', journey, '--yes', '--json', '--trust', '--no-sync', '--set', `NAMESPACE=${namespace}`, '--choose', `store=${option}`],
       { cwd: workspace, env },
     );
     const events = played.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; chapter?: string; status?: string });
