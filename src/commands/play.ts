@@ -31,10 +31,9 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
 }
 
 async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout'], emit: ((event: PlayEvent) => void) | undefined): Promise<number> {
-  const session = await openSession(options, io);
   const terminal = terminalFor(options, { ...io, stdout: pages });
   const write = (text: string) => void pages.write(text.endsWith('\n') ? text : `${text}\n`);
-  if (session.notice) write(renderCallout('warning', 'Progress was damaged', session.notice, terminal));
+  const session = await openSession(options, io, (notice) => write(renderCallout('warning', 'Progress was damaged', notice, terminal)));
 
   const answers = await presetAnswers(options, io.cwd);
   const choicePoints = [...session.journey.chapters.values()].filter((c) => c.choices.length > 0).map((c) => c.id);

@@ -66,16 +66,21 @@ export interface Session {
   save(): Promise<void>;
 }
 
-/** Load the journey and the saved progress for the workspace the options name. */
+/**
+ * Load the journey and the saved progress for the workspace the options name. Damaged progress
+ * that was moved aside is always told: on stderr, unless `reportDamage` shows it another way.
+ */
 export async function openSession(
   options: Pick<CliOptions, 'journey' | 'workspace' | 'dryRun'>,
-  io: Pick<CommandIO, 'cwd' | 'env'>,
+  io: Pick<CommandIO, 'cwd' | 'env' | 'stderr'>,
+  reportDamage: (notice: string) => void = (notice) => void io.stderr.write(`hero-journey: warning: ${notice}\n`),
 ): Promise<Session> {
   const workspace = resolve(io.cwd, options.workspace ?? '.');
   await requireFolder(workspace, '--workspace');
   const journey = await openJourney(options, io);
   const progressFile = progressPath(journey.id, workspace, io.env);
   const loaded = await loadProgress(progressFile, journey.id, workspace);
+  if (loaded.notice) reportDamage(loaded.notice);
   const session: Session = {
     journey,
     workspace,

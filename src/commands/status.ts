@@ -9,7 +9,7 @@ const MASK = '••••••';
 export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   const session = await openSession({ ...options, dryRun: true }, io);
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ progressFile: session.progressFile, fresh: session.fresh, progress: maskedProgress(session.progress) }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ progressFile: session.progressFile, fresh: session.fresh, ...(session.notice ? { damaged: session.notice } : {}), progress: maskedProgress(session.progress) }, null, 2)}\n`);
     return 0;
   }
   io.stdout.write(statusText(session));

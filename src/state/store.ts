@@ -59,7 +59,15 @@ export async function loadProgress(path: string, journeyId: string, workspace: s
     return { progress, fresh: false };
   }
   const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  await rename(path, aside);
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    // A read-only folder: the damaged file stays where it is, and nothing can be saved there.
+    throw new UserError(`saved progress at ${path} is damaged (${problems[0]}) and cannot be moved aside: ${(error as Error).message}`, {
+      hint: `make ${dirname(path)} writable (hero-journey then keeps the damaged copy beside it and starts over), or set XDG_STATE_HOME to a writable folder`,
+      cause: error,
+    });
+  }
   return {
     progress: newProgress(journeyId, workspace),
     fresh: true,
