@@ -68,6 +68,16 @@ export function valueLooksSecret(value: string): boolean {
   if (/\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{16,}|xox[abposr]-[A-Za-z0-9-]{10,}|A[KS]IA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{30,}|sk-[A-Za-z0-9_-]{20,}|dckr_pat_[A-Za-z0-9_-]{16,})/.test(value)) return true;
   // A URL with a password in it.
   if (/[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i.test(value)) return true;
+  // Webhook URLs are their own credential (Slack, Discord, Teams, Google Chat).
+  if (/hooks\.slack\.com\/(services|workflows|triggers)\/|discord(app)?\.com\/api\/webhooks\/|webhook\.office\.com\/|chat\.googleapis\.com\/v1\/spaces\/[^\s]*key=/i.test(value)) return true;
+  // A signed URL or query carrying its key: Azure SAS (sig=), AWS presigned (X-Amz-Signature), ?token=, ?api_key=.
+  if (/(?:^|[?&])(sig|signature|x-amz-signature|x-goog-signature|token|access_token|api_?key|apikey|key|secret|password|code)=[^&\s]{8,}/i.test(value)) return true;
+  // Bootstrap tokens (kubeadm join --token): six and sixteen lower-case letters and digits.
+  if (/(?<![A-Za-z0-9])[a-z0-9]{6}\.[a-z0-9]{16}(?![A-Za-z0-9])/.test(value)) return true;
+  // UUID-shaped keys (Heroku, Azure client secrets and subscription keys, many API keys).
+  if (/(?<![A-Za-z0-9-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![A-Za-z0-9-])/i.test(value)) return true;
+  // Long hex keys (32 digits and more), but not content digests such as sha256:<hex>.
+  if (/(?<![A-Za-z0-9:])[0-9a-f]{32,}(?![A-Za-z0-9])/i.test(value.replace(/\b(sha|sha1|sha256|sha384|sha512|md5):[0-9a-f]+/gi, ''))) return true;
   // Long random-looking words: mixed case and digits, no spaces (API keys, passwords, base64 blobs).
   for (const word of value.split(/\s+/)) {
     if (word.length >= 20 && /^[A-Za-z0-9+/=_.~-]+$/.test(word) && /[a-z]/.test(word) && /[A-Z]/.test(word) && /[0-9]/.test(word)) return true;

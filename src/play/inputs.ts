@@ -8,11 +8,18 @@ export function interpolate(template: string, vars: Record<string, string>): str
 const HOSTNAME = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** Check a value against an input's `validate` rule: true, or a sentence saying what is wrong. */
-export function validateInput(spec: Pick<InputSpec, 'validate' | 'name'>, value: string): string | true {
+/** Check a value against an input's `validate` rule: true, or a sentence saying what is wrong (never quoting a secret). */
+export function validateInput(spec: Pick<InputSpec, 'validate' | 'name'> & { secret?: boolean }, value: string): string | true {
   if (value.trim() === '') return `${spec.name} cannot be empty`;
   const rule = spec.validate;
   if (!rule) return true;
+  const verdict = ruleVerdict(rule, value);
+  if (verdict === true || !spec.secret) return verdict;
+  // A secret that failed validation stays secret: the message says what is wrong, not what was typed.
+  return verdict.replaceAll(`"${value}"`, `the value of ${spec.name}`);
+}
+
+function ruleVerdict(rule: string, value: string): string | true {
   if (rule === 'hostname') return HOSTNAME.test(value) ? true : `"${value}" is not a valid host name (letters, digits, dashes and dots, like hero.example.com)`;
   if (rule === 'email') return EMAIL.test(value) ? true : `"${value}" is not an email address (like you@example.com)`;
   if (rule === 'url') {

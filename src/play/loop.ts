@@ -14,8 +14,10 @@ import {
 import { renderMarkdown } from '../render/markdown.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
 import { choiceValues, nameLooksSecret, stepKey, undoLastChoice, variableValues, type Progress } from '../state/progress.ts';
+import { valueLooksSecret } from '../classroom/mirror.ts';
 import { describeExit } from '../steps/exit-codes.ts';
 import { createLiveOutput } from '../steps/live.ts';
+import { createSecretMasker, maskSecrets } from '../steps/mask.ts';
 import { runStep } from '../steps/run.ts';
 import { checkChapter, checkingNotice, helpText, prepareForChecks } from '../checks/gate.ts';
 import { interpolate, validateInput } from './inputs.ts';
@@ -296,9 +298,9 @@ async function askInputs(ctx: PlayContext, inputs: InputSpec[], chapter: { id: s
     if (conditionFails(ctx, input.when)) continue;
     const vars = { ...ctx.journey.vars, ...variableValues(ctx.progress) };
     const preset = ctx.answers.inputs[input.name];
-    const validate = (value: string) => validateInput(input, value);
     // A name such as DOCKER_TOKEN is treated as secret even when its author forgot to say so (lint warns).
     const secret = input.secret || nameLooksSecret(input.name);
+    const validate = (value: string) => validateInput({ ...input, secret }, value);
     let value: string;
     if (preset !== undefined) {
       const verdict = validate(preset);
@@ -441,9 +443,11 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
   prepareForChecks(chapter);
   const key = stepKey(chapter.id, step.id);
   const vars = { ...ctx.journey.vars, ...variableValues(ctx.progress) };
+  // Secret inputs, credential-named variables, and values that look like a key wherever they came from.
   const secrets = Object.values(ctx.progress.vars)
-    .filter((v) => v.secret && v.value.length >= 4)
+    .filter((v) => v.secret || valueLooksSecret(v.value))
     .map((v) => v.value);
+  const maskers = { stdout: createSecretMasker(secrets), stderr: createSecretMasker(secrets) };
   const live = createLiveOutput({
     stream: { write: (text: string) => ctx.writeRaw(text), isTTY: ctx.tty, columns: ctx.terminal.width },
     color: ctx.terminal.color,
@@ -459,11 +463,12 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
       env: { ...vars, ...ctx.stepEnv, HERO_JOURNEY_CHAPTER: chapter.id, HERO_JOURNEY_WORKSPACE: ctx.workspace },
       ...(step.timeout ? { timeoutSeconds: step.timeout } : {}),
       signal: ctx.signal,
-      onOutput: (text, stream) => live.write(maskSecrets(text, secrets), stream),
+      onOutput: (text, stream) => live.write(maskers[stream].push(text), stream),
     });
   } finally {
     releaseGuard?.();
   }
+  for (const stream of ['stdout', 'stderr'] as const) live.write(maskers[stream].flush(), stream);
   live.finish(result);
   const at = timestamp(ctx);
   if (result.cancelled) {
@@ -565,10 +570,4 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<void> {
       }
     }
   }
-}
-
-function maskSecrets(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join('••••••');
-  return out;
 }

@@ -75,14 +75,20 @@ export function newProgress(journeyId: string, workspace: string, now = new Date
 }
 
 /**
- * Names such as API_TOKEN or DB_PASSWORD hold credentials: a captured variable so named is kept
- * as a secret (never shown), and the classroom mirror never copies it.
+ * Names such as API_TOKEN, DB_PASS, SSH_KEY or AUTH hold credentials: a captured variable so named
+ * is kept as a secret (never shown), and the classroom mirror never copies it.
  */
 export function nameLooksSecret(name: string): boolean {
   // Where a credential is kept (GCP_CREDENTIALS_FILE, TOKEN_PATH) is not the credential itself.
   if (/_(FILE|PATH|DIR)$/i.test(name)) return false;
-  return /(TOKEN|PASSWORD|PASSWD|PASSPHRASE|SECRET|PRIVATE_KEY|API_KEY|APIKEY|CREDENTIAL|COOKIE|ACCESS_KEY)/i.test(name);
+  if (/(TOKEN|PASSWORD|PASSWD|PASSPHRASE|SECRET|PRIVATE_?KEY|API_?KEY|CREDENTIAL|COOKIE|ACCESS_?KEY|WEBHOOK|CONNECTION_?STRING)/i.test(name)) return true;
+  // Whole words: DB_PASS, dbPass, SSH_KEY, AUTH, BASIC_AUTH, SENTRY_DSN (not PASSENGER, AUTHOR or PUBLIC_KEY).
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean);
+  if (words.some((word) => SECRET_WORDS.has(word))) return true;
+  return words.includes('KEY') && !words.includes('PUBLIC');
 }
+
+const SECRET_WORDS = new Set(['PASS', 'PW', 'PWD', 'AUTH', 'AUTHORIZATION', 'DSN', 'SAS', 'SIG', 'SIGNATURE', 'SALT', 'OTP', 'PIN', 'BEARER', 'SESSION']);
 
 /** The key under which a step's outcome is stored. */
 export function stepKey(chapterId: string, stepId: string): string {
