@@ -20,6 +20,8 @@ export interface CliOptions {
   /** Input name → value. */
   set: Record<string, string>;
   answers?: string;
+  /** play: start (or move) at this chapter. */
+  from?: string;
   dryRun: boolean;
   /** `init`: overwrite existing files. */
   force: boolean;
@@ -113,6 +115,7 @@ export function parseCli(argv: string[]): CliOptions {
     choose: pairs(values.choose, '--choose', 'CHAPTER=OPTION'),
     set: pairs(values.set, '--set', 'NAME=VALUE'),
     answers: str(values.answers),
+    from: str(values.from),
     dryRun: values['dry-run'] === true,
     force: values.force === true,
     trust: values.trust === true,

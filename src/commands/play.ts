@@ -14,7 +14,7 @@ import type { Finding } from '../checks/doctor.ts';
 import type { Journey } from '../journey/model.ts';
 import { renderCallout } from '../render/chapter.ts';
 import type { CommandIO } from './io.ts';
-import { kubeSelection, openSession } from './session.ts';
+import { findChapter, kubeSelection, openSession } from './session.ts';
 import { terminalFor } from './terminal.ts';
 
 /** `hero-journey [play]`: play the journey from the saved position. */
@@ -36,6 +36,7 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
   const session = await openSession(options, io, (notice) => write(renderCallout('warning', 'Progress was damaged', notice, terminal)));
 
   const answers = await presetAnswers(options, io.cwd);
+  const from = options.from !== undefined ? findChapter(session.journey, options.from, io.cwd, 'play --from') : undefined;
   const choicePoints = [...session.journey.chapters.values()].filter((c) => c.choices.length > 0).map((c) => c.id);
   for (const id of Object.keys(answers.choices)) {
     if (choicePoints.includes(id)) continue;
@@ -47,7 +48,8 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
   }
   for (const [name, value] of Object.entries(answers.inputs)) {
     const declared = [...session.journey.chapters.values()].some((c) => c.inputs.some((i) => i.name === name)) ||
-      session.journey.inputs.some((i) => i.name === name);
+      session.journey.inputs.some((i) => i.name === name) ||
+      session.journey.phases.some((phase) => phase.inputs?.some((i) => i.name === name));
     if (!declared) {
       session.progress.vars[name] = { value, source: 'flag', secret: nameLooksSecret(name), at: new Date().toISOString() };
     }
@@ -91,6 +93,7 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
       asker,
       answers,
       deadEndAnswers: new Map(),
+      ...(from ? { from } : {}),
       guardStep: () => guardStepKeys(io, controller),
       terminal,
       tty: !options.json && Boolean(io.stdout.isTTY),

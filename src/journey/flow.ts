@@ -11,20 +11,29 @@
  */
 
 import { conditionContext, evaluateCondition, expressionReferences } from './expressions.ts';
+import { chapterExpressions } from './graph.ts';
 import type { Chapter, Expression, Journey, JourneyProblem, SourceLocation } from './model.ts';
 import { variableUses } from './shell-reader.ts';
 
 export interface FlowOptions {
-  /** Stop after this many complete paths (default 20 000). */
+  /** Stop after walking this many complete paths (default 20 000). */
   limit?: number;
+  /** Walk from this chapter instead of the journey's start (a learner jumping in with `play --from`). */
+  start?: string;
+  /** Choices already made when the walk starts (with `start`: the answers of the skipped part). */
+  choices?: Record<string, string>;
+  /** Variables already set when the walk starts, besides journey defaults and journey-wide inputs. */
+  defined?: Iterable<string>;
 }
 
 export interface FlowResult {
   problems: JourneyProblem[];
-  /** Complete paths walked (endings, dead ends and broken ones). */
+  /** Complete paths (endings, dead ends and broken ones), including those of subtrees walked once for several paths. */
   paths: number;
   /** True when the walk stopped at the limit: later paths were not checked. */
   truncated: boolean;
+  /** Variables read on some path before anything on it sets them (and that something in the journey sets). */
+  unset: string[];
 }
 
 /** One place that reads a variable. */
@@ -113,12 +122,15 @@ export function flowProblems(journey: Journey, options: FlowOptions = {}): FlowR
   };
 
   // Defined from the first chapter on: journey defaults and journey-wide inputs (asked before it).
-  const initial = new Set(Object.keys(journey.vars));
-  for (const input of journey.inputs) if (evaluate(input.when, {}) === true) initial.add(input.name);
+  const initial = new Set([...Object.keys(journey.vars), ...(options.defined ?? [])]);
+  for (const input of journey.inputs) if (evaluate(input.when, options.choices ?? {}) === true) initial.add(input.name);
+  const below = subtreeFootprints(journey, plans);
 
+  const unset = new Set<string>();
   const checkReads = (reads: readonly VariableRead[], defined: ReadonlySet<string>, trail: readonly PathStep[]): void => {
     for (const read of reads) {
       if (defined.has(read.name)) continue;
+      if (setters.has(read.name)) unset.add(read.name);
       const key = `var\u0000${read.loc.file}\u0000${read.loc.line}\u0000${read.name}`;
       if (reported.has(key)) continue;
       const places = setters.get(read.name);
@@ -140,14 +152,38 @@ export function flowProblems(journey: Journey, options: FlowOptions = {}): FlowR
   };
 
   let paths = 0;
+  let walked = 0;
   let truncated = false;
   const finish = (): void => {
     paths++;
-    if (paths >= limit) truncated = true;
+    walked++;
+    if (walked >= limit) truncated = true;
   };
 
+  // Paths that reach a chapter with the same choices and variables that matter below it go on the
+  // same way: the subtree is walked once (its problems are reported once anyway) and counted again.
+  // This keeps a journey of several seasons, whose paths multiply, quick to lint.
+  const memo = new Map<string, number>();
   const walk = (id: string, trail: PathStep[], choices: Record<string, string>, defined: ReadonlySet<string>): void => {
     if (truncated) return;
+    const footprint = below.get(id);
+    if (!footprint || trail.some((step) => footprint.chapters.has(step.chapter))) return walkChapter(id, trail, choices, defined);
+    const key = [
+      id,
+      [...footprint.choicePoints].map((point) => choices[point] ?? '').join('\u0001'),
+      [...footprint.vars].filter((name) => defined.has(name)).join('\u0001'),
+    ].join('\u0000');
+    const known = memo.get(key);
+    if (known !== undefined) {
+      paths += known;
+      return;
+    }
+    const before = paths;
+    walkChapter(id, trail, choices, defined);
+    if (!truncated) memo.set(key, paths - before);
+  };
+
+  const walkChapter = (id: string, trail: PathStep[], choices: Record<string, string>, defined: ReadonlySet<string>): void => {
     const chapter = journey.chapters.get(id);
     const plan = plans.get(id);
     if (!chapter || !plan) return finish(); // An unknown chapter: the loader reports the reference.
@@ -240,8 +276,56 @@ export function flowProblems(journey: Journey, options: FlowOptions = {}): FlowR
     );
   };
 
-  if (journey.chapters.has(journey.start)) walk(journey.start, [], {}, initial);
-  return { problems, paths, truncated };
+  const start = options.start ?? journey.start;
+  if (journey.chapters.has(start)) walk(start, [], { ...options.choices }, initial);
+  return { problems, paths, truncated, unset: [...unset] };
+}
+
+/** What the walk below a chapter depends on: the chapters it can reach, the choice points and variables they read. */
+interface Footprint {
+  chapters: Set<string>;
+  choicePoints: Set<string>;
+  vars: Set<string>;
+}
+
+/** The footprint of every chapter (ignoring conditions: a superset is safe). */
+function subtreeFootprints(journey: Journey, plans: ReadonlyMap<string, ChapterPlan>): Map<string, Footprint> {
+  const own = new Map<string, { choicePoints: string[]; vars: string[] }>();
+  for (const chapter of journey.chapters.values()) {
+    const plan = plans.get(chapter.id)!;
+    const expressions = chapterExpressions(chapter);
+    const choicePoints = expressions.flatMap((expr) => expressionReferences(expr.source, 'object')?.choices.map((c) => c.chapter) ?? []);
+    const reads = [
+      ...plan.whenReads,
+      ...plan.inputs.flatMap((input) => [...input.whenReads, ...input.defaultReads]),
+      ...plan.steps.flatMap((step) => [...step.whenReads, ...step.codeReads]),
+      ...plan.checks.flatMap((check) => [...check.whenReads, ...check.reads]),
+      ...plan.choices.flatMap((choice) => choice.whenReads),
+      ...plan.next.flatMap((rule) => rule.whenReads),
+    ];
+    // Expressions over variables are evaluated only when the variable has a known value.
+    const vars = [...reads.map((read) => read.name), ...expressions.flatMap((expr) => expressionReferences(expr.source, 'object')?.vars ?? [])];
+    own.set(chapter.id, { choicePoints, vars });
+  }
+  const result = new Map<string, Footprint>();
+  for (const chapter of journey.chapters.values()) {
+    const footprint: Footprint = { chapters: new Set(), choicePoints: new Set(), vars: new Set() };
+    const queue = [chapter.id];
+    while (queue.length > 0) {
+      const id = queue.pop()!;
+      const here = journey.chapters.get(id);
+      if (!here || footprint.chapters.has(id)) continue;
+      footprint.chapters.add(id);
+      const mine = own.get(id)!;
+      for (const point of mine.choicePoints) footprint.choicePoints.add(point);
+      for (const name of mine.vars) footprint.vars.add(name);
+      queue.push(...here.choices.map((c) => c.goto), ...here.next.map((r) => r.goto), ...(here.skipTo !== undefined ? [here.skipTo] : []));
+    }
+    footprint.choicePoints = new Set([...footprint.choicePoints].sort());
+    footprint.vars = new Set([...footprint.vars].sort());
+    result.set(chapter.id, footprint);
+  }
+  return result;
 }
 
 /** How the variable is written where it is read. */

@@ -103,6 +103,18 @@ function completeContext(journey: Journey, ctx: ConditionContext): ConditionCont
   return conditionContext(journey, ctx.choices, ctx.vars);
 }
 
+/** Every expression of a chapter: its `when`, its inputs', steps', checks', choices' and `next` rules'. */
+export function chapterExpressions(chapter: Chapter): Expression[] {
+  return [
+    chapter.when,
+    ...chapter.inputs.map((input) => input.when),
+    ...chapter.steps.map((step) => step.when),
+    ...chapter.checks.flatMap((check) => [check.when, check.kind === 'use' ? undefined : check.expression]),
+    ...chapter.choices.map((choice) => choice.when),
+    ...chapter.next.map((rule) => rule.when),
+  ].filter((expr): expr is Expression => expr !== undefined);
+}
+
 /** Chapters that have `choices`, in file order. */
 export function choicePoints(journey: Journey): Chapter[] {
   return [...journey.chapters.values()].filter((chapter) => chapter.choices.length > 0);

@@ -5,7 +5,9 @@
  * variables not set on every path, see `flowProblems`) and what ShellCheck finds in its steps.
  */
 
+import { conditionContext, evaluateCondition } from './expressions.ts';
 import { flowProblems } from './flow.ts';
+import { jumpInputFor, nextJumpChoice, seasonStarts } from './jump.ts';
 import { choicePoints, isEnding, reachable, successors } from './graph.ts';
 import { analyzeJourney } from './load.ts';
 import type { Chapter, Journey, JourneyProblem } from './model.ts';
@@ -38,7 +40,7 @@ export async function lintJourney(dir: string, options: LintOptions = {}): Promi
   if (flow.truncated) {
     flow.problems.push({
       loc: { file: 'journey.yaml', line: 0 },
-      message: `the journey has more than ${flow.paths} paths: lint walked the first ${flow.paths} only, so later paths may hide gaps or unset variables`,
+      message: `the journey has more paths than lint walks (${flow.paths} walked so far): later paths may hide gaps or unset variables`,
       severity: 'warning',
     });
   }
@@ -46,7 +48,7 @@ export async function lintJourney(dir: string, options: LintOptions = {}): Promi
   if (checked?.note) notes.push(checked.note);
   return {
     journey,
-    problems: sortProblems([...problems, ...graphProblems(journey), ...flow.problems, ...(checked?.problems ?? [])]),
+    problems: sortProblems([...problems, ...graphProblems(journey), ...flow.problems, ...jumpProblems(journey), ...(checked?.problems ?? [])]),
     notes,
   };
 }
@@ -151,4 +153,57 @@ export function graphProblems(journey: Journey): JourneyProblem[] {
     }
   }
   return problems;
+}
+
+/** At most this many sets of answers are tried per season start. */
+const JUMP_ANSWER_LIMIT = 500;
+
+/**
+ * Proof that a learner can jump in at the start of every phase but the first (`play --from`):
+ * for every set of answers to the choice points the jump asks, the paths from there have no gap,
+ * and every variable they read before setting it can be asked (an input of the phase, of the
+ * journey or of a chapter). Pure.
+ */
+export function jumpProblems(journey: Journey): JourneyProblem[] {
+  const problems: JourneyProblem[] = [];
+  const seen = new Set<string>();
+  for (const start of seasonStarts(journey)) {
+    const phase = journey.phases.find((p) => p.chapters.includes(start))!;
+    for (const answers of jumpAnswerSets(journey, start)) {
+      const shown = Object.entries(answers).map(([point, choice]) => `--choose ${point}=${choice}`).join(' ');
+      const unset = flowProblems(journey, { start, choices: answers }).unset;
+      for (const name of unset) {
+        if (jumpInputFor(journey, start, name) || seen.has(`var\u0000${start}\u0000${name}`)) continue;
+        seen.add(`var\u0000${start}\u0000${name}`);
+        problems.push({
+          loc: { file: 'journey.yaml', line: 0 },
+          message: `jumping in at \`${start}\` (play --from ${start}${shown ? ` ${shown}` : ''}) needs \`$${name}\`, which only steps before it set: add an input \`${name}\` to phase \`${phase.id}\` in journey.yaml, so the learner can be asked for it`,
+          severity: 'error',
+        });
+      }
+      for (const problem of flowProblems(journey, { start, choices: answers, defined: unset }).problems) {
+        if (seen.has(`${problem.loc.file}:${problem.loc.line}:${problem.message}`)) continue;
+        seen.add(`${problem.loc.file}:${problem.loc.line}:${problem.message}`);
+        problems.push({ ...problem, message: `jumping in at \`${start}\`${shown ? ` with ${shown}` : ''}: ${problem.message}` });
+      }
+    }
+  }
+  return problems;
+}
+
+/** Every set of answers a learner jumping in at `start` can give (up to JUMP_ANSWER_LIMIT). */
+function jumpAnswerSets(journey: Journey, start: string): Record<string, string>[] {
+  const sets: Record<string, string>[] = [];
+  const expand = (answers: Record<string, string>): void => {
+    if (sets.length >= JUMP_ANSWER_LIMIT) return;
+    const point = nextJumpChoice(journey, start, answers);
+    if (!point) return void sets.push(answers);
+    for (const choice of point.choices) {
+      const open = choice.when ? evaluateCondition(choice.when, conditionContext(journey, answers, journey.vars)) : { value: true };
+      if ('value' in open && !open.value) continue; // disabled by an earlier answer (a condition on a variable counts as open)
+      expand({ ...answers, [point.id]: choice.id });
+    }
+  };
+  expand({});
+  return sets;
 }

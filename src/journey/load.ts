@@ -20,7 +20,7 @@ export { JourneyError } from './problems.ts';
 export { listChapterFiles, listCheckModules } from './files.ts';
 
 export const journeyKeys = ['id', 'title', 'description', 'start', 'phases', 'inputs', 'vars', 'tools'] as const;
-export const phaseKeys = ['id', 'title', 'chapters'] as const;
+export const phaseKeys = ['id', 'title', 'chapters', 'inputs'] as const;
 export const toolKeys = ['name', 'version', 'why'] as const;
 
 /** journey.yaml, read: the Journey without chapters, plus what the journey-wide checks need. */
@@ -115,6 +115,7 @@ export function parseJourneyFile(text: string): ParsedJourneyFile {
     if (phaseId === undefined || title === undefined) continue;
     if (journey.phases.some((phase) => phase.id === phaseId)) reader.error(phaseFields.get('id')!.line, `two phases have id \`${phaseId}\``);
     const phase: Phase = { id: phaseId, title, chapters: [] };
+    if (phaseFields.has('inputs')) phase.inputs = readInputs(reader, phaseFields.get('inputs'), result.expressions);
     for (const chapterItem of reader.list(chaptersField)) {
       const written = chapterItem.node ? scalarText(chapterItem.node) : undefined;
       if (written === undefined) {

@@ -35,6 +35,11 @@ export interface Phase {
   id: string;
   title: string;
   chapters: string[];
+  /**
+   * Present (even empty) when learners may jump in at the phase's first chapter (`play --from`):
+   * asked only of them, for values that chapters of the phases before it would have set.
+   */
+  inputs?: InputSpec[];
 }
 
 export interface ToolRequirement {

@@ -22,6 +22,7 @@ import { runStep } from '../steps/run.ts';
 import { checkChapter, checkingNotice, helpText, prepareForChecks } from '../checks/gate.ts';
 import { interpolate, validateInput } from './inputs.ts';
 import { chapterHeaderInfo } from './page.ts';
+import { jumpInputFor, jumpVariables, nextJumpChoice } from '../journey/jump.ts';
 
 /** Answers given up front, from --choose, --set and --answers. */
 export interface PresetAnswers {
@@ -69,6 +70,8 @@ export interface PlayContext {
   dryRun: boolean;
   /** --yes: steps may run without a prompt. Without it and without a terminal, no step runs. */
   yes?: boolean;
+  /** `play --from`: the chapter to jump to before playing on. */
+  from?: Chapter;
   /** Up-front answers that led to a dead end, by choice point: never used twice. */
   deadEndAnswers: Map<string, string>;
   /** Called when a step or a wait for checks starts; the function it returns, when it ends (Ctrl-C handling in a terminal). */
@@ -93,6 +96,7 @@ const MAX_CHAPTERS_PER_RUN = 10_000;
 /** Play from the saved position until the journey ends or the learner stops. Returns the exit code. */
 export async function playJourney(ctx: PlayContext): Promise<number> {
   const { journey, progress } = ctx;
+  if (ctx.from) await jumpIn(ctx, ctx.from);
   if (progress.finished) {
     ctx.write(
       renderCallout('success', `${journey.title}: complete`, 'You finished this journey here. Run `hero-journey map` to see your path, `hero-journey back` to try another branch, or `hero-journey reset` to start over.', ctx.terminal),
@@ -132,6 +136,41 @@ export async function playJourney(ctx: PlayContext): Promise<number> {
     await ctx.save();
   }
   throw new Error(`journey "${journey.id}" did not end after ${MAX_CHAPTERS_PER_RUN} chapters: it loops`);
+}
+
+/**
+ * `play --from`: make `target` the current chapter, first getting the answers the skipped
+ * chapters would have given that the chapters from there on use: choice points (from
+ * --choose/--answers, or asked), then variables (from --set/--answers, or asked as the phase's
+ * `inputs` say). Answers already saved stay in force and are not asked again.
+ */
+async function jumpIn(ctx: PlayContext, target: Chapter): Promise<void> {
+  const { journey, progress } = ctx;
+  ctx.write(
+    renderCallout(
+      'info',
+      `Jumping in at "${target.title}"`,
+      'The chapters from here on use some answers of the chapters you skip: hero-journey asks for those (or takes them from --choose, --set and --answers), and nothing else.',
+      ctx.terminal,
+    ),
+  );
+  for (let point = nextJumpChoice(journey, target.id, choiceValues(progress)); point; point = nextJumpChoice(journey, target.id, choiceValues(progress))) {
+    await choose(ctx, point, `${point.title}: what would you have chosen? (jumping in at "${target.title}")`);
+  }
+  const defined = [...Object.keys(progress.vars), ...journey.inputs.map((input) => input.name)];
+  const wanted = jumpVariables(journey, target.id, choiceValues(progress), defined).map(
+    (name) =>
+      jumpInputFor(journey, target.id, name) ?? {
+        name,
+        prompt: `${name}, as an earlier chapter would have set it`,
+        secret: nameLooksSecret(name),
+        loc: target.loc,
+      },
+  );
+  await askInputs(ctx, wanted, target);
+  progress.current = target.id;
+  progress.finished = false;
+  await ctx.save();
 }
 
 /** Play one chapter; returns the id of the chapter to go to next, or undefined at the end. */
@@ -247,7 +286,7 @@ function follow(chapter: Chapter, next: NextResult): string | undefined {
   });
 }
 
-async function choose(ctx: PlayContext, chapter: Chapter): Promise<string> {
+async function choose(ctx: PlayContext, chapter: Chapter, question = `${chapter.title}: what is your choice?`): Promise<string> {
   const options = chapter.choices.map((choice) => {
     const state = choiceState(ctx.journey, choice, conditions(ctx));
     return {
@@ -276,7 +315,7 @@ async function choose(ctx: PlayContext, chapter: Chapter): Promise<string> {
     picked = preset;
     ctx.write(`${chapter.title}: ${option.name} (from --choose)\n`);
   } else if (ctx.asker.interactive) {
-    picked = await ctx.asker.select(`${chapter.title}: what is your choice?`, options);
+    picked = await ctx.asker.select(question, options);
   } else {
     const available = options.filter((o) => !o.disabled && o.value !== ctx.deadEndAnswers.get(chapter.id)).map((o) => o.value);
     const deadEnd = ctx.deadEndAnswers.get(chapter.id);

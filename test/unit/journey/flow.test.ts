@@ -27,12 +27,25 @@ describe('lint along every path', () => {
 
   it('finds nothing wrong along the paths of the quest journey', async () => {
     const journey = await loadJourney(join(fixtures, 'quest'));
-    expect(flowProblems(journey)).toEqual({ problems: [], paths: 5, truncated: false });
+    expect(flowProblems(journey)).toEqual({ problems: [], paths: 5, truncated: false, unset: [] });
   });
 
   it('stops at a limit and says so', async () => {
     const journey = await loadJourney(join(fixtures, 'quest'));
-    expect(flowProblems(journey, { limit: 2 })).toMatchObject({ paths: 2, truncated: true });
+    expect(flowProblems(journey, { limit: 2 })).toMatchObject({ truncated: true });
+    expect(flowProblems(journey, { limit: 1 })).toMatchObject({ truncated: true });
+  });
+
+  it('walks a subtree that paths reach alike once, and still counts every path through it', async () => {
+    // 2 packs x 3 roads x 3 summit paths = 18 paths; below the summit only the pack matters: 2 x 3 are walked.
+    const journey = await loadJourney(join(fixtures, 'seasons'));
+    expect(flowProblems(journey, { limit: 7 })).toEqual({ problems: [], paths: 18, truncated: false, unset: [] });
+  });
+
+  it('walks from a chapter with the answers of a jump, and names the variables read before anything sets them', async () => {
+    const journey = await loadJourney(join(fixtures, 'seasons'));
+    expect(flowProblems(journey, { start: 'summit', choices: { pack: 'light' } })).toMatchObject({ paths: 3, unset: ['LOAD', 'CAMP'] });
+    expect(flowProblems(journey, { start: 'summit', choices: { pack: 'light' }, defined: ['CAMP', 'LOAD'] })).toMatchObject({ problems: [], unset: [] });
   });
 
   it('follows a condition on a variable both ways, and does not count on what it guards', async () => {

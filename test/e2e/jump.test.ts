@@ -1,0 +1,102 @@
+// `hero-journey play --from CHAPTER`: jumping in at a later season asks for exactly the earlier
+// answers the chapters from there on use, in a real terminal, or takes them from flags.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { runBin } from './cli.ts';
+import { makeSandbox, repoRoot, TerminalSession, type Sandbox } from './pty.ts';
+
+const seasons = join(repoRoot, 'test', 'fixtures', 'journeys', 'seasons');
+
+let sandbox: Sandbox;
+const terminals = new Set<TerminalSession>();
+// A fresh HOME, XDG folders and workspace per test; its terminals are closed after it.
+beforeEach(async () => {
+  sandbox = await makeSandbox();
+  return async () => {
+    terminals.forEach((terminal) => terminal.kill());
+    terminals.clear();
+    await sandbox.cleanup();
+  };
+});
+
+async function progress(): Promise<{ current?: string; choices: Record<string, { choice: string }>; vars: Record<string, { value: string }> }> {
+  const dir = join(sandbox.env.XDG_STATE_HOME!, 'hero-journey', 'seasons');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+  expect(files).toHaveLength(1);
+  return JSON.parse(await readFile(join(dir, files[0]!), 'utf8'));
+}
+
+describe('play --from in a terminal', () => {
+  test('asks the skipped choice a later chapter reads and the variables the phase names, nothing else, then plays on', async () => {
+    const t = new TerminalSession(['--journey', seasons, '--no-sync', '--from', 'summit'], { cwd: sandbox.workspace, env: sandbox.env });
+    terminals.add(t);
+    await t.waitFor('Jumping in at "The summit"');
+    const question = await t.waitFor('Pack your bag: what would you have chosen? (jumping in at "The summit")');
+    expect(question).toMatch(/Travel light[\s\S]*Take everything/);
+    t.press('down', 'enter'); // Take everything
+    await t.waitFor('Where did Hero camp in season one?');
+    t.press('backspace', 'backspace', 'backspace', 'backspace', 'Lake', 'enter');
+    await t.waitFor("How heavy is Hero's pack?");
+    t.press('medium', 'enter');
+    await t.waitFor(/light\|heavy/); // the validate rule refuses it, and says what fits
+    for (let i = 0; i < 'medium'.length; i++) t.press('backspace');
+    t.press('heavy', 'enter');
+    await t.waitFor('The summit: what is your choice?');
+    const screen = await t.screen();
+    // The road was skipped too, but nothing after the summit reads it: not asked.
+    expect(screen).not.toContain('Pick a road');
+    t.press('enter'); // Path P
+    await t.waitFor(/Path P with a heavy pack[\s\S]*Run this step\?/);
+    t.press('enter');
+    await t.waitFor('climbing with a heavy pack');
+    await t.waitFor(/Home[\s\S]*Run this step\?/);
+    t.press('enter');
+    await t.waitFor('home from Lake');
+    expect(await t.exitCode()).toBe(0);
+    const saved = await progress();
+    expect(saved.choices.pack?.choice).toBe('heavy');
+    expect(saved.choices.road).toBeUndefined();
+    expect(saved.vars.CAMP?.value).toBe('Lake');
+  });
+});
+
+describe('play --from without a terminal', () => {
+  test('a missing earlier answer is exit 2 naming the flag', async () => {
+    const result = await runBin(['--journey', seasons, '--no-sync', '--from', 'summit'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/pass --choose pack=<option> with one of: light, heavy$/m);
+    const noLoad = await runBin(['--journey', seasons, '--no-sync', '--from', 'summit', '--choose', 'pack=light', '--choose', 'summit=r'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(noLoad.exitCode).toBe(2);
+    expect(noLoad.stderr).toMatch(/needs LOAD \(How heavy is Hero's pack\?\) and no answer was given[\s\S]*pass --set LOAD=<value>/);
+  });
+
+  test('answers from flags: plays from the chapter to the end; a bad value for a phase input is refused', async () => {
+    const bad = await runBin(['--journey', seasons, '--no-sync', '--from', 'summit', '--choose', 'pack=light', '--set', 'LOAD=medium'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/--set LOAD:/);
+    const result = await runBin(['--journey', seasons, '--no-sync', '--json', '--yes', '--from', 'summit', '--choose', 'pack=light', '--choose', 'summit=p', '--set', 'LOAD=light'], {
+      cwd: sandbox.workspace,
+      env: sandbox.env,
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; chapter?: string });
+    expect(events.filter((e) => e.event === 'chapter').map((e) => e.chapter)).toEqual(['summit', 'summit/p', 'summit/p-light', 'home']);
+  });
+
+  test('moves a learner who is elsewhere, keeping the answers they gave', async () => {
+    const first = await runBin(['--journey', seasons, '--no-sync', '--yes', '--choose', 'pack=heavy', '--choose', 'road=y', '--choose', 'summit=q'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(first.exitCode, first.stderr).toBe(0);
+    const again = await runBin(['--journey', seasons, '--no-sync', '--yes', '--from', 'summit', '--choose', 'summit=r'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toContain('no memories needed');
+    expect(again.stdout).not.toContain('Pack your bag:');
+    expect((await progress()).choices.pack?.choice).toBe('heavy');
+  });
+
+  test('an unknown chapter is refused with a suggestion', async () => {
+    const result = await runBin(['--journey', seasons, '--from', 'sumit'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('did you mean "hero-journey play --from summit"?');
+  });
+});
