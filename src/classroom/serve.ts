@@ -2,7 +2,7 @@
 // verify rounds through server-sent events. Loopback only, and requests whose Host header is not
 // a loopback name are refused (a web page elsewhere cannot reach it through DNS rebinding).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen, loopbackHost, openEventStream, pageHeaders, sseEvent } from '../web/http.ts';
 import type { ClassroomReport } from './model.ts';
 import { renderBoard, renderHead, renderHtml, renderRow, renderSummary } from './report/html.ts';
 import { renderJson } from './report/json.ts';
@@ -26,7 +26,7 @@ export async function startDashboard(options: { port: number; report: ClassroomR
   const batchMs = options.batchMs ?? 200;
 
   const send = (event: string, data: unknown) => {
-    const payload = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    const payload = sseEvent(event, data);
     for (const client of clients) client.write(payload);
   };
   const flush = () => {
@@ -65,30 +65,15 @@ export async function startDashboard(options: { port: number; report: ClassroomR
   });
 
   const html = (response: ServerResponse, body: string) => {
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' }).end(body);
+    response.writeHead(200, pageHeaders('text/html; charset=utf-8')).end(body);
   };
 
   const events = (request: IncomingMessage, response: ServerResponse) => {
-    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    response.write('retry: 1000\n\n');
     const at = new Date(report.generatedAt).toTimeString().slice(0, 8);
-    response.write(`event: full\ndata: ${JSON.stringify({ board: renderBoard(report), summary: renderSummary(report), at })}\n\n`);
-    clients.add(response);
-    const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
-    request.on('close', () => {
-      clearInterval(keepAlive);
-      clients.delete(response);
-    });
+    openEventStream(request, response, clients, sseEvent('full', { board: renderBoard(report), summary: renderSummary(report), at }));
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options.port, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}/`,
     port,
@@ -100,16 +85,7 @@ export async function startDashboard(options: { port: number; report: ClassroomR
     },
     async close() {
       clearTimeout(timer);
-      for (const client of clients) client.end();
-      clients.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server, clients);
     },
   };
-}
-
-/** Whether the request names this machine: 127.0.0.1, localhost or [::1], with any port. */
-export function loopbackHost(request: Pick<IncomingMessage, 'headers'>): boolean {
-  const host = (request.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 }

@@ -29,7 +29,7 @@ export const commands: CommandSpec[] = [
     usage: 'hero-journey [play] [options]',
     summary: 'play the journey, or resume it where you stopped (the default command)',
     details:
-      'Shows each chapter, runs its steps when you say so, proves the result with the chapter checks, and lets you pick the next branch. Progress is saved after every step, so Ctrl-C or closing the terminal loses nothing: run hero-journey again to continue. Without a terminal (a pipe, CI) or with --json it never prompts, and runs steps only with --yes (or shows them with --dry-run); with --json it prints what happens as one JSON object per line (chapter, chapter-skipped, input, step, checks, choice, dead-end, end or stopped; secret values never) and writes the pages to standard error: for testing a journey\'s paths in CI.',
+      'Shows each chapter, runs its steps when you say so, proves the result with the chapter checks, and lets you pick the next branch. Progress is saved after every step, so Ctrl-C or closing the terminal loses nothing: run hero-journey again to continue. With --vote the audience decides each choice point (a web page for phones, the join URL and a QR code in your terminal, live counts; Enter closes a vote, + extends it, a number overrules); --follow URL makes an attendee\'s play take the room\'s choices. Without a terminal (a pipe, CI) or with --json it never prompts, and runs steps only with --yes (or shows them with --dry-run); with --json it prints what happens as one JSON object per line (chapter, chapter-skipped, input, step, checks, choice, poll-open, poll-update, poll-closed, dead-end, end or stopped; secret values never) and writes the pages to standard error: for testing a journey\'s paths in CI.',
     examples: [
       'hero-journey                                   resume the bundled Hero journey here',
       'hero-journey --workspace ~/hero                 play in another folder (separate progress)',
@@ -37,6 +37,8 @@ export const commands: CommandSpec[] = [
       'hero-journey --dry-run                          show every step without running any',
       'hero-journey --from production                  jump in at a later chapter (asks what the skipped ones would have)',
       'hero-journey --dry-run --json --choose build-image=kbld ...   the path as JSON events, for an author\'s CI',
+      'hero-journey --vote --vote-host 0.0.0.0        presenter: the audience votes at each choice point',
+      'hero-journey --follow http://10.0.0.5:4000/    attendee: take the room\'s choices',
     ],
   },
   {
@@ -237,6 +239,17 @@ export const options: OptionSpec[] = [
   { name: 'concurrency', type: 'string', value: 'N', description: 'attendees whose checks run at the same time (default 32); 8x as many clusters may be contacted at once', commands: ['verify'] },
   { name: 'timeout', type: 'string', value: 'SECONDS', description: 'time each attendee gets before it is shown as not answering (default 5)', commands: ['verify'] },
   { name: 'watch', type: 'boolean', description: 'verify: again and again, refreshing the grid in place; show: redraw the page when a journey file changes', commands: ['verify', 'show'] },
+  {
+    name: 'vote',
+    type: 'string',
+    value: '[PORT]',
+    description: 'presenter: the audience votes at each choice point, on http://127.0.0.1:PORT/ (default: a free port)',
+    commands: ['play'],
+  },
+  { name: 'vote-host', type: 'string', value: 'ADDR', description: 'address the vote listens on (default 127.0.0.1; 0.0.0.0 lets phones on your network vote)', commands: ['play'] },
+  { name: 'vote-seconds', type: 'string', value: 'N', description: 'close each vote after N seconds (default: when you press Enter)', commands: ['play'] },
+  { name: 'follow', type: 'string', value: 'URL', description: "attendee: at each choice point, take the room's vote from the presenter at URL", commands: ['play'] },
+  { name: 'path', type: 'string', value: 'URL|FILE', description: "grade against the room's path: the presenter's vote address, or the path file it writes", commands: ['verify'] },
   { name: 'serve', type: 'string', value: '[PORT]', description: 'serve a live dashboard on http://127.0.0.1:PORT/ (default 8080)', commands: ['verify'] },
   { name: 'until', type: 'string', value: 'CHAPTER', description: 'exit 0 only when every attendee passed CHAPTER and every chapter before it', commands: ['verify'] },
   { name: 'allow-exec', type: 'boolean', description: 'accept attendee kubeconfigs that run programs (exec or auth-provider plugins) on this machine', commands: ['verify'] },

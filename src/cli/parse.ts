@@ -46,11 +46,19 @@ export interface CliOptions {
   until?: string;
   allowExec: boolean;
   progressNamespace?: string;
+  /** play --vote [PORT]: the port (0: a free one). */
+  vote?: number;
+  voteHost?: string;
+  voteSeconds?: number;
+  /** play --follow URL: the presenter's vote address. */
+  follow?: string;
+  /** verify --path URL|FILE: the room's path. */
+  path?: string;
 }
 
-/** `--serve` takes an optional port: `--serve` alone (or before another flag or argument) means the default. */
-function optionalServePort(argv: string[]): string[] {
-  return argv.flatMap((arg, i) => (arg === '--serve' && !/^\d+$/.test(argv[i + 1] ?? '') ? ['--serve='] : [arg]));
+/** `--serve` and `--vote` take an optional port: alone (or before another flag or argument) they mean the default. */
+function optionalPorts(argv: string[]): string[] {
+  return argv.flatMap((arg, i) => ((arg === '--serve' || arg === '--vote') && !/^\d+$/.test(argv[i + 1] ?? '') ? [`${arg}=`] : [arg]));
 }
 
 /** Turn argv (without node and script) into options; a UserError (exit 2) for anything it cannot read. */
@@ -65,7 +73,7 @@ export function parseCli(argv: string[]): CliOptions {
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: optionalServePort(argv), options: config, allowPositionals: true, strict: true, allowNegative: true });
+    parsed = parseArgs({ args: optionalPorts(argv), options: config, allowPositionals: true, strict: true, allowNegative: true });
   } catch (error) {
     throw usageError(describeParseError(error as Error));
   }
@@ -102,6 +110,16 @@ export function parseCli(argv: string[]): CliOptions {
   if (command === 'classroom' && positionals[0] !== 'rbac') {
     throw usageError(positionals[0] ? `unknown classroom command "${positionals[0]}"` : 'hero-journey classroom needs a command', 'run "hero-journey classroom rbac"');
   }
+  if (values.vote === undefined) {
+    for (const flag of ['vote-host', 'vote-seconds'] as const) {
+      if (values[flag] !== undefined) throw usageError(`--${flag} needs --vote`, 'run "hero-journey --vote --help" to see how a live vote works');
+    }
+  } else if (values.follow !== undefined) {
+    throw usageError('--vote and --follow do not go together: the presenter votes, attendees follow');
+  }
+  if (typeof values.follow === 'string' && !/^https?:\/\/[^\s/?#]+/i.test(values.follow)) {
+    throw usageError(`--follow expects the presenter's address, such as http://10.0.0.5:4000/, got "${values.follow}"`);
+  }
   const contexts = Array.isArray(values.context) ? values.context.map(String) : [];
   return {
     command,
@@ -133,6 +151,11 @@ export function parseCli(argv: string[]): CliOptions {
     until: str(values.until),
     allowExec: values['allow-exec'] === true,
     progressNamespace: str(values['progress-namespace']),
+    vote: values.vote === undefined ? undefined : values.vote === '' ? 0 : count(values.vote, '--vote', 0, 65535),
+    voteHost: str(values['vote-host']),
+    voteSeconds: count(values['vote-seconds'], '--vote-seconds', 1, 86_400),
+    follow: str(values.follow),
+    path: str(values.path),
   };
 }
 

@@ -15,13 +15,14 @@ import type { Journey } from '../journey/model.ts';
 import { renderCallout } from '../render/chapter.ts';
 import type { CommandIO } from './io.ts';
 import { findChapter, kubeSelection, openSession } from './session.ts';
+import type { VoteEvent } from '../vote/live.ts';
 import { terminalFor } from './terminal.ts';
 
 /** `hero-journey [play]`: play the journey from the saved position. */
 export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   // --json: one event per line on stdout for a machine; the pages a person would read go to stderr.
   const pages = options.json ? io.stderr : io.stdout;
-  const emit = options.json ? (event: PlayEvent) => void io.stdout.write(`${JSON.stringify(event)}\n`) : undefined;
+  const emit = options.json ? (event: PlayEvent | VoteEvent) => void io.stdout.write(`${JSON.stringify(event)}\n`) : undefined;
   try {
     return await play(options, io, pages, emit);
   } catch (error) {
@@ -30,7 +31,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   }
 }
 
-async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout'], emit: ((event: PlayEvent) => void) | undefined): Promise<number> {
+async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout'], emit: ((event: PlayEvent | VoteEvent) => void) | undefined): Promise<number> {
   const terminal = terminalFor(options, { ...io, stdout: pages });
   const write = (text: string) => void pages.write(text.endsWith('\n') ? text : `${text}\n`);
   const session = await openSession(options, io, (notice) => write(renderCallout('warning', 'Progress was damaged', notice, terminal)));
@@ -67,6 +68,21 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
     const go = await offerWorkspace(session.workspace, { interactive, dryRun: options.dryRun, asker, write, terminal, io: { ...io, stdout: pages } });
     if (!go) return ExitCode.ok;
   }
+  const tty = !options.json && Boolean(io.stdout.isTTY);
+  const room =
+    options.vote !== undefined || options.follow !== undefined
+      ? await (await import('../vote/live.ts')).openLiveRoom(options, {
+          journey: session.journey,
+          progressFile: session.progressFile,
+          io,
+          terminal,
+          tty,
+          write,
+          writeRaw: (text) => void pages.write(text),
+          ...(emit ? { emit } : {}),
+          signal: controller.signal,
+        })
+      : undefined;
   // Progress is mirrored into the learner's cluster after each save (best effort, in the background).
   const sync = await beginPlaySync({
     journey: session.journey,
@@ -96,7 +112,7 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
       ...(from ? { from } : {}),
       guardStep: () => guardStepKeys(io, controller),
       terminal,
-      tty: !options.json && Boolean(io.stdout.isTTY),
+      tty,
       write,
       writeRaw: (text) => void pages.write(text),
       ...(emit ? { emit } : {}),
@@ -106,6 +122,7 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
       dryRun: options.dryRun,
       yes: options.yes,
       signal: controller.signal,
+      ...(room ? { decideChoice: room.decideChoice } : {}),
     });
   } catch (error) {
     if (error instanceof StopPlaying) {
@@ -117,6 +134,7 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await room?.close();
     await sync.close(controller.signal.aborted);
   }
 }

@@ -2,7 +2,7 @@ import { ExitCode, UserError } from '../errors.ts';
 import { conditionContext, type ConditionContext } from '../journey/expressions.ts';
 import { chapterSkipReason, choiceState, holds, resolveNext, skipTarget, type NextResult } from '../journey/graph.ts';
 import type { Chapter, Expression, InputSpec, Journey, Step } from '../journey/model.ts';
-import type { Asker } from '../prompts.ts';
+import type { Asker, PromptOption } from '../prompts.ts';
 import {
   renderCallout,
   renderChapterHeader,
@@ -13,7 +13,7 @@ import {
 } from '../render/chapter.ts';
 import { renderMarkdown } from '../render/markdown.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
-import { choiceValues, nameLooksSecret, stepKey, undoLastChoice, variableValues, type Progress } from '../state/progress.ts';
+import { choiceValues, nameLooksSecret, stepKey, undoLastChoice, variableValues, type AudienceRecord, type Progress } from '../state/progress.ts';
 import { valueLooksSecret } from '../classroom/mirror.ts';
 import { describeExit } from '../steps/exit-codes.ts';
 import { createLiveOutput } from '../steps/live.ts';
@@ -40,10 +40,18 @@ export type PlayEvent =
   | { event: 'input'; chapter?: string; name: string; source: 'flag' | 'default' | 'prompt'; secret: boolean; value?: string }
   | { event: 'step'; chapter: string; step: string; index: number; title?: string; status: 'done' | 'done-earlier' | 'skipped' | 'failed' | 'not-run'; reason?: string; exitCode?: number; captured?: string[] }
   | { event: 'checks'; chapter: string; status: 'passed' | 'failed' | 'skipped' | 'not-run'; summary?: string }
-  | { event: 'choice'; chapter: string; choice: string; source: 'flag' | 'prompt' }
+  | { event: 'choice'; chapter: string; choice: string; source: 'flag' | 'prompt' | ChoiceDecision['source'] }
   | { event: 'dead-end'; chapter: string; message: string; back?: string }
   | { event: 'end'; journey: string }
   | { event: 'stopped'; exitCode: number; message?: string; hint?: string };
+
+/** A choice point decided by someone other than the learner at the keyboard. */
+export interface ChoiceDecision {
+  choice: string;
+  /** `audience`: the presenter's live vote; `room`: the vote of the room this attendee follows. */
+  source: 'audience' | 'room';
+  audience?: AudienceRecord;
+}
 
 /** Everything the play loop works with; built by the play command. */
 export interface PlayContext {
@@ -78,6 +86,8 @@ export interface PlayContext {
   guardStep?: () => () => void;
   /** Aborted on Ctrl-C while a step runs. */
   signal: AbortSignal;
+  /** Decides choice points not answered up front (a live vote); undefined from it: ask as usual. */
+  decideChoice?: (chapter: Chapter, options: Array<PromptOption<string> & { disabled: string | false }>) => Promise<ChoiceDecision | undefined>;
   now?: () => Date;
 }
 
@@ -297,8 +307,13 @@ async function choose(ctx: PlayContext, chapter: Chapter, question = `${chapter.
     };
   });
   const preset = ctx.answers.choices[chapter.id];
+  const offered = preset === undefined ? await ctx.decideChoice?.(chapter, options) : undefined;
+  // Only an option this learner may take: a room's path can differ from theirs.
+  const decided = offered && options.some((o) => o.value === offered.choice && !o.disabled) ? offered : undefined;
   let picked: string;
-  if (preset !== undefined) {
+  if (decided) {
+    picked = decided.choice;
+  } else if (preset !== undefined) {
     const option = options.find((o) => o.value === preset);
     if (!option) {
       throw new UserError(`--choose ${chapter.id}=${preset}: "${chapter.title}" has no option "${preset}"`, {
@@ -325,8 +340,8 @@ async function choose(ctx: PlayContext, chapter: Chapter, question = `${chapter.
       exitCode: ExitCode.usage,
     });
   }
-  ctx.progress.choices[chapter.id] = { choice: picked, at: timestamp(ctx) };
-  ctx.emit?.({ event: 'choice', chapter: chapter.id, choice: picked, source: preset !== undefined ? 'flag' : 'prompt' });
+  ctx.progress.choices[chapter.id] = { choice: picked, at: timestamp(ctx), ...(decided?.audience ? { audience: decided.audience } : {}) };
+  ctx.emit?.({ event: 'choice', chapter: chapter.id, choice: picked, source: decided?.source ?? (preset !== undefined ? 'flag' : 'prompt') });
   await ctx.save();
   return chapter.choices.find((c) => c.id === picked)!.goto;
 }

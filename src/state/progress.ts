@@ -26,6 +26,26 @@ export const PROGRESS_SCHEMA_VERSION = 1;
 export interface ChoiceRecord {
   choice: string;
   at: string;
+  /** Set when a live vote decided the choice (the presenter's, or the room an attendee follows). */
+  audience?: AudienceRecord;
+}
+
+/** How a live vote went: votes per option, votes cast, and who settled it. */
+export interface AudienceRecord {
+  votes: Record<string, number>;
+  total: number;
+  /** `audience`: the most votes; `tie-break`: the presenter (or chapter order) broke a tie; `presenter`: overruled. */
+  decidedBy: 'audience' | 'tie-break' | 'presenter';
+}
+
+/** "chosen by the audience: 134 of 212", for status and map. */
+export function describeAudience(record: ChoiceRecord): string | undefined {
+  const a = record.audience;
+  if (!a) return undefined;
+  const of = `${a.votes[record.choice] ?? 0} of ${a.total}`;
+  if (a.decidedBy === 'presenter') return `chosen by the presenter, overruling the audience (${of} voted for it)`;
+  if (a.decidedBy === 'tie-break') return `a tie in the audience's vote, broken by the presenter: ${of}`;
+  return `chosen by the audience: ${of}`;
 }
 
 export interface VarRecord {

@@ -75,18 +75,23 @@ export async function loadProgress(path: string, journeyId: string, workspace: s
   };
 }
 
-/**
- * Save progress atomically: write a private temp file beside the target, flush it, then
- * rename over the old file, so a crash or kill at any moment leaves either the old or the new file.
- */
+/** Save progress atomically (see writeFileAtomic). */
 export async function saveProgress(path: string, progress: Progress, now = new Date()): Promise<void> {
   progress.updatedAt = now.toISOString();
+  await writeFileAtomic(path, `${JSON.stringify(progress, null, 2)}\n`, now);
+}
+
+/**
+ * Write a private file atomically: write a temp file beside the target, flush it, then rename
+ * over the old file, so a crash or kill at any moment leaves either the old or the new file.
+ */
+export async function writeFileAtomic(path: string, text: string, now = new Date()): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(`${JSON.stringify(progress, null, 2)}\n`, 'utf8');
+    await handle.writeFile(text, 'utf8');
     await handle.sync();
   } finally {
     await handle.close();
