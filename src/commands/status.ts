@@ -1,5 +1,5 @@
 import type { CliOptions } from '../cli/parse.ts';
-import type { Progress } from '../state/progress.ts';
+import { describeAudience, type Progress } from '../state/progress.ts';
 import type { CommandIO } from './io.ts';
 import { openSession, type Session } from './session.ts';
 
@@ -38,7 +38,8 @@ function statusText(session: Session): string {
   lines.push('', choices.length ? 'Choices:' : 'Choices: none yet');
   for (const [chapterId, record] of choices) {
     const option = journey.chapters.get(chapterId)?.choices.find((c) => c.id === record.choice);
-    lines.push(`  ${title(chapterId)}: ${option?.label ?? record.choice}  (${record.at.slice(0, 16).replace('T', ' ')})`);
+    const audience = describeAudience(record);
+    lines.push(`  ${title(chapterId)}: ${option?.label ?? record.choice}  (${audience ? `${audience}, ` : ''}${record.at.slice(0, 16).replace('T', ' ')})`);
   }
   const vars = Object.entries(progress.vars);
   if (vars.length) lines.push('', 'Variables:');

@@ -1,6 +1,6 @@
 import { conditionContext, evaluateCondition } from '../journey/expressions.ts';
 import type { Chapter, Expression, Journey } from '../journey/model.ts';
-import { choiceValues, variableValues, type Progress } from '../state/progress.ts';
+import { choiceValues, describeAudience, variableValues, type AudienceRecord, type Progress } from '../state/progress.ts';
 
 /** How a chapter stands for this learner. */
 export type ChapterMark = 'current' | 'completed' | 'skipped' | 'dead-end' | 'will-skip' | 'not-yet';
@@ -15,6 +15,8 @@ export interface MapOption {
   mark: OptionMark;
   /** Why a disabled option is disabled. */
   because?: string;
+  /** A live vote chose it: the votes it got, of how many, who settled it, and that in words. */
+  audience?: { votes: number; total: number; decidedBy: AudienceRecord['decidedBy']; text: string };
 }
 
 export interface MapChapter {
@@ -89,12 +91,17 @@ export function buildJourneyMap(journey: Journey, progress?: Progress): JourneyM
       options: chapter.choices.map((choice) => {
         const allowed = holds(choice.when);
         const chosen = choices[chapter.id] === choice.id;
+        const record = chosen ? progress?.choices[chapter.id] : undefined;
+        const audience = record?.audience
+          ? { votes: record.audience.votes[choice.id] ?? 0, total: record.audience.total, decidedBy: record.audience.decidedBy, text: describeAudience(record)! }
+          : undefined;
         return {
           id: choice.id,
           label: choice.label,
           goto: choice.goto,
           mark: chosen ? 'chosen' : allowed.ok ? 'open' : 'disabled',
           ...(!allowed.ok ? { because: choice.because ?? allowed.reason } : {}),
+          ...(audience ? { audience } : {}),
         };
       }),
       next: chapter.next.map((rule) => ({

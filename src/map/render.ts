@@ -139,7 +139,7 @@ function chapterLine(chapter: MapChapter, style: MapStyle, paint: Painter): stri
 function optionLine(option: MapOption, target: MapChapter | undefined, style: MapStyle, paint: Painter): string {
   const symbol = optionSymbols[option.mark][style.unicode ? 0 : 1];
   const deadEnd = target?.deadEnd ? paint.dim(' (dead end)') : '';
-  if (option.mark === 'chosen') return `${symbol} ${paint.green(paint.bold(option.label))}${deadEnd}${paint.dim('  your choice')}`;
+  if (option.mark === 'chosen') return `${symbol} ${paint.green(paint.bold(option.label))}${deadEnd}${paint.dim(`  ${option.audience?.text ?? 'your choice'}`)}`;
   if (option.mark === 'disabled') return paint.dim(`${symbol} ${option.label}  (not available: ${option.because ?? 'condition false'})`);
   return `${symbol} ${option.label}${deadEnd}`;
 }
@@ -164,7 +164,7 @@ export function renderMapMermaid(map: JourneyMap): string {
     return id;
   };
   const lines = ['flowchart TD'];
-  const classes: Record<string, string[]> = { done: [], current: [], skipped: [], deadend: [] };
+  const classes: Record<string, string[]> = { done: [], current: [], skipped: [], deadend: [], audience: [] };
   const chapters = map.groups.flatMap((g) => g.chapters);
   for (const group of map.groups) {
     lines.push(`  subgraph ${group.id ? `phase_${group.id.replace(/[^A-Za-z0-9_]/g, '_')}` : 'other'}["${label(group.title)}"]`);
@@ -179,7 +179,11 @@ export function renderMapMermaid(map: JourneyMap): string {
     const from = node(chapter.id);
     for (const option of chapter.options) {
       const arrow = option.mark === 'disabled' ? '-.->' : option.mark === 'chosen' ? '==>' : '-->';
-      lines.push(`  ${from} ${arrow}|"${label(option.label)}"| ${node(option.goto)}`);
+      // The audience's choices carry a ballot box and the count, and their chapter is marked.
+      const vote = option.audience;
+      const text = vote ? `🗳️ ${option.label} · ${vote.votes} of ${vote.total}${vote.decidedBy === 'audience' ? '' : vote.decidedBy === 'presenter' ? ', overruled' : ', a tie'}` : option.label;
+      lines.push(`  ${from} ${arrow}|"${label(text)}"| ${node(option.goto)}`);
+      if (option.audience) classes.audience!.push(node(option.goto));
     }
     for (const rule of chapter.next) {
       lines.push(rule.when ? `  ${from} -.->|"${label(rule.when)}"| ${node(rule.goto)}` : `  ${from} --> ${node(rule.goto)}`);
@@ -194,6 +198,7 @@ export function renderMapMermaid(map: JourneyMap): string {
     '  classDef current fill:#cde8ff,stroke:#1f6fb2,stroke-width:3px',
     '  classDef skipped fill:#eeeeee,stroke:#999999,color:#777777',
     '  classDef deadend fill:#ffe0e0,stroke:#b22222',
+    '  classDef audience stroke:#8a2be2,stroke-width:4px',
   );
   for (const [name, members] of Object.entries(classes)) if (members.length > 0) lines.push(`  class ${members.join(',')} ${name}`);
   return `${lines.join('\n')}\n`;

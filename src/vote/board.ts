@@ -48,8 +48,7 @@ export function renderBoard(view: PollView, context: BoardContext): string[] {
   let number = 0;
   const lines = view.options.map((o) => {
     if (o.disabled) {
-      const text = `  -  ${terminalLabel(o.label, labelWidth, terminal.unicode)}  (not available: ${o.because ?? 'not on this path'})`;
-      return c.dim(terminalLabel(text, width, terminal.unicode));
+      return c.dim(`  -  ${terminalLabel(`${o.label} (not available: ${o.because ?? 'not on this path'})`, width - 5, terminal.unicode)}`);
     }
     number += 1;
     const key = `${number}`.padStart(3);

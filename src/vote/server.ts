@@ -207,7 +207,8 @@ export async function startVoteServer(options: VoteServerOptions): Promise<VoteS
 
   const vote = async (request: IncomingMessage, response: ServerResponse, url: URL, voter: string | undefined): Promise<void> => {
     const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    const json = type === 'application/json';
+    // Browsers without JavaScript post forms and get pages back; every other client gets JSON.
+    const json = type !== 'application/x-www-form-urlencoded';
     const id = voter ?? newVoterId();
     const cookie = voter ? {} : { 'set-cookie': voterCookie(id) };
     const refuse = (status: number, message: string) => {
@@ -216,7 +217,7 @@ export async function startVoteServer(options: VoteServerOptions): Promise<VoteS
       else response.writeHead(status, { ...pageHeaders('text/html; charset=utf-8', PAGE_CSP), ...cookie }).end(errorPage(message, codeMatches(url.searchParams.get('code')) ? code : undefined));
     };
     if (!allowVote(request.socket.remoteAddress ?? '')) return refuse(429, 'too many votes from this address: wait a moment and try again');
-    if (type !== 'application/json' && type !== 'application/x-www-form-urlencoded') return refuse(415, 'send the vote as a form (application/x-www-form-urlencoded) or as JSON');
+    if (json && type !== 'application/json') return refuse(415, 'send the vote as a form (application/x-www-form-urlencoded) or as JSON');
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > MAX_BODY) return refuse(413, `a vote is at most ${MAX_BODY} bytes`);
     const body = await readBody(request, MAX_BODY);

@@ -21,6 +21,11 @@ describe('parseCli', () => {
     [['--color'], { color: true }],
     [['--version'], { version: true }],
     [['-h'], { help: true }],
+    [['--vote'], { vote: 0 }],
+    [['--vote', '--yes'], { vote: 0, yes: true }],
+    [['--vote', '4000', '--vote-host', '0.0.0.0', '--vote-seconds', '60'], { vote: 4000, voteHost: '0.0.0.0', voteSeconds: 60 }],
+    [['--follow', 'http://10.0.0.5:4000/?code=abc234'], { follow: 'http://10.0.0.5:4000/?code=abc234' }],
+    [['verify', 'class/', '--path', 'room.json'], { command: 'verify', path: 'room.json' }],
   ] as const)('%j', (argv, expected) => {
     expect(parseCli([...argv])).toMatchObject(expected);
   });
@@ -35,6 +40,12 @@ describe('parseCli', () => {
     [['status', '--dry-run'], /--dry-run does not apply to "hero-journey status"/],
     [['status', 'extra'], /unexpected argument "extra"/],
     [['--journey'], /--journey needs a value/],
+    [['--vote-seconds', '30'], /--vote-seconds needs --vote/],
+    [['--vote', '--vote-seconds', '0'], /--vote-seconds expects a whole number from 1/],
+    [['--vote', '70000'], /--vote expects a whole number from 0 to 65535/],
+    [['--vote', '--follow', 'http://x:1/'], /--vote and --follow do not go together/],
+    [['--follow', 'ftp://x'], /--follow expects the presenter's address/],
+    [['status', '--vote'], /--vote does not apply to "hero-journey status"/],
   ] as const)('rejects %j', (argv, message) => {
     expect(() => parseCli([...argv])).toThrow(message);
     try {
