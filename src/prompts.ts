@@ -1,5 +1,6 @@
 import { PromptInterrupted, UserError, ExitCode } from './errors.ts';
 import type { CommandIO } from './commands/io.ts';
+import { wrapText } from './render/text.ts';
 
 /** One option of a choice prompt. */
 export interface PromptOption<T extends string> {
@@ -8,12 +9,15 @@ export interface PromptOption<T extends string> {
   description?: string;
   /** A reason string shows the option greyed out and not selectable. */
   disabled?: string | false;
+  /** The one key that picks it (r run, s skip, q quit...); options without one get 1 to 9. */
+  key?: string;
 }
 
 /** The questions the play loop asks; the interactive answerer uses inquirer, the scripted one flags. */
 export interface Asker {
   readonly interactive: boolean;
-  select<T extends string>(message: string, choices: PromptOption<T>[], defaultValue?: T): Promise<T>;
+  /** `status` says where the learner is (shown under the options in a terminal). */
+  select<T extends string>(message: string, choices: PromptOption<T>[], defaultValue?: T, status?: string): Promise<T>;
   text(message: string, options: { default?: string; secret?: boolean; validate?: (value: string) => string | true }): Promise<string>;
   confirm(message: string, defaultValue: boolean): Promise<boolean>;
 }
@@ -48,30 +52,39 @@ async function watchingCtrlC<T>(input: CommandIO['stdin'], prompt: () => Promise
  * question is asked any more and an open one is closed: a Ctrl-C that came while nothing read the
  * keys (a page being drawn, a prompt still loading) lets the learner out instead of being lost.
  */
-export function interactiveAsker(io: CommandIO, signal?: AbortSignal): Asker {
+export function interactiveAsker(io: CommandIO, signal?: AbortSignal, look: { color: boolean; unicode: boolean } = { color: false, unicode: true }): Asker {
   const context = { input: io.stdin, output: io.stdout, clearPromptOnDone: false, ...(signal ? { signal } : {}) } as const;
   const guarded = <T>(prompt: () => Promise<T>) => watchingCtrlC(io.stdin, prompt);
+  const columns = () => (io.stdout.columns && io.stdout.columns > 0 ? io.stdout.columns : 80);
+  // Inquirer breaks a line that is too long at the last column, mid-word: wrap at spaces first.
+  const fit = (message: string) => wrapText(message, columns() - 3);
   return {
     interactive: true,
-    async select(message, choices, defaultValue) {
-      const { select } = await import('@inquirer/prompts');
-      return guarded(() => select(
+    async select(message, choices, defaultValue, status) {
+      const { keyedMenu, assignKeys } = await import('./menu.ts');
+      const picked = await guarded(() => keyedMenu(
         {
           message,
-          choices: choices.map((c) => ({
+          options: assignKeys(choices).map((c) => ({
             value: c.value,
             name: c.name,
+            key: c.key,
             ...(c.description ? { description: c.description } : {}),
-            ...(c.disabled ? { disabled: `(${c.disabled})` } : {}),
+            ...(c.disabled ? { disabled: c.disabled } : {}),
           })),
           ...(defaultValue ? { default: defaultValue } : {}),
-          loop: false,
+          ...(status ? { status } : {}),
+          width: columns() - 1,
+          color: look.color,
+          unicode: look.unicode,
         },
         context as never,
       ));
+      return picked as (typeof choices)[number]['value'];
     },
-    async text(message, options) {
+    async text(rawMessage, options) {
       const { input, password } = await import('@inquirer/prompts');
+      const message = fit(rawMessage);
       if (options.secret) {
         return guarded(() => password({ message, mask: '•', ...(options.validate ? { validate: options.validate } : {}) }, context as never));
       }
@@ -88,7 +101,8 @@ export function interactiveAsker(io: CommandIO, signal?: AbortSignal): Asker {
     },
     async confirm(message, defaultValue) {
       const { confirm } = await import('@inquirer/prompts');
-      return guarded(() => confirm({ message, default: defaultValue }, context as never));
+      const wrapped = fit(message);
+      return guarded(() => confirm({ message: wrapped, default: defaultValue }, context as never));
     },
   };
 }

@@ -2,6 +2,7 @@ import { version } from '../version.ts';
 import { PromptInterrupted, UserError, ExitCode } from '../errors.ts';
 import type { CommandIO } from '../commands/io.ts';
 import { helpText } from './help.ts';
+import { commandLine, rememberInvocation } from './invocation.ts';
 import { parseCli, type CliOptions } from './parse.ts';
 
 /**
@@ -9,6 +10,7 @@ import { parseCli, type CliOptions } from './parse.ts';
  * commands are imported on demand so `--version` and `--help` stay fast.
  */
 export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
+  rememberInvocation(io.env, process.argv[1], io.cwd);
   const code = await runCli(argv, io);
   process.exitCode = code;
   return code;
@@ -79,7 +81,7 @@ function reportError(error: unknown, io: CommandIO): number {
   }
   if (error instanceof PromptInterrupted || (error instanceof Error && error.name === 'ExitPromptError')) {
     // Ctrl-C at a prompt is a normal way out; progress was saved before the prompt.
-    io.stderr.write('\nStopped. Your progress is saved: run hero-journey again to continue.\n');
+    io.stderr.write(`\nStopped. Your progress is saved: run ${commandLine()} again to continue.\n`);
     return ExitCode.ok;
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);

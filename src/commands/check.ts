@@ -51,7 +51,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
       terminal,
       tty: Boolean(io.stdout.isTTY),
       writeRaw: write,
-      ...(interactive ? { asker: interactiveAsker(io) } : {}),
+      ...(interactive ? { asker: interactiveAsker(io, undefined, terminal) } : {}),
       wait: options.wait,
       print: !options.json,
       signal: controller.signal,

@@ -7,12 +7,13 @@ import { ExitCode, UserError } from '../errors.ts';
 import { closest } from '../journey/text.ts';
 import { nameLooksSecret } from '../state/progress.ts';
 import { kubeEnvironment } from '../kube/env.ts';
+import { commandLine, startedFromClone } from '../cli/invocation.ts';
 import { playJourney, StopPlaying, type PlayEvent, type PresetAnswers } from '../play/loop.ts';
 import { interactiveAsker, scriptedAsker, type Asker } from '../prompts.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
 import type { Finding } from '../checks/doctor.ts';
 import type { Journey } from '../journey/model.ts';
-import { renderCallout } from '../render/chapter.ts';
+import { renderCallout, renderStatusLine } from '../render/chapter.ts';
 import type { CommandIO } from './io.ts';
 import { findChapter, kubeSelection, openSession } from './session.ts';
 import type { VoteEvent } from '../vote/live.ts';
@@ -62,8 +63,9 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
   });
   if (options.dryRun) write(renderCallout('info', 'Dry run', 'Every step is shown and none is run. Nothing is saved.', terminal));
 
+  const command = playCommand(options);
   const controller = new AbortController();
-  const asker = interactive ? interactiveAsker(io, controller.signal) : scriptedAsker();
+  const asker = interactive ? interactiveAsker(io, controller.signal, terminal) : scriptedAsker();
   if (options.journey === undefined && session.fresh) {
     const go = await offerWorkspace(session.workspace, { interactive, dryRun: options.dryRun, asker, write, terminal, io: { ...io, stdout: pages } });
     if (!go) return ExitCode.ok;
@@ -123,10 +125,12 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
       yes: options.yes,
       signal: controller.signal,
       ...(room ? { decideChoice: room.decideChoice } : {}),
+      command,
     });
   } catch (error) {
     if (error instanceof StopPlaying) {
-      if (error.exitCode === ExitCode.ok) write('Progress saved. Run hero-journey again to continue where you stopped.');
+      if (error.exitCode === ExitCode.ok) write(renderStatusLine('info', `Progress saved. Run ${command('')} again to continue where you stopped.`, terminal));
+      else if (error.exitCode === ExitCode.failure) write(renderStatusLine('info', `Progress saved. Run ${command('')} again to pick up where it failed: what did not pass is offered again.`, terminal));
       emit?.({ event: 'stopped', exitCode: error.exitCode });
       return error.exitCode;
     }
@@ -137,6 +141,16 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
     await room?.close();
     await sync.close(controller.signal.aborted);
   }
+}
+
+/** The command line for `args` that reaches this journey and workspace again, as the learner started hero-journey. */
+function playCommand(options: CliOptions): (args: string) => string {
+  const quote = (value: string) => (/^[\w@%+=:,./~-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`);
+  const where = [
+    ...(options.journey !== undefined ? ['--journey', quote(options.journey)] : []),
+    ...(options.workspace !== undefined ? ['--workspace', quote(options.workspace)] : []),
+  ];
+  return (args) => commandLine([args, ...where].filter(Boolean).join(' '));
 }
 
 /**
@@ -191,9 +205,9 @@ async function offerWorkspace(
     const answer = await context.asker.select(
       "This folder is empty, and the chapters build and deploy Hero from its workspace (the app's source, its Helm chart, Kustomize files and more). Create it here?",
       [
-        { value: 'create', name: 'Create the workspace here (hero-journey init)' },
-        { value: 'play', name: 'Play without it (I will set things up myself)' },
-        { value: 'quit', name: 'Quit (create it elsewhere: hero-journey init ./hero)' },
+        { value: 'create', name: `Create the workspace here (${commandLine('init')})`, key: 'c' },
+        { value: 'play', name: 'Play without it (I will set things up myself)', key: 'p' },
+        { value: 'quit', name: `Quit (create it elsewhere: ${commandLine('init ./hero')})`, key: 'q' },
       ],
       'create',
     );
@@ -205,7 +219,11 @@ async function offerWorkspace(
     renderCallout(
       'warning',
       "Not Hero's workspace",
-      `${empty ? 'This folder is empty' : 'This folder has no app/main.go'}: the chapters build and deploy Hero from the files "hero-journey init" creates, so their steps will not find them here.\n\nCreate the workspace with "hero-journey init ./hero" and play in that folder, or carry on if you set things up yourself.`,
+      `${empty ? 'This folder is empty' : 'This folder has no app/main.go'}: the chapters build and deploy Hero from the files "${commandLine('init')}" creates, so their steps will not find them here.\n\n${
+        startedFromClone()
+          ? `npm start plays in the clone itself. Create the workspace next to it with "${commandLine('init ../hero')}", then play there with "${commandLine('--workspace ../hero')}"`
+          : `Create the workspace with "${commandLine('init ./hero')}" and play in that folder`
+      }, or carry on if you set things up yourself.`,
       context.terminal,
     ),
   );

@@ -21,7 +21,7 @@ import { createSecretMasker, maskSecrets } from '../steps/mask.ts';
 import { runStep } from '../steps/run.ts';
 import { checkChapter, checkingNotice, helpText, prepareForChecks } from '../checks/gate.ts';
 import { interpolate, validateInput } from './inputs.ts';
-import { chapterHeaderInfo } from './page.ts';
+import { chapterHeaderInfo, whereYouAre } from './page.ts';
 import { jumpInputFor, jumpVariables, nextJumpChoice } from '../journey/jump.ts';
 
 /** Answers given up front, from --choose, --set and --answers. */
@@ -89,6 +89,8 @@ export interface PlayContext {
   /** Decides choice points not answered up front (a live vote); undefined from it: ask as usual. */
   decideChoice?: (chapter: Chapter, options: Array<PromptOption<string> & { disabled: string | false }>) => Promise<ChoiceDecision | undefined>;
   now?: () => Date;
+  /** The command line that runs hero-journey with `args` for this journey and workspace, as the learner started it. */
+  command?: (args: string) => string;
 }
 
 /** Thrown when the learner chooses to stop; progress is already saved. */
@@ -103,24 +105,29 @@ export class StopPlaying extends Error {
 
 const MAX_CHAPTERS_PER_RUN = 10_000;
 
+/** What the learner types to run hero-journey with `args` (`npm start -- map` from a clone). */
+function cmd(ctx: PlayContext, args = ''): string {
+  return ctx.command?.(args) ?? (args ? `hero-journey ${args}` : 'hero-journey');
+}
+
 /** Play from the saved position until the journey ends or the learner stops. Returns the exit code. */
 export async function playJourney(ctx: PlayContext): Promise<number> {
   const { journey, progress } = ctx;
   if (ctx.from) await jumpIn(ctx, ctx.from);
   if (progress.finished) {
     ctx.write(
-      renderCallout('success', `${journey.title}: complete`, 'You finished this journey here. Run `hero-journey map` to see your path, `hero-journey back` to try another branch, or `hero-journey reset` to start over.', ctx.terminal),
+      renderCallout('success', `${journey.title}: complete`, `You finished this journey here. Run \`${cmd(ctx, 'map')}\` to see your path, \`${cmd(ctx, 'back')}\` to try another branch, or \`${cmd(ctx, 'reset')}\` to start over.`, ctx.terminal),
     );
     return ExitCode.ok;
   }
   let current = progress.current ?? journey.start;
   if (progress.history.length === 0) {
-    ctx.write(renderCallout('info', journey.title, journey.description ?? 'Welcome. Your progress is saved as you go: stop any time and run hero-journey again to continue.', ctx.terminal));
+    ctx.write(renderCallout('info', journey.title, journey.description ?? `Welcome. Your progress is saved as you go: stop any time and run ${cmd(ctx)} again to continue.`, ctx.terminal));
   } else {
     const where = journey.chapters.get(current)?.title ?? current;
     const when = timeAgo(new Date(progress.updatedAt), ctx.now?.() ?? new Date());
     ctx.write(
-      renderStatusLine('info', `Welcome back: resuming at "${where}"${when ? `, where you stopped ${when}` : ''}. "hero-journey status" shows your choices so far; "hero-journey back" undoes the last one.`, ctx.terminal),
+      renderStatusLine('info', `Welcome back: resuming at "${where}"${when ? `, where you stopped ${when}` : ''}. "${cmd(ctx, 'status')}" shows your choices so far; "${cmd(ctx, 'back')}" undoes the last one.`, ctx.terminal),
     );
   }
   await askInputs(ctx, journey.inputs, { id: '', title: journey.title });
@@ -128,7 +135,7 @@ export async function playJourney(ctx: PlayContext): Promise<number> {
     const chapter = journey.chapters.get(current);
     if (!chapter) {
       throw new UserError(`saved progress points at chapter "${current}", which journey "${journey.id}" does not have`, {
-        hint: 'the journey changed since you played it: run "hero-journey back" to return to your last choice, or "hero-journey reset" to start over',
+        hint: `the journey changed since you played it: run "${cmd(ctx, 'back')}" to return to your last choice, or "${cmd(ctx, 'reset')}" to start over`,
       });
     }
     progress.current = chapter.id;
@@ -137,7 +144,7 @@ export async function playJourney(ctx: PlayContext): Promise<number> {
       progress.finished = true;
       progress.current = undefined;
       await ctx.save();
-      ctx.write(renderCallout('success', 'The end of this journey', `Hero made it through ${journey.title}. Run \`hero-journey map\` to see the path you took.`, ctx.terminal));
+      ctx.write(renderCallout('success', 'The end of this journey', `Hero made it through ${journey.title}. Run \`${cmd(ctx, 'map')}\` to see the path you took.`, ctx.terminal));
       ctx.emit?.({ event: 'end', journey: journey.id });
       return ExitCode.ok;
     }
@@ -196,7 +203,7 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
     ctx.write(renderSkipNotice(`chapter "${chapter.title}"`, skip.replace(/^skipped: /, ''), ctx.terminal));
     ctx.emit?.({ event: 'chapter-skipped', chapter: chapter.id, title: chapter.title, reason: skip.replace(/^skipped: /, '') });
     entry.outcome = 'skipped';
-    const target = follow(chapter, skipTarget(ctx.journey, chapter, conditions(ctx)));
+    const target = follow(ctx, chapter, skipTarget(ctx.journey, chapter, conditions(ctx)));
     await ctx.save();
     return target;
   }
@@ -285,14 +292,14 @@ function conditionFails(ctx: PlayContext, when: Expression | undefined): string 
 }
 
 function nextChapter(ctx: PlayContext, chapter: Chapter): string | undefined {
-  return follow(chapter, resolveNext(ctx.journey, chapter, conditions(ctx)));
+  return follow(ctx, chapter, resolveNext(ctx.journey, chapter, conditions(ctx)));
 }
 
-function follow(chapter: Chapter, next: NextResult): string | undefined {
+function follow(ctx: PlayContext, chapter: Chapter, next: NextResult): string | undefined {
   if (next.kind === 'goto') return next.goto;
   if (next.kind === 'end') return undefined;
   throw new UserError(`no way on from chapter "${chapter.id}" with the choices you made: ${next.reason}`, {
-    hint: `the journey has a gap at ${chapter.file}: its author should add a rule without "when"; meanwhile "hero-journey back" lets you choose differently`,
+    hint: `the journey has a gap at ${chapter.file}: its author should add a rule without "when"; meanwhile "${cmd(ctx, 'back')}" lets you choose differently`,
   });
 }
 
@@ -330,7 +337,15 @@ async function choose(ctx: PlayContext, chapter: Chapter, question = `${chapter.
     picked = preset;
     ctx.write(`${chapter.title}: ${option.name} (from --choose)\n`);
   } else if (ctx.asker.interactive) {
-    picked = await ctx.asker.select(question, options);
+    // Not a possible choice id (ids are paths), so it never clashes with an option.
+    const quit = ' quit';
+    picked = await ctx.asker.select(
+      question,
+      [...options, { value: quit, name: 'Quit (progress is saved; you choose when you come back)', key: 'q' }],
+      undefined,
+      whereYouAre(ctx.journey, ctx.progress, chapter, ctx.terminal.unicode),
+    );
+    if (picked === quit) throw new StopPlaying();
   } else {
     const available = options.filter((o) => !o.disabled && o.value !== ctx.deadEndAnswers.get(chapter.id)).map((o) => o.value);
     const deadEnd = ctx.deadEndAnswers.get(chapter.id);
@@ -441,12 +456,13 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
       const action = await ctx.asker.select(
         'Run this step?',
         [
-          { value: 'run', name: 'Run it' },
-          { value: 'skip', name: 'Skip it (I did it myself, or it does not apply)' },
-          { value: 'plain', name: 'Show the command plain, to copy' },
-          { value: 'quit', name: 'Quit (progress is saved)' },
+          { value: 'run', name: 'Run it', key: 'r' },
+          { value: 'skip', name: 'Skip it (I did it myself, or it does not apply)', key: 's' },
+          { value: 'plain', name: 'Show the command plain, to copy', key: 'c' },
+          { value: 'quit', name: 'Quit (progress is saved)', key: 'q' },
         ],
         'run',
+        whereYouAre(ctx.journey, ctx.progress, chapter, ctx.terminal.unicode, { index: step.index, total }),
       );
       if (action === 'quit') throw new StopPlaying();
       if (action === 'plain') {
@@ -469,17 +485,18 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
     }
     if (!ctx.asker.interactive) {
       throw new UserError(`step ${step.index + 1} of chapter "${chapter.title}" failed (${chapter.file}:${step.loc.line})`, {
-        hint: 'fix the cause and run hero-journey again: it resumes at this step',
+        hint: `fix the cause and run ${cmd(ctx)} again: it resumes at this step`,
       });
     }
     const next = await ctx.asker.select(
       'The step failed. What now?',
       [
-        { value: 'retry', name: 'Retry it' },
-        { value: 'skip', name: 'Skip it and go on' },
-        { value: 'quit', name: 'Quit (progress is saved; the step will be offered again)' },
+        { value: 'retry', name: 'Retry it', key: 'r' },
+        { value: 'skip', name: 'Skip it and go on', key: 's' },
+        { value: 'quit', name: 'Quit (progress is saved; the step will be offered again)', key: 'q' },
       ],
       'retry',
+      whereYouAre(ctx.journey, ctx.progress, chapter, ctx.terminal.unicode, { index: step.index, total }),
     );
     if (next === 'quit') throw new StopPlaying(ExitCode.failure);
     retrying = next === 'retry';
@@ -528,7 +545,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
   if (result.cancelled) {
     ctx.progress.steps[key] = { status: 'failed', at, exitCode: result.exitCode ?? ExitCode.interrupted };
     await ctx.save();
-    ctx.write('\nStopped while the step ran. Your progress is saved: run hero-journey again to retry this step.\n');
+    ctx.write(`\nStopped while the step ran. Your progress is saved: run ${cmd(ctx)} again to retry this step.\n`);
     throw new StopPlaying(ExitCode.interrupted);
   }
   if (result.exitCode === 0 && !result.timedOut) {
@@ -590,23 +607,23 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<void> {
     if (result.passed) return record('passed');
     if (ctx.signal.aborted) {
       await record('failed', result.summary);
-      ctx.write('\nStopped while waiting for the checks. Your progress is saved: run hero-journey again to check again.\n');
+      ctx.write(`\nStopped while waiting for the checks. Your progress is saved: run ${cmd(ctx)} again to check again.\n`);
       throw new StopPlaying(ExitCode.interrupted);
     }
     if (!ctx.asker.interactive) {
       await record('failed', result.summary);
       throw new UserError(`the checks of chapter "${chapter.title}" did not pass (${result.summary})`, {
-        hint: 'fix what the check says and run hero-journey again (it checks again before going on), or play interactively to skip them on purpose',
+        hint: `fix what the check says and run ${cmd(ctx)} again (it checks again before going on), or play interactively to skip them on purpose`,
       });
     }
     for (;;) {
       const action = await ctx.asker.select(
         'The checks did not pass. What now?',
         [
-          { value: 'retry', name: 'Check again (after you fixed something)' },
-          { value: 'hint', name: 'Show the hints and details' },
-          { value: 'skip', name: 'Skip the checks and go on (recorded as skipped)' },
-          { value: 'quit', name: 'Quit (progress is saved; the checks run again next time)' },
+          { value: 'retry', name: 'Check again (after you fixed something)', key: 'r' },
+          { value: 'hint', name: 'Show the hints and details', key: 'h' },
+          { value: 'skip', name: 'Skip the checks and go on (recorded as skipped)', key: 's' },
+          { value: 'quit', name: 'Quit (progress is saved; the checks run again next time)', key: 'q' },
         ],
         'retry',
       );

@@ -135,3 +135,21 @@ function wayOn(
   });
   return renderCallout('info', 'Next, depending on earlier choices', lines.join('\n'), terminal);
 }
+
+/**
+ * One line that says where the learner is, under every menu of play: a bar for the phases
+ * behind them, the phase, how many chapters of their path they have played, the step.
+ */
+export function whereYouAre(journey: Journey, progress: Progress, chapter: Chapter, unicode: boolean, step?: { index: number; total: number }): string {
+  const parts: string[] = [];
+  const phaseIndex = journey.phases.findIndex((p) => p.chapters.includes(chapter.id));
+  if (phaseIndex !== -1) {
+    const n = journey.phases.length;
+    const [full, empty] = unicode ? ['▰', '▱'] : ['#', '-'];
+    parts.push(`${full.repeat(phaseIndex + 1)}${empty.repeat(n - phaseIndex - 1)} ${journey.phases[phaseIndex]!.title} (part ${phaseIndex + 1} of ${n})`);
+  }
+  const played = progress.history.filter((entry) => entry.outcome !== 'skipped').length;
+  parts.push(`chapter ${Math.max(1, played)} of your path: ${chapter.title}`);
+  if (step) parts.push(`step ${step.index + 1} of ${step.total}`);
+  return parts.join(' · ');
+}

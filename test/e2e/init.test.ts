@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runBin } from './cli.ts';
-import { makeSandbox, repoRoot, TerminalSession, type Sandbox } from './pty.ts';
+import { binPath, makeSandbox, repoRoot, TerminalSession, type Sandbox } from './pty.ts';
 
 const template = join(repoRoot, 'templates', 'workspace');
 
@@ -108,8 +108,9 @@ describe('playing outside Hero\'s workspace', () => {
     // The callout's text, without its box and line breaks.
     const flat = (text: string) => text.replace(/[\u2500-\u257f]/g, ' ').replace(/\s+/g, ' ');
     const result = await runBin(['--dry-run', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
-    expect(flat(result.stdout)).toMatch(/Not Hero's workspace This folder is empty: the chapters build and deploy Hero from the files "hero-journey init" creates/);
-    expect(flat(result.stdout)).toContain('Create the workspace with "hero-journey init ./hero" and play in that folder');
+    // Run as node bin/hero-journey.js, with no hero-journey on PATH: the suggestions say so.
+    expect(flat(result.stdout)).toContain(`Not Hero's workspace This folder is empty: the chapters build and deploy Hero from the files "node ${binPath} init" creates`);
+    expect(flat(result.stdout)).toContain(`Create the workspace with "node ${binPath} init ./hero" and play in that folder`);
     await writeFile(join(sandbox.workspace, 'notes.txt'), 'hi\n');
     const other = await runBin(['--dry-run', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
     expect(flat(other.stdout)).toContain('This folder has no app/main.go');

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn as spawnPty, type IPty } from '@lydell/node-pty';
 import xterm from '@xterm/headless';
+import { afterEach, beforeEach } from 'vitest';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const binPath = join(repoRoot, 'bin', 'hero-journey.js');
@@ -105,4 +106,34 @@ export class TerminalSession {
       /* already gone */
     }
   }
+}
+
+/**
+ * A fresh sandbox for each test of the file that calls this, and terminal sessions in it that
+ * are killed after the test.
+ */
+export function sandboxEachTest(): { sandbox: () => Sandbox; open: (args: string[], options?: { env?: Record<string, string>; cols?: number }) => TerminalSession } {
+  let sandbox: Sandbox | undefined;
+  let sessions: TerminalSession[] = [];
+  beforeEach(async () => {
+    sandbox = await makeSandbox();
+  });
+  afterEach(async () => {
+    for (const s of sessions) s.kill();
+    sessions = [];
+    await sandbox?.cleanup();
+  });
+  const current = () => {
+    if (!sandbox) throw new Error('no sandbox outside a test');
+    return sandbox;
+  };
+  return {
+    sandbox: current,
+    open(args, options = {}) {
+      const box = current();
+      const session = new TerminalSession(args, { cwd: box.workspace, env: { ...box.env, ...options.env }, ...(options.cols ? { cols: options.cols } : {}) });
+      sessions.push(session);
+      return session;
+    },
+  };
 }

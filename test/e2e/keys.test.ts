@@ -1,0 +1,117 @@
+// One-key menus, where-you-are lines and the commands play suggests, seen in a real terminal.
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { runBin } from './cli.ts';
+import { binPath, repoRoot, sandboxEachTest, type Sandbox, type TerminalSession } from './pty.ts';
+
+const quest = join(repoRoot, 'test', 'fixtures', 'journeys', 'quest');
+
+const { sandbox: current, open } = sandboxEachTest();
+let sandbox: Sandbox;
+beforeEach(() => {
+  sandbox = current();
+});
+
+/** Wait for text that may be wrapped anywhere a space is. */
+async function waitForText(t: TerminalSession, text: string): Promise<string> {
+  const words = text.trim().split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return t.waitFor(new RegExp(words.join('\\s+')));
+}
+
+async function saved(): Promise<{ current?: string; steps: Record<string, { status: string }>; choices: Record<string, { choice: string }> }> {
+  const dir = join(sandbox.env.XDG_STATE_HOME!, 'hero-journey', 'quest');
+  const [file] = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+  return JSON.parse(await readFile(join(dir, file!), 'utf8'));
+}
+
+describe('one key per option', () => {
+  test('c shows the command plain, s skips, r runs, a digit picks an option, q quits with the command to come back', async () => {
+    const t = open(['--journey', quest, '--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers']);
+    let screen = await t.waitFor(/Prepare a greeting[\s\S]*Run this step\?/);
+    expect(screen).toMatch(/r {2}Run it\n\s+s {2}Skip it/);
+    // Where the learner is stays under every menu.
+    expect(screen).toMatch(/Prologue \(part 1 of 4\) · chapter 1 of your path: The call to adventure · step 1 of 2/);
+    t.press('c');
+    await t.waitFor(/\n\s*export GREETING="Hello, \$\{HERO_NAME\} of the \$\{GUILD\}"\n/);
+    t.press('?');
+    await t.waitFor('The key before an option picks it at once.');
+    t.press('r');
+    await t.waitFor('Hello, Ada of the Wanderers');
+    screen = await t.waitFor(/Stretch[\s\S]*Run this step\?[\s\S]*step 2 of 2/);
+    t.press('s');
+    screen = await t.waitFor('The fork in the road: what is your choice?');
+    expect(screen).toMatch(/1 {2}Through the forest/);
+    expect(screen).toMatch(/The road \(part 2 of 4\) · chapter 2 of your path/);
+    t.press('1');
+    await t.waitFor(/The forest[\s\S]*Run this step\?/);
+    t.press('x');
+    await t.waitFor('No option on "x": press ? to see the keys');
+    t.press('q');
+    await waitForText(t, `Progress saved. Run node ${binPath} --journey ${quest} again to continue where you stopped.`);
+    expect(await t.exitCode()).toBe(0);
+    const progress = await saved();
+    expect(progress.current).toBe('path/forest');
+    expect(progress.steps['start#step-2']?.status).toBe('skipped');
+    expect(progress.choices.path?.choice).toBe('forest');
+  });
+
+  test('q at a choice point quits there, and a disabled option says why instead of being picked', async () => {
+    const t = open(['--journey', quest, '--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers']);
+    await t.waitFor(/Prepare a greeting[\s\S]*Run this step\?/);
+    t.press('r');
+    await t.waitFor(/Stretch[\s\S]*Run this step\?/);
+    t.press('s');
+    const screen = await t.waitFor('The fork in the road: what is your choice?');
+    const river = /(\d) {2}Down the river/.exec(screen)?.[1];
+    expect(river).toBeDefined();
+    t.press(river!);
+    await t.waitFor('Not available: Only sea folk know how to sail the river');
+    t.press('q');
+    await t.waitFor('Progress saved.');
+    expect(await t.exitCode()).toBe(0);
+    expect((await saved()).current).toBe('path');
+  });
+});
+
+describe('after a failed step', () => {
+  test('quitting says the progress is saved and how to come back', async () => {
+    const journey = join(sandbox.root, 'failing');
+    await mkdir(journey, { recursive: true });
+    await writeFile(join(journey, 'journey.yaml'), 'id: failing\ntitle: Failing\nstart: only\n');
+    await writeFile(join(journey, 'only.md'), '---\ntitle: Only\n---\n\n```sh\necho "no flag here" >&2; exit 3\n```\n');
+    const t = open(['--journey', journey]);
+    await t.waitFor('Run this step?');
+    t.press('r');
+    await t.waitFor('The step failed. What now?');
+    t.press('q');
+    await waitForText(t, `Progress saved. Run node ${binPath} --journey ${journey} again to pick up where it failed`);
+    expect(await t.exitCode()).toBe(1);
+  });
+});
+
+describe('the command play suggests is one that works here', () => {
+  test('from a clone with npm start: init next to it, then play with --workspace', async () => {
+    await writeFile(join(sandbox.workspace, 'package.json'), '{"name":"hero-journey"}\n');
+    const flat = (text: string) => text.replace(/[\u2500-\u257f]/g, ' ').replace(/\s+/g, ' ');
+    const result = await runBin(['--dry-run', '--no-color'], { cwd: sandbox.workspace, env: { ...sandbox.env, npm_lifecycle_event: 'start', npm_package_name: 'hero-journey' } });
+    expect(flat(result.stdout)).toContain('npm start plays in the clone itself. Create the workspace next to it with "npm start -- init ../hero", then play there with "npm start -- --workspace ../hero"');
+  });
+
+  test('with hero-journey on PATH, the plain name; through npx, npx hero-journey', async () => {
+    const bin = join(sandbox.root, 'bin');
+    await mkdir(bin);
+    await symlink(binPath, join(bin, 'hero-journey'));
+    const onPath = open(['--journey', quest, '--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers'], { env: { PATH: `${bin}:${sandbox.env.PATH}` } });
+    await onPath.waitFor('Run this step?');
+    onPath.press('q');
+    await waitForText(onPath, `Progress saved. Run hero-journey --journey ${quest} again`);
+    expect(await onPath.exitCode()).toBe(0);
+
+    const npx = open(['--journey', quest], { env: { npm_command: 'exec' } });
+    await npx.waitFor('Run this step?');
+    npx.press('q');
+    await waitForText(npx, `Progress saved. Run npx hero-journey --journey ${quest} again`);
+    expect(await npx.exitCode()).toBe(0);
+  });
+});
