@@ -143,7 +143,8 @@ async function fetchText(url: string, timeoutMs: number, signal: AbortSignal): P
 }
 
 function reason(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } })?.cause?.code;
+  const inner = (error as { cause?: { code?: string; errors?: Array<{ code?: string }> } })?.cause;
+  const cause = inner?.code ?? inner?.errors?.[0]?.code;
   if (cause) return cause === 'ECONNREFUSED' ? 'connection refused' : cause;
   if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
   return error instanceof Error ? error.message : String(error);
