@@ -14,6 +14,8 @@ export interface WaitDisplayOptions {
   now?: () => number;
   /** How often plain output may repeat a check's line; default 5 s. */
   plainEveryMs?: number;
+  /** On a terminal, a line written once above the countdown when waiting starts (which keys work). */
+  keyHint?: string;
 }
 
 export interface WaitDisplay {
@@ -61,6 +63,7 @@ export function createWaitDisplay(options: WaitDisplayOptions): WaitDisplay {
       state = next;
       if (options.tty) {
         if (!timer && waiting().length > 0) {
+          if (options.keyHint && !shown) options.write(`${options.keyHint}\n`);
           timer = setInterval(() => {
             frame++;
             draw();

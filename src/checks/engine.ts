@@ -37,6 +37,8 @@ export interface CheckOutcome {
   hint?: string;
   /** The module file of a `use:` check. */
   file?: string;
+  /** Waiting cannot make it pass (no kubeconfig, the cluster does not answer, the kind is unknown): it stopped at once. */
+  cannotPass?: true;
   /** Where the check is written. */
   loc: SourceLocation;
   /** How many times it was evaluated. */
@@ -81,6 +83,20 @@ export interface WaitState {
 
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 const POLL_MS = 1000;
+/** A kind the cluster does not serve is asked for again this long (a CRD applied a moment ago) before the check gives up. */
+const NOT_SERVED_GRACE_MS = 3000;
+
+/**
+ * Whether waiting cannot help a check that failed with `error`: the kubeconfig cannot be used,
+ * the cluster does not answer or refuses the credentials ('now'), or it does not know the
+ * kind ('soon': after a short grace, for a CRD that is still being registered).
+ */
+function waitingCannotHelp(error: unknown): 'now' | 'soon' | undefined {
+  if (error instanceof UserError) return 'now';
+  if (!isKubeError(error)) return undefined;
+  if (error.code === 'not-served') return 'soon';
+  return ['config', 'unreachable', 'timeout', 'tls', 'unauthorized'].includes(error.code) ? 'now' : undefined;
+}
 
 /** A check ready to run: variables filled in, `when` decided. */
 type PreparedCheck = {
@@ -190,6 +206,8 @@ type Verdict = Omit<CheckOutcome, 'id' | 'title' | 'type' | 'loc' | 'attempts' |
   title?: string;
   /** The check could not look (cluster trouble, a variable not set): the chapter's hint, written for a real failure, does not apply. */
   couldNotLook?: boolean;
+  /** Waiting cannot help: stop at once ('now') or after a short grace ('soon'). */
+  hopeless?: 'now' | 'soon';
 };
 
 /** Runs one check, and keeps running it while it fails and time is left. */
@@ -233,7 +251,7 @@ class Tracker {
   }
 
   outcome(): CheckOutcome {
-    const { title: _title, hint: ownHint, couldNotLook, ...verdict } = this.verdict;
+    const { title: _title, hint: ownHint, couldNotLook, hopeless, ...verdict } = this.verdict;
     // The check's own hint (from the module or the cluster error) first, then the chapter's.
     const hints = verdict.status === 'broken' || couldNotLook ? [ownHint] : [ownHint, this.check.hint];
     const hint = [...new Set(hints.filter((h): h is string => Boolean(h)))].join('\n');
@@ -244,6 +262,7 @@ class Tracker {
       loc: this.check.spec.loc,
       ...verdict,
       ...(hint ? { hint } : {}),
+      ...(hopeless && verdict.status === 'failed' ? { cannotPass: true as const } : {}),
       attempts: this.attempts,
       durationMs: Math.round((this.finishedAt ?? this.now()) - this.startedAt),
     };
@@ -274,7 +293,8 @@ class Tracker {
     this.attempts++;
     if (verdict.title) this.title = verdict.title;
     this.verdict = verdict;
-    if (verdict.status === 'passed' || verdict.status === 'broken') this.settle();
+    const hopeless = verdict.hopeless === 'now' || (verdict.hopeless === 'soon' && this.now() - this.startedAt >= NOT_SERVED_GRACE_MS);
+    if (verdict.status === 'passed' || verdict.status === 'broken' || hopeless) this.settle();
     else this.onChange();
   }
 
@@ -511,7 +531,10 @@ class Tracker {
 
   /** A check that could not be evaluated: cluster trouble is a failure with its own hint; anything else is a broken check. */
   private failure(error: unknown): Verdict {
-    if (isKubeError(error) || error instanceof UserError) return { status: 'failed', reason: error.message, couldNotLook: true, ...(error.hint ? { hint: error.hint } : {}) };
+    if (isKubeError(error) || error instanceof UserError) {
+      const hopeless = waitingCannotHelp(error);
+      return { status: 'failed', reason: error.message, couldNotLook: true, ...(error.hint ? { hint: error.hint } : {}), ...(hopeless ? { hopeless } : {}) };
+    }
     if (error instanceof BrokenCheckError) {
       const cause = error.cause instanceof Error ? error.cause : undefined;
       return {

@@ -34,6 +34,10 @@ export interface ChapterCheckRun {
   /** Print passes and failures (false for --json). */
   print: boolean;
   signal?: AbortSignal;
+  /** Aborts when the learner stops waiting (a key): failing checks end as they are. */
+  stopWaiting?: AbortSignal;
+  /** A line shown once when a check starts to wait on a terminal (the keys the learner may press). */
+  keyHint?: string;
 }
 
 /** The outcomes of one chapter's checks. */
@@ -50,8 +54,10 @@ export async function checkChapter(chapter: Chapter, run: ChapterCheckRun): Prom
   const moduleIds = [...new Set(prepared.flatMap((c) => (c.type === 'use' && !c.settled ? [c.moduleId] : [])))];
   const refusal = moduleIds.length > 0 ? await decideTrust(run, chapter, moduleIds) : undefined;
   const display = run.print && run.wait
-    ? createWaitDisplay({ write: run.writeRaw, tty: run.tty, width: run.terminal.width, unicode: run.terminal.unicode })
+    ? createWaitDisplay({ write: run.writeRaw, tty: run.tty, width: run.terminal.width, unicode: run.terminal.unicode, ...(run.keyHint ? { keyHint: run.keyHint } : {}) })
     : undefined;
+  const signals = [run.signal, run.stopWaiting].filter((s): s is AbortSignal => s !== undefined);
+  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   let outcomes: CheckOutcome[];
   try {
     outcomes = await runChecks(
@@ -70,7 +76,7 @@ export async function checkChapter(chapter: Chapter, run: ChapterCheckRun): Prom
       },
       {
         wait: run.wait,
-        ...(run.signal ? { signal: run.signal } : {}),
+        ...(signal ? { signal } : {}),
         ...(display ? { onProgress: (state) => display.update(state) } : {}),
       },
     );

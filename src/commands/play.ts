@@ -112,7 +112,7 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
       answers,
       deadEndAnswers: new Map(),
       ...(from ? { from } : {}),
-      guardStep: () => guardStepKeys(io, controller),
+      guardStep: (onKey) => guardStepKeys(io, controller, onKey),
       terminal,
       tty,
       write,
@@ -231,16 +231,18 @@ async function offerWorkspace(
 }
 
 /**
- * While a step runs, hero-journey reads the keyboard itself: Ctrl-C stops the step. A prompt
- * that just closed may leave the terminal in raw mode, where Ctrl-C is a key and not SIGINT,
- * so relying on the signal alone would sometimes let a step run on.
+ * While a step runs or checks wait, hero-journey reads the keyboard itself: Ctrl-C stops the
+ * step. A prompt that just closed may leave the terminal in raw mode, where Ctrl-C is a key and
+ * not SIGINT, so relying on the signal alone would sometimes let a step run on. Any other key
+ * goes to `onKey` (stop waiting for checks), when given.
  */
-function guardStepKeys(io: CommandIO, controller: AbortController): () => void {
+function guardStepKeys(io: CommandIO, controller: AbortController, onKey?: () => void): () => void {
   const stdin = io.stdin;
   if (!stdin.isTTY || !stdin.setRawMode) return () => {};
   stdin.setRawMode(true);
   const onData = (data: Buffer | string) => {
     if (String(data).includes('\u0003')) controller.abort();
+    else onKey?.();
   };
   stdin.on('data', onData);
   stdin.resume();

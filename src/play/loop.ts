@@ -19,6 +19,8 @@ import { describeExit } from '../steps/exit-codes.ts';
 import { createLiveOutput } from '../steps/live.ts';
 import { createSecretMasker, maskSecrets } from '../steps/mask.ts';
 import { runStep } from '../steps/run.ts';
+import { formatTimeout } from '../checks/countdown.ts';
+import { DEFAULT_TIMEOUT_SECONDS } from '../checks/engine.ts';
 import { checkChapter, checkingNotice, helpText, prepareForChecks } from '../checks/gate.ts';
 import { interpolate, validateInput } from './inputs.ts';
 import { chapterHeaderInfo, whereYouAre } from './page.ts';
@@ -82,8 +84,11 @@ export interface PlayContext {
   from?: Chapter;
   /** Up-front answers that led to a dead end, by choice point: never used twice. */
   deadEndAnswers: Map<string, string>;
-  /** Called when a step or a wait for checks starts; the function it returns, when it ends (Ctrl-C handling in a terminal). */
-  guardStep?: () => () => void;
+  /**
+   * Called when a step or a wait for checks starts; the function it returns, when it ends (Ctrl-C
+   * handling in a terminal). `onKey` hears any other key (a wait the learner may stop).
+   */
+  guardStep?: (onKey?: () => void) => () => void;
   /** Aborted on Ctrl-C while a step runs. */
   signal: AbortSignal;
   /** Decides choice points not answered up front (a live vote); undefined from it: ask as usual. */
@@ -227,16 +232,12 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
   }
   if (!inputsAsked) await askInputs(ctx, chapter.inputs, chapter);
 
-  await checkGate(ctx, chapter);
+  const gate = await checkGate(ctx, chapter);
+  if (gate === 'back') return backToLastChoice(ctx);
 
   if (chapter.deadEnd) {
     entry.outcome = 'dead-end';
-    const choicePoint = undoLastChoice(progress);
-    // An answer given up front led here: asking it again would loop, so it is used up.
-    if (choicePoint && ctx.answers.choices[choicePoint] !== undefined) {
-      ctx.deadEndAnswers.set(choicePoint, ctx.answers.choices[choicePoint]!);
-      delete ctx.answers.choices[choicePoint];
-    }
+    const choicePoint = backToLastChoice(ctx);
     ctx.emit?.({ event: 'dead-end', chapter: chapter.id, message: chapter.deadEnd.message, ...(choicePoint ? { back: choicePoint } : {}) });
     ctx.write(
       renderCallout(
@@ -253,6 +254,24 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
   entry.outcome = 'completed';
   if (chapter.choices.length > 0) return choose(ctx, chapter);
   return nextChapter(ctx, chapter);
+}
+
+/**
+ * Undo the last choice and return its choice point (undefined when none was made). An answer
+ * given up front for it led here: asking it again would loop, so it is used up.
+ */
+function backToLastChoice(ctx: PlayContext): string | undefined {
+  const choicePoint = undoLastChoice(ctx.progress);
+  if (choicePoint && ctx.answers.choices[choicePoint] !== undefined) {
+    ctx.deadEndAnswers.set(choicePoint, ctx.answers.choices[choicePoint]!);
+    delete ctx.answers.choices[choicePoint];
+  }
+  return choicePoint;
+}
+
+/** The choice point "back to the last choice" returns to, or undefined when no choice was made yet. */
+function lastChoicePoint(progress: Progress): string | undefined {
+  return [...progress.history].reverse().find((entry) => progress.choices[entry.chapter])?.chapter;
 }
 
 /** `5 minutes ago`, `yesterday`, `3 days ago`; empty for a moment ago or an unreadable date. */
@@ -418,7 +437,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
   const emitStep = (status: Extract<PlayEvent, { event: 'step' }>['status'], more: { reason?: string; exitCode?: number; captured?: string[] } = {}) =>
     ctx.emit?.({ event: 'step', chapter: chapter.id, step: step.id, index: step.index, ...(step.title ? { title: step.title } : {}), status, ...more });
   if (record?.status === 'done') {
-    ctx.write(renderSkipNotice(`step ${step.index + 1} of ${total} (${label})`, 'done earlier', ctx.terminal));
+    ctx.write(renderStatusLine('done', `Step ${step.index + 1} of ${total} (${label}): done earlier`, ctx.terminal));
     emitStep('done-earlier');
     return;
   }
@@ -429,6 +448,22 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
     ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx) };
     await ctx.save();
     return;
+  }
+  let runNow = false;
+  if (record?.status === 'skipped' && record.by === 'learner' && !ctx.dryRun) {
+    // Skipped on purpose in an earlier session: say so, and run it only when asked.
+    ctx.write(renderSkipNotice(`step ${step.index + 1} of ${total} (${label})`, 'you skipped it earlier', ctx.terminal));
+    const again = ctx.asker.interactive
+      ? await ctx.asker.select('You skipped this step earlier. Run it now?', [
+        { value: 'keep', name: 'No, leave it skipped', key: 's' },
+        { value: 'run', name: 'Yes, show it and run it now', key: 'r' },
+      ], 'keep')
+      : 'keep';
+    if (again === 'keep') {
+      emitStep('skipped', { reason: 'the learner skipped it earlier' });
+      return;
+    }
+    runNow = true;
   }
   if (!ctx.dryRun) await ctx.preflight?.beforeFirstStep();
   ctx.write(
@@ -450,7 +485,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
       exitCode: ExitCode.usage,
     });
   }
-  let retrying = false;
+  let retrying = runNow;
   for (;;) {
     if (ctx.asker.interactive && !retrying) {
       const action = await ctx.asker.select(
@@ -470,7 +505,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
         continue;
       }
       if (action === 'skip') {
-        ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx) };
+        ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx), by: 'learner' };
         emitStep('skipped', { reason: 'the learner skipped it' });
         await ctx.save();
         return;
@@ -501,7 +536,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
     if (next === 'quit') throw new StopPlaying(ExitCode.failure);
     retrying = next === 'retry';
     if (next === 'skip') {
-      ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx) };
+      ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx), by: 'learner' };
       emitStep('skipped', { reason: 'the learner skipped it after it failed' });
       await ctx.save();
       return;
@@ -572,13 +607,22 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
   return { status: 'failed', ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) };
 }
 
-async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<void> {
-  if (chapter.checks.length === 0) return;
+/**
+ * The chapter's checks must pass before the learner goes on. Returns 'back' when the learner
+ * chose to go back to the last choice instead; throws StopPlaying when they quit.
+ *
+ * The countdown runs only when waiting can help: when a step of the chapter was skipped or
+ * failed, or the checks already failed here before (a resume), they are run once and the
+ * learner chooses. A key stops any wait; a check that cannot pass (no cluster, an unknown kind)
+ * ends at once.
+ */
+async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' | 'skipped' | 'back'> {
+  if (chapter.checks.length === 0) return 'passed';
   const n = chapter.checks.length;
   if (ctx.dryRun) {
     ctx.write(renderSkipNotice(`${n} check${n === 1 ? '' : 's'}`, 'dry run: no step ran, so there is nothing to check', ctx.terminal));
     ctx.emit?.({ event: 'checks', chapter: chapter.id, status: 'not-run', summary: 'dry run' });
-    return;
+    return 'passed';
   }
   const record = async (status: 'passed' | 'failed' | 'skipped', reason?: string) => {
     ctx.progress.checks[chapter.id] = { status, at: timestamp(ctx), ...(reason ? { reason } : {}) };
@@ -586,9 +630,13 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<void> {
     await ctx.save();
   };
   const vars = { ...ctx.journey.vars, ...variableValues(ctx.progress) };
+  const missed = missedSteps(ctx, chapter);
+  const failedBefore = ctx.progress.checks[chapter.id]?.status === 'failed';
+  let wait = ctx.asker.interactive ? missed.length === 0 && !failedBefore : true;
   for (;;) {
     ctx.write(checkingNotice(chapter, ctx.terminal));
-    const releaseGuard = ctx.guardStep?.();
+    const stop = new AbortController();
+    const releaseGuard = ctx.guardStep?.(wait && ctx.asker.interactive ? () => stop.abort() : undefined);
     const result = await checkChapter(chapter, {
       journey: ctx.journey,
       vars,
@@ -600,34 +648,53 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<void> {
       tty: ctx.tty,
       writeRaw: ctx.writeRaw,
       asker: ctx.asker,
-      wait: true,
+      wait,
       print: true,
       signal: ctx.signal,
+      stopWaiting: stop.signal,
+      ...(ctx.asker.interactive ? { keyHint: renderStatusLine('info', 'Waiting for the cluster. Press any key to stop waiting (check now, skip, go back or quit).', ctx.terminal).trimEnd() } : {}),
     }).finally(() => releaseGuard?.());
-    if (result.passed) return record('passed');
+    if (result.passed) {
+      await record('passed');
+      return 'passed';
+    }
     if (ctx.signal.aborted) {
       await record('failed', result.summary);
       ctx.write(`\nStopped while waiting for the checks. Your progress is saved: run ${cmd(ctx)} again to check again.\n`);
       throw new StopPlaying(ExitCode.interrupted);
     }
+    const cannotPass = result.outcomes.find((o) => o.cannotPass);
     if (!ctx.asker.interactive) {
       await record('failed', result.summary);
-      throw new UserError(`the checks of chapter "${chapter.title}" did not pass (${result.summary})`, {
-        hint: `fix what the check says and run ${cmd(ctx)} again (it checks again before going on), or play interactively to skip them on purpose`,
+      throw new UserError(`the checks of chapter "${chapter.title}" did not pass (${result.summary})${cannotPass ? `: ${cannotPass.reason}` : ''}`, {
+        hint: cannotPass?.hint ?? `fix what the check says and run ${cmd(ctx)} again (it checks again before going on), or play interactively to skip them on purpose`,
       });
     }
+    if (stop.signal.aborted) ctx.write(renderStatusLine('info', 'You stopped waiting.', ctx.terminal));
+    else if (missed.length > 0 && !wait) {
+      const list = missed.map(({ step, status }) => `step ${step.index + 1}${step.title ? ` (${step.title})` : ''} ${status === 'failed' ? 'failed' : 'was skipped'}`).join(', ');
+      ctx.write(renderStatusLine('info', `Not waiting: ${list}, so what it makes may not be there. If you did it yourself, check again now or wait for it.`, ctx.terminal));
+    } else if (cannotPass) ctx.write(renderStatusLine('info', `Not waiting: waiting cannot make this pass (${cannotPass.reason}).`, ctx.terminal));
+    const back = lastChoicePoint(ctx.progress);
+    const backTitle = back ? (ctx.journey.chapters.get(back)?.title ?? back) : undefined;
+    const longest = Math.max(...chapter.checks.map((c) => c.timeout ?? DEFAULT_TIMEOUT_SECONDS));
     for (;;) {
       const action = await ctx.asker.select(
         'The checks did not pass. What now?',
         [
-          { value: 'retry', name: 'Check again (after you fixed something)', key: 'r' },
+          { value: 'now', name: 'Check again now (after you fixed something)', key: 'r' },
+          { value: 'wait', name: `Wait for it (up to ${formatTimeout(longest)}; any key stops waiting)`, key: 'w' },
           { value: 'hint', name: 'Show the hints and details', key: 'h' },
           { value: 'skip', name: 'Skip the checks and go on (recorded as skipped)', key: 's' },
+          { value: 'back', name: backTitle ? `Back to the last choice ("${backTitle}")` : 'Back to the last choice', key: 'b', disabled: back ? false : 'no choice made yet' },
           { value: 'quit', name: 'Quit (progress is saved; the checks run again next time)', key: 'q' },
         ],
-        'retry',
+        'now',
       );
-      if (action === 'retry') break;
+      if (action === 'now' || action === 'wait') {
+        wait = action === 'wait';
+        break;
+      }
       if (action === 'hint') {
         ctx.write(renderCallout('tip', 'What to try', helpText(result.outcomes), ctx.terminal));
         continue;
@@ -636,9 +703,24 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<void> {
         await record('failed', result.summary);
         throw new StopPlaying(ExitCode.failure);
       }
+      if (action === 'back') {
+        await record('failed', result.summary);
+        return 'back';
+      }
       if (await ctx.asker.confirm('Go on without proof that this chapter worked? Later chapters may fail because of it.', false)) {
-        return record('skipped', result.summary);
+        await record('skipped', result.summary);
+        return 'skipped';
       }
     }
   }
+}
+
+/** Steps of the chapter that should have run and did not: failed, or skipped by the learner (not optional, not left out by `when`). */
+function missedSteps(ctx: PlayContext, chapter: Chapter): Array<{ step: Step; status: 'skipped' | 'failed' }> {
+  return chapter.steps.flatMap((step) => {
+    const record = ctx.progress.steps[stepKey(chapter.id, step.id)];
+    const status = record?.status === 'failed' || (record?.status === 'skipped' && record.by === 'learner') ? record.status : undefined;
+    if (step.optional || !status || conditionFails(ctx, step.when)) return [];
+    return [{ step, status }];
+  });
 }

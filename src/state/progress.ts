@@ -61,6 +61,8 @@ export interface StepRecord {
   status: 'done' | 'skipped' | 'failed';
   at: string;
   exitCode?: number;
+  /** Set when the learner chose to skip it (not a `when` that was false): resuming does not offer it again. */
+  by?: 'learner';
 }
 
 export interface CheckRecord {

@@ -172,6 +172,16 @@ describe('when, variables and waiting', () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
+  it('does not count down when waiting cannot help: no kubeconfig ends the wait at once, marked as such', async () => {
+    const reads = defineCheck({ id: 'reads', title: 'Reads the cluster', run: async ({ kube }) => ({ ok: Boolean(await kube.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'x' })), reason: 'looked' }) });
+    // A ten-minute timeout: the test would time out if the engine waited for it.
+    const [outcome] = await run([use('reads', { timeout: 600 })], engine({ reads }), true);
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'no kubeconfig found: ~/.kube/config does not exist', cannotPass: true, attempts: 1 });
+    // A check that fails for its own reasons is not marked: waiting may still help it.
+    const [own] = await run([use('bad', { timeout: 1 })], engine({ bad: failing }), true);
+    expect(own!.cannotPass).toBeUndefined();
+  });
+
   it('runs several checks at once and keeps their order', async () => {
     const slow = defineCheck({ id: 'slow', title: 'Slow', run: () => new Promise<CheckResult>((r) => setTimeout(() => r({ ok: true, reason: 'slow' }), 200)) });
     const started = performance.now();
