@@ -211,7 +211,7 @@ button{font:inherit;width:100%;min-height:3.5rem;padding:.7rem 1rem;border:2px s
 button small{display:block;color:var(--muted);font-size:1rem}button[aria-pressed=true]{background:var(--accent);color:var(--bg)}button[aria-pressed=true] small{color:var(--bg)}
 button:disabled{border-style:dashed;opacity:.6;cursor:not-allowed}button:focus-visible{outline:4px solid var(--accent);outline-offset:2px}
 form[method=get] input{font:inherit;width:100%;padding:.6rem;margin:.4rem 0;border:2px solid var(--muted);border-radius:.4rem}form[method=get] button{text-align:center}
-.bar{margin:.7rem 0}.bar .name{font-weight:600}.bar .count{float:right}.track{display:block;height:.9rem;background:var(--track);border-radius:.45rem;overflow:hidden;margin-top:.2rem}
+.bar{margin:.7rem 0;display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 .6rem}.bar .name{font-weight:600}.track{flex:0 0 100%;display:block;height:.9rem;background:var(--track);border-radius:.45rem;overflow:hidden;margin-top:.2rem}
 .fill{display:block;height:100%;background:var(--accent)}.winner .fill{background:var(--win)}.off{opacity:.55}.error{color:#c5221f;max-width:40rem;margin:0 auto;padding:0 1rem}
 .screen main{max-width:none;display:flex;gap:3rem;align-items:flex-start;padding:2rem}.screen .join{flex:0 0 30%}.screen .qr svg{width:100%;height:auto;background:#fff}
 .screen .url{font-size:1.4rem;word-break:break-all}.screen .poll{flex:1}.screen h1{font-size:3.5rem}.screen .status,.screen .left,.screen .total{font-size:2.2rem;margin:.4rem 0}

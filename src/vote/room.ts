@@ -98,9 +98,12 @@ export async function startPresenter(options: PresenterOptions): Promise<Present
       let drawn = 0;
       let tie: string[] | undefined;
       let redrawTimer: ReturnType<typeof setTimeout> | undefined;
+      let over = false;
       const draw = (final = false) => {
+        clearTimeout(redrawTimer);
         redrawTimer = undefined;
-        if (!options.tty) return;
+        // Once the poll is over the board is drawn one last time, and never again below later output.
+        if (!options.tty || (over && !final)) return;
         const view = server.view();
         const deadline = server.box.deadline;
         const lines = renderBoard(view, {
@@ -128,6 +131,7 @@ export async function startPresenter(options: PresenterOptions): Promise<Present
       }, 250);
       const finish = (winner: string, decidedBy: DecidedBy) => {
         cleanup();
+        over = true;
         draw(true);
         resolve({ winner, decidedBy });
       };
@@ -144,6 +148,7 @@ export async function startPresenter(options: PresenterOptions): Promise<Present
         for (const key of String(data)) {
           if (key === '\u0003') {
             cleanup();
+            over = true;
             reject(new PromptInterrupted());
             return;
           }
@@ -167,6 +172,7 @@ export async function startPresenter(options: PresenterOptions): Promise<Present
       };
       const onAbort = () => {
         cleanup();
+        over = true;
         reject(new PromptInterrupted());
       };
       const cleanup = () => {

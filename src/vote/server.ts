@@ -197,6 +197,9 @@ export async function startVoteServer(options: VoteServerOptions): Promise<VoteS
       case '/screen.js':
         response.writeHead(200, pageHeaders('text/javascript; charset=utf-8')).end(SCREEN_SCRIPT);
         return;
+      case '/favicon.ico':
+        response.writeHead(204, pageHeaders('image/x-icon')).end();
+        return;
       case '/style.css':
         response.writeHead(200, pageHeaders('text/css; charset=utf-8')).end(STYLE);
         return;
