@@ -1,6 +1,8 @@
 import { version } from '../version.ts';
 import { PromptInterrupted, UserError, ExitCode } from '../errors.ts';
 import type { CommandIO } from '../commands/io.ts';
+import { guardStream } from '../render/guard.ts';
+import { sanitize } from '../render/text.ts';
 import { helpText } from './help.ts';
 import { commandLine, rememberInvocation } from './invocation.ts';
 import { parseCli, type CliOptions } from './parse.ts';
@@ -75,8 +77,9 @@ async function dispatch(options: CliOptions, io: CommandIO): Promise<number> {
 
 function reportError(error: unknown, io: CommandIO): number {
   if (error instanceof UserError) {
-    io.stderr.write(`hero-journey: ${error.message}\n`);
-    if (error.hint) io.stderr.write(`  ${error.hint}\n`);
+    // Messages carry outside text (file names, chapter ids, values): never raw to the terminal.
+    io.stderr.write(`hero-journey: ${sanitize(error.message)}\n`);
+    if (error.hint) io.stderr.write(`  ${sanitize(error.hint)}\n`);
     return error.exitCode;
   }
   if (error instanceof PromptInterrupted || (error instanceof Error && error.name === 'ExitPromptError')) {
@@ -100,5 +103,8 @@ function processIO(): CommandIO {
       stream.destroy();
     });
   }
-  return { cwd: process.cwd(), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+  // Nothing reaches the terminal unguarded: a path that forgot to sanitise outside text cannot take it over.
+  const stdout = guardStream(process.stdout);
+  const stderr = guardStream(process.stderr);
+  return { cwd: process.cwd(), env: process.env, stdin: process.stdin, stdout, stderr };
 }

@@ -5,6 +5,7 @@ import { lintJourney } from '../journey/lint.ts';
 import type { JourneyProblem } from '../journey/model.ts';
 import { formatProblem } from '../journey/problems.ts';
 import { plural } from '../journey/text.ts';
+import { jsonText, sanitize } from '../render/text.ts';
 
 export interface LintOptions {
   /** The journey folder. */
@@ -49,14 +50,12 @@ export async function run(options: LintOptions): Promise<number> {
       // What was not checked (ShellCheck not installed); people see nothing of it.
       ...(notes.length > 0 ? { notes } : {}),
     };
-    stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    stdout.write(`${jsonText(report)}\n`);
   } else {
-    for (const problem of problems) stdout.write(`${formatProblem(problem)}\n`);
+    for (const problem of problems) stdout.write(`${sanitize(formatProblem(problem))}\n`);
     if (problems.length > 0) stdout.write('\n');
     stdout.write(
-      errors === 0 && warnings === 0
-        ? `${summary}: no problems\n`
-        : `${summary}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`,
+      sanitize(errors === 0 && warnings === 0 ? `${summary}: no problems\n` : `${summary}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`),
     );
   }
   return errors === 0 ? 0 : 1;

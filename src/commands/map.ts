@@ -1,6 +1,7 @@
 import type { CliOptions } from '../cli/parse.ts';
 import { buildJourneyMap } from '../map/model.ts';
 import { renderMapMermaid, renderMapTree } from '../map/render.ts';
+import { jsonText } from '../render/text.ts';
 import type { CommandIO } from './io.ts';
 import { openSession } from './session.ts';
 import { terminalFor } from './terminal.ts';
@@ -10,7 +11,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   const session = await openSession({ ...options, dryRun: true }, io);
   const map = buildJourneyMap(session.journey, session.fresh ? undefined : session.progress);
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ journey: journeyJson(session.journey), map }, null, 2)}\n`);
+    io.stdout.write(`${jsonText({ journey: journeyJson(session.journey), map })}\n`);
   } else if (options.format === 'mermaid') {
     io.stdout.write(renderMapMermaid(map));
   } else {

@@ -1,5 +1,6 @@
 import type { CliOptions } from '../cli/parse.ts';
 import { describeAudience, type Progress } from '../state/progress.ts';
+import { jsonText, sanitize } from '../render/text.ts';
 import type { CommandIO } from './io.ts';
 import { openSession, type Session } from './session.ts';
 
@@ -9,10 +10,11 @@ const MASK = '••••••';
 export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   const session = await openSession({ ...options, dryRun: true }, io);
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ progressFile: session.progressFile, fresh: session.fresh, ...(session.notice ? { damaged: session.notice } : {}), progress: maskedProgress(session.progress) }, null, 2)}\n`);
+    io.stdout.write(`${jsonText({ progressFile: session.progressFile, fresh: session.fresh, ...(session.notice ? { damaged: session.notice } : {}), progress: maskedProgress(session.progress) })}\n`);
     return 0;
   }
-  io.stdout.write(statusText(session));
+  // Titles, choices, variables and reasons come from the journey and the progress file.
+  io.stdout.write(sanitize(statusText(session)));
   return 0;
 }
 

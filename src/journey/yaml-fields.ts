@@ -5,6 +5,7 @@
 
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Expression, JourneyProblem, SourceLocation } from './model.ts';
+import { sanitize } from '../render/text.ts';
 import { didYouMean, parseDuration } from './text.ts';
 
 /** A key of a YAML mapping, with its value node and the key's line. */
@@ -137,7 +138,11 @@ export class YamlReader {
     return field;
   }
 
-  /** A scalar as text. Numbers and booleans keep the way they were written (`1.20` stays `1.20`). */
+  /**
+   * A scalar as text. Numbers and booleans keep the way they were written (`1.20` stays `1.20`).
+   * Titles, labels, prompts and messages are shown in the terminal: no control character or
+   * escape sequence of the file survives (YAML's `\e` writes one).
+   */
   text(field: Field | undefined): string | undefined {
     if (!field) return undefined;
     const node = field.value;
@@ -149,7 +154,8 @@ export class YamlReader {
       this.error(field.line, `\`${field.key}\` must be text, not a ${isSeq(node) ? 'list' : 'mapping'}`);
       return undefined;
     }
-    return scalarText(node);
+    const text = scalarText(node);
+    return text === undefined ? undefined : sanitize(text);
   }
 
   /** `true` or `false`. */

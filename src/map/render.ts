@@ -1,3 +1,4 @@
+import { sanitize } from '../render/text.ts';
 import type { ChapterMark, JourneyMap, MapChapter, MapGroup, MapOption } from './model.ts';
 
 export interface MapStyle {
@@ -73,7 +74,7 @@ function nesting(map: JourneyMap, group: MapGroup): Map<string, Parent> {
 export function renderMapTree(map: JourneyMap, style: MapStyle): string {
   const paint = painter(style.color);
   const branch = style.unicode ? { mid: '├─ ', last: '└─ ', bar: '│  ', gap: '   ' } : { mid: '|- ', last: '`- ', bar: '|  ', gap: '   ' };
-  const lines: string[] = [paint.bold(map.title)];
+  const lines: string[] = [paint.bold(sanitize(map.title))];
 
   interface Node {
     line: string;
@@ -102,13 +103,13 @@ export function renderMapTree(map: JourneyMap, style: MapStyle): string {
           ? chapter.options.map((option) => {
               const under = childrenOf((p) => p.kind === 'option' && p.chapter === chapter.id && p.option === option.id);
               const target = byId.get(option.goto);
-              const elsewhere = under.length === 0 ? paint.dim(` ${style.unicode ? '→' : '->'} [${option.goto}]`) : '';
+              const elsewhere = under.length === 0 ? paint.dim(` ${style.unicode ? '→' : '->'} [${sanitize(option.goto)}]`) : '';
               return { line: `${optionLine(option, target, style, paint)}${elsewhere}`, children: under.map(chapterNode) };
             })
           : childrenOf((p) => p.kind === 'variant' && p.chapter === chapter.id).map(chapterNode),
     });
     const lastGroup = gi === map.groups.length - 1;
-    lines.push(`${lastGroup ? branch.last : branch.mid}${paint.bold(group.title)}`);
+    lines.push(`${lastGroup ? branch.last : branch.mid}${paint.bold(sanitize(group.title))}`);
     draw(group.chapters.filter((c) => !parents.has(c.id)).map(chapterNode), lastGroup ? branch.gap : branch.bar);
   });
   lines.push('', legend(style, paint));
@@ -122,7 +123,7 @@ function chapterLine(chapter: MapChapter, style: MapStyle, paint: Painter): stri
     chapter.mark === 'current'
       ? paint.cyan(style.unicode ? '  ← you are here' : '  <- you are here')
       : chapter.reason
-        ? paint.dim(`  (skipped: ${chapter.reason})`)
+        ? paint.dim(`  (skipped: ${sanitize(chapter.reason)})`)
         : '';
   const checks =
     chapter.checks === 'skipped' || chapter.checks === 'unverified'
@@ -130,18 +131,19 @@ function chapterLine(chapter: MapChapter, style: MapStyle, paint: Painter): stri
       : chapter.checks === 'failed'
         ? paint.yellow('  (checks failed)')
         : '';
-  const title = `${chapter.title}${kind}`;
+  const title = `${sanitize(chapter.title)}${kind}`;
   const shown =
     chapter.mark === 'current' ? paint.cyan(paint.bold(title)) : chapter.mark === 'completed' ? paint.green(title) : chapter.mark === 'not-yet' ? title : paint.dim(title);
-  return `${symbol} ${shown} ${paint.dim(`[${chapter.id}]`)}${checks}${note}`;
+  return `${symbol} ${shown} ${paint.dim(`[${sanitize(chapter.id)}]`)}${checks}${note}`;
 }
 
 function optionLine(option: MapOption, target: MapChapter | undefined, style: MapStyle, paint: Painter): string {
   const symbol = optionSymbols[option.mark][style.unicode ? 0 : 1];
+  const label = sanitize(option.label);
   const deadEnd = target?.deadEnd ? paint.dim(' (dead end)') : '';
-  if (option.mark === 'chosen') return `${symbol} ${paint.green(paint.bold(option.label))}${deadEnd}${paint.dim(`  ${option.audience?.text ?? 'your choice'}`)}`;
-  if (option.mark === 'disabled') return paint.dim(`${symbol} ${option.label}  (not available: ${option.because ?? 'condition false'})`);
-  return `${symbol} ${option.label}${deadEnd}`;
+  if (option.mark === 'chosen') return `${symbol} ${paint.green(paint.bold(label))}${deadEnd}${paint.dim(`  ${sanitize(option.audience?.text ?? 'your choice')}`)}`;
+  if (option.mark === 'disabled') return paint.dim(`${symbol} ${label}  (not available: ${sanitize(option.because ?? 'condition false')})`);
+  return `${symbol} ${label}${deadEnd}`;
 }
 
 function legend(style: MapStyle, paint: Painter): string {
@@ -205,7 +207,7 @@ export function renderMapMermaid(map: JourneyMap): string {
 }
 
 function label(text: string): string {
-  return text.replace(/"/g, '#quot;').replace(/[\r\n]+/g, ' ');
+  return sanitize(text).replace(/"/g, '#quot;').replace(/[\r\n]+/g, ' ');
 }
 
 interface Painter {

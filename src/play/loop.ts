@@ -12,6 +12,7 @@ import {
   renderStepCard,
 } from '../render/chapter.ts';
 import { renderMarkdown } from '../render/markdown.ts';
+import { sanitize } from '../render/text.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
 import { choiceValues, nameLooksSecret, stepKey, undoLastChoice, variableValues, type AudienceRecord, type Progress } from '../state/progress.ts';
 import { valueLooksSecret } from '../classroom/mirror.ts';
@@ -129,7 +130,7 @@ export async function playJourney(ctx: PlayContext): Promise<number> {
   if (progress.history.length === 0) {
     ctx.write(renderCallout('info', journey.title, journey.description ?? `Welcome. Your progress is saved as you go: stop any time and run ${cmd(ctx)} again to continue.`, ctx.terminal));
   } else {
-    const where = journey.chapters.get(current)?.title ?? current;
+    const where = journey.chapters.get(current)?.title ?? sanitize(current);
     const when = timeAgo(new Date(progress.updatedAt), ctx.now?.() ?? new Date());
     ctx.write(
       renderStatusLine('info', `Welcome back: resuming at "${where}"${when ? `, where you stopped ${when}` : ''}. "${cmd(ctx, 'status')}" shows your choices so far; "${cmd(ctx, 'back')}" undoes the last one.`, ctx.terminal),
@@ -416,7 +417,7 @@ async function askInputs(ctx: PlayContext, inputs: InputSpec[], chapter: { id: s
       secret,
       at: timestamp(ctx),
     };
-    if (!secret && (preset !== undefined || !ctx.asker.interactive)) ctx.write(`${input.name} = ${value}\n`);
+    if (!secret && (preset !== undefined || !ctx.asker.interactive)) ctx.write(`${input.name} = ${sanitize(value)}\n`);
     ctx.emit?.({
       event: 'input',
       ...(chapter.id ? { chapter: chapter.id } : {}),

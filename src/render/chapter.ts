@@ -2,7 +2,7 @@ import { panelInnerWidth, renderPanel } from './box.ts';
 import { renderCallout as renderCalloutBox, type CalloutKind } from './callout.ts';
 import { highlightCode } from './highlight.ts';
 import type { TerminalOptions } from './terminal.ts';
-import { expandTabs, safeText, sanitize, toAscii, visibleWidth, wrapText } from './text.ts';
+import { expandTabs, safeText, sanitize, showControls, toAscii, visibleWidth, wrapText } from './text.ts';
 import { themeFor } from './theme.ts';
 import wrapAnsi from 'wrap-ansi';
 
@@ -93,7 +93,7 @@ export function renderStepCard(step: StepCardInfo, opts: TerminalOptions): strin
   const title = clean(step.title, opts);
   const heading = `Step ${step.index + 1} of ${step.total}${title ? ` ${symbol.dot} ${title}` : ''}`;
   const inner = panelInnerWidth(opts.width);
-  const code = expandTabs(sanitize(step.code)).replace(/^\n+|\s+$/g, '');
+  const code = expandTabs(showControls(step.code)).replace(/^\n+|\s+$/g, '');
   const highlighted = highlightCode(code, step.lang || 'bash', theme);
   const mark = `${symbol.continuation} `;
   const folded = highlighted
@@ -119,9 +119,9 @@ function foldLine(line: string, width: number, markWidth: number): string[] {
   return pieces.map((piece, i) => (i === 0 ? piece : indent + piece.replace(/^\s+/, '')));
 }
 
-/** A command exactly as written, for copying: no box, no colour, no folds. */
+/** A command exactly as written, for copying: no box, no colour, no folds; control characters shown, never sent. */
 export function renderPlainCommand(code: string): string {
-  return code;
+  return showControls(code);
 }
 
 /** Kinds of one-line status messages. */

@@ -1,6 +1,8 @@
 // Pure text helpers for step output: elapsed time, line splitting, escape-sequence cleanup,
 // terminal width. No I/O here, so everything is string-in/string-out testable.
 
+import { sanitize } from '../render/text.ts';
+
 /** Formats a duration for people: `0.4s`, `12.3s`, `1m 05s`, `1h 02m`. */
 export function formatElapsed(ms: number): string {
   const safe = Number.isFinite(ms) && ms > 0 ? ms : 0;
@@ -28,8 +30,6 @@ export function collapseCarriageReturns(line: string): string {
 // CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), and other two-byte ESC sequences.
 const ESCAPE_SEQUENCE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]/g;
 const SGR_SEQUENCE = /^\u001b\[[0-9;:]*m$/;
-// Control characters other than tab; what is left of a backspace or bell is noise in a log.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 
 /**
  * Makes one line of program output safe to print inside our layout: removes cursor movement,
@@ -42,20 +42,20 @@ export function sanitizeLine(line: string, keepColor: boolean): string {
   let sawColor = false;
   let from = 0;
   for (const match of line.matchAll(ESCAPE_SEQUENCE)) {
-    out += line.slice(from, match.index).replace(CONTROL_CHARACTERS, '');
+    out += sanitize(line.slice(from, match.index));
     if (keepColor && SGR_SEQUENCE.test(match[0])) {
       out += match[0];
       sawColor = true;
     }
     from = match.index + match[0].length;
   }
-  out += line.slice(from).replace(CONTROL_CHARACTERS, '');
+  out += sanitize(line.slice(from));
   return sawColor ? `${out}\u001b[0m` : out;
 }
 
 /** Removes every escape sequence and control character (except tab): plain text. */
 export function stripTerminalCodes(text: string): string {
-  return text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL_CHARACTERS, '');
+  return sanitize(text.replace(ESCAPE_SEQUENCE, ''));
 }
 
 /** How many terminal columns a code point takes: 0 for combining marks, 2 for wide East Asian and emoji. */
