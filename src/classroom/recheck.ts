@@ -314,7 +314,8 @@ function fromMirror(mirror: ProgressMirror): Pick<AttendeeReport, 'displayName' 
   };
 }
 
-function firstFailure(chapters: ChapterReport[]): Pick<AttendeeReport, 'firstFailure'> {
+/** The first failing check along an attendee's path. */
+export function firstFailure(chapters: ChapterReport[]): Pick<AttendeeReport, 'firstFailure'> {
   for (const chapter of chapters) {
     if (chapter.state !== 'failed') continue;
     const check = chapter.checks.find((c) => c.status === 'failed' || c.status === 'broken');

@@ -42,6 +42,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
     env: io.env,
   });
   const modulesRefused = await moduleRefusal(journey, io.env);
+  const room = options.path !== undefined ? await roomGrader(options.path, journey, io.cwd) : undefined;
   const classOptions: ClassOptions = {
     journey,
     attendees,
@@ -61,10 +62,15 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
     return ok ? ExitCode.ok : ExitCode.failure;
   };
 
-  if (options.serve !== undefined) return serve(classOptions, options.serve || DEFAULT_PORT, io);
-  if (options.watch) return watch(classOptions, options, io);
+  try {
+    if (options.serve !== undefined) return await serve(classOptions, options.serve || DEFAULT_PORT, io, room?.grade);
+    if (options.watch) return await watch(classOptions, options, io, room?.grade);
+  } finally {
+    room?.stop();
+  }
 
   const report = await verifyClass(classOptions);
+  room?.grade(report);
   if (format === 'json') {
     const until = options.until;
     io.stdout.write(renderJson(report, until ? { passedUntil: Object.fromEntries(report.attendees.map((a) => [a.name, passedUntil(a, until, order)])) } : {}));
@@ -75,7 +81,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
 }
 
 /** Refresh the grid in place (a terminal) or print it again when it changed (a pipe), until Ctrl-C. */
-async function watch(classOptions: ClassOptions, options: CliOptions, io: CommandIO): Promise<number> {
+async function watch(classOptions: ClassOptions, options: CliOptions, io: CommandIO, grade: (report: ClassroomReport) => void = () => {}): Promise<number> {
   const terminal = terminalFor(options, io);
   const tty = Boolean(io.stdout.isTTY);
   const controller = new AbortController();
@@ -99,6 +105,7 @@ async function watch(classOptions: ClassOptions, options: CliOptions, io: Comman
     await watchClass(
       { ...classOptions, intervalMs: WATCH_INTERVAL_MS },
       (report) => {
+        grade(report);
         latest = report;
         // Rows finish one by one: draw at most a few times a second.
         timer ??= setTimeout(draw, tty ? 150 : 1000);
@@ -115,7 +122,7 @@ async function watch(classOptions: ClassOptions, options: CliOptions, io: Comman
 }
 
 /** Serve the live dashboard until Ctrl-C. */
-async function serve(classOptions: ClassOptions, port: number, io: CommandIO): Promise<number> {
+async function serve(classOptions: ClassOptions, port: number, io: CommandIO, grade: (report: ClassroomReport) => void = () => {}): Promise<number> {
   const { startDashboard } = await import('../classroom/serve.ts');
   let dashboard;
   try {
@@ -132,13 +139,29 @@ async function serve(classOptions: ClassOptions, port: number, io: CommandIO): P
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
-    await watchClass({ ...classOptions, intervalMs: WATCH_INTERVAL_MS }, (report, changed) => dashboard.update(report, changed), controller.signal);
+    await watchClass({ ...classOptions, intervalMs: WATCH_INTERVAL_MS }, (report, changed) => {
+        grade(report);
+        dashboard.update(report, changed);
+      }, controller.signal);
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await dashboard.close();
   }
   return ExitCode.ok;
+}
+
+/**
+ * --path: grade every attendee against the room's path. A presenter's address is read again every
+ * few seconds while --watch or --serve runs, as the room moves on.
+ */
+async function roomGrader(spec: string, journey: Journey, cwd: string): Promise<{ grade: (report: ClassroomReport) => void; stop: () => void }> {
+  const { gradeAgainstRoom, loadRoomPath } = await import('../classroom/room-path.ts');
+  let room = await loadRoomPath(spec, journey, cwd);
+  const live = /^https?:\/\//i.test(spec);
+  const timer = live ? setInterval(() => void loadRoomPath(spec, journey, cwd).then((next) => (room = next), () => {}), WATCH_INTERVAL_MS) : undefined;
+  timer?.unref();
+  return { grade: (report) => void gradeAgainstRoom(report, journey, room), stop: () => clearInterval(timer) };
 }
 
 /**

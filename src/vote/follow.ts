@@ -134,7 +134,8 @@ async function waitForDecision(chapter: string, taken: Set<number>, base: string
   }
 }
 
-async function fetchText(url: string, timeoutMs: number, signal: AbortSignal): Promise<string> {
+/** GET a URL as text, bounded in time and size. */
+export async function fetchText(url: string, timeoutMs: number, signal: AbortSignal): Promise<string> {
   const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const text = await response.text();
