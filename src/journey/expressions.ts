@@ -40,18 +40,60 @@ function environment(scope: ExpressionScope): Environment {
 type Compiled = { program: ParseResult } | { error: string };
 const cache = new Map<string, Compiled>();
 
+/** Longest expression accepted: a condition or an assert is a line or two, never a program. */
+export const MAX_EXPRESSION_LENGTH = 4096;
+/** Most evaluation steps an expression may take in the worst case: the per-call limit of Kubernetes validation rules. */
+export const MAX_EXPRESSION_COST = 1_000_000;
+/** Items assumed in a list or map whose size is not written in the expression (a variable, a field of the object). */
+const ASSUMED_SIZE = 1000;
+const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'existsOne', 'map', 'filter', 'transformList', 'transformMap', 'transformMapEntry', 'sortBy']);
+
 function compile(source: string, scope: ExpressionScope): Compiled {
   const key = `${scope}\u0000${source}`;
   let compiled = cache.get(key);
   if (!compiled) {
-    try {
-      compiled = { program: environment(scope).parse(source) };
-    } catch (error) {
-      compiled = { error: describeCelError(error) };
+    if (source.length > MAX_EXPRESSION_LENGTH) {
+      compiled = { error: `the expression is ${source.length} characters long; at most ${MAX_EXPRESSION_LENGTH} are allowed` };
+    } else {
+      try {
+        const program = environment(scope).parse(source);
+        const cost = estimateCost(program.ast).cost;
+        compiled =
+          cost > MAX_EXPRESSION_COST
+            ? {
+                error:
+                  `the expression may take up to ${cost.toExponential(1)} steps to evaluate, more than the ${MAX_EXPRESSION_COST.toLocaleString('en')} allowed ` +
+                  `(as for Kubernetes validation rules; a list whose size is not written out counts as ${ASSUMED_SIZE} items): nest fewer comprehensions such as all() and exists()`,
+              }
+            : { program };
+      } catch (error) {
+        compiled = { error: describeCelError(error) };
+      }
     }
     cache.set(key, compiled);
   }
   return compiled;
+}
+
+/**
+ * Worst-case steps to evaluate `node`, and how many items its value has when it is a list or map,
+ * estimated from the expression alone (as Kubernetes does for validation rules): a comprehension
+ * costs its body once per item of its range.
+ */
+function estimateCost(node: ASTNode): { cost: number; size: number } {
+  if (node.op === 'rcall' && Array.isArray(node.args)) {
+    const [name, receiver, args] = node.args as [unknown, unknown, unknown];
+    if (typeof name === 'string' && COMPREHENSIONS.has(name) && isNode(receiver) && Array.isArray(args)) {
+      const range = estimateCost(receiver);
+      const body = args.filter(isNode).filter((arg) => arg.op !== 'id' || arg !== args[0]);
+      const bodyCost = body.reduce((sum, arg) => sum + estimateCost(arg).cost, 0);
+      return { cost: range.cost + range.size * (bodyCost + 1), size: range.size };
+    }
+  }
+  const children = childNodes(node).map(estimateCost);
+  const cost = 1 + children.reduce((sum, child) => sum + child.cost, 0);
+  if (node.op === 'list' || node.op === 'map') return { cost, size: Array.isArray(node.args) ? node.args.length : ASSUMED_SIZE };
+  return { cost, size: ASSUMED_SIZE };
 }
 
 /**

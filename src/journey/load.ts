@@ -232,7 +232,8 @@ export function assembleJourney(
     const { file, line } = site.expr.loc;
     const problem = checkExpression(site.expr.source, site.scope);
     if (problem) {
-      error(file, line, `${site.role} is not a valid expression: ${problem} in \`${site.expr.source}\``);
+      const shown = site.expr.source.length > 200 ? `${site.expr.source.slice(0, 200)}…` : site.expr.source;
+      error(file, line, `${site.role} is not a valid expression: ${problem} in \`${shown}\``);
       continue;
     }
     const references = expressionReferences(site.expr.source, site.scope);
