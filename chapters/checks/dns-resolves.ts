@@ -3,12 +3,14 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { defineCheck } from 'hero-journey/check';
 
-async function addresses(host: string): Promise<string[] | { error: string }> {
+async function addresses(host: string): Promise<string[] | { error: string; offline?: boolean }> {
   try {
     return (await lookup(host, { all: true, family: 4 })).map((a) => a.address);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { error: code === 'ENOTFOUND' || code === 'ENODATA' ? `${host} does not resolve` : `${host}: ${(error as Error).message}` };
+    if (code === 'ENOTFOUND' || code === 'ENODATA') return { error: `${host} does not resolve` };
+    // EAI_AGAIN and the like: the resolver itself could not be asked (no network).
+    return { error: `${host}: ${(error as Error).message}`, offline: true };
   }
 }
 
@@ -22,6 +24,11 @@ export default defineCheck<{ host?: string; target?: string }>({
     if (!host) return helpers.fail('the argument `host` is empty: there is no host name to resolve');
     if (!target) return helpers.fail('the argument `target` is empty: the ingress address is not known (did its host name resolve?)');
     const found = await addresses(host);
+    if (!Array.isArray(found) && found.offline) {
+      return helpers.fail(`cannot ask DNS about ${host}: no network or DNS (${found.error})`, {
+        hint: 'check that this machine is online (Wi-Fi, VPN, proxy); `nslookup ' + host + '` shows whether your resolver answers at all',
+      });
+    }
     if (!Array.isArray(found)) {
       return helpers.fail(found.error, { hint: 'DNS changes can take a few minutes to spread; `dig +short ' + host + '` shows what your resolver answers' });
     }

@@ -78,9 +78,11 @@ export default defineCheck<{ image?: string }>({
       if (response.status === 404) return helpers.fail(`404: no tag ${reference} in ${repository} on ${registry}`);
       return helpers.fail(`${registry} answered ${response.status} for ${repository}:${reference}`);
     } catch (error) {
+      // No network, no DNS, nothing listening: say so, not that the repository may be private.
+      const offline = helpers.unreachable(error, host);
+      if (offline) return offline;
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const why = (error as Error).name === 'TimeoutError' ? 'no answer within 8 s' : (cause?.code ?? cause?.message ?? (error as Error).message);
-      return helpers.fail(`cannot reach the registry ${host}: ${why}`);
+      return helpers.fail(`cannot reach the registry ${host}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
     }
   },
 });

@@ -99,6 +99,11 @@ export interface CheckHelpers {
   httpGet(url: string, options?: HttpsGetOptions): Promise<HttpsResult>;
   /** Like httpGet, for https:// URLs only. */
   httpsGet(url: string, options?: HttpsGetOptions): Promise<HttpsResult>;
+  /**
+   * A failing result for an error that means `host` could not be reached (no network or DNS,
+   * connection refused, a timeout), with what to try; undefined for any other error.
+   */
+  unreachable(error: unknown, host?: string): CheckResult | undefined;
 }
 
 export interface Condition {

@@ -270,27 +270,45 @@ async function checkPermissions(connection: KubeConnection, journey: Journey, na
   if (denied.length === 0) {
     return [{ area: 'permissions', status: 'ok', message: `you may do what the chapters need (${needs.length} permission${needs.length === 1 ? '' : 's'} asked with SelfSubjectAccessReview)` }];
   }
-  // One finding per verb and scope, so a read-only user sees a few lines, not dozens.
-  const groups = new Map<string, PermissionNeed[]>();
-  for (const need of denied) {
-    const key = `${need.verb}|${need.namespace ?? ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), need]);
-  }
-  return [...groups.values()].map((list) => {
-    const first = list[0]!;
-    const resources = list.map((n) => (n.group ? `${n.resource}.${n.group}` : n.resource));
-    const chapters = [...new Set(list.flatMap((n) => n.chapters))];
-    const scope = first.namespace ? `in namespace ${first.namespace}` : 'cluster-wide';
-    const role = first.verb === 'create' ? (first.namespace ? 'edit' : 'cluster-admin') : 'view';
-    return {
-      area: 'permissions',
-      status: 'problem',
-      message: `you may not ${first.verb} ${resources.join(', ')} ${scope}, which ${chapters.length === 1 ? 'chapter' : 'chapters'} ${shortList(chapters)} ${chapters.length === 1 ? 'needs' : 'need'}`,
-      fix: first.namespace
-        ? `use a cluster where you are admin (a local kind or k3d cluster is), or ask its admin for: kubectl create rolebinding hero-${role} --clusterrole=${role} --user=YOUR_USER -n ${first.namespace}`
-        : `use a cluster where you are admin (a local kind or k3d cluster is), or ask its admin for: kubectl create clusterrolebinding hero-${role} --clusterrole=${role} --user=YOUR_USER`,
-    } satisfies Finding;
-  });
+  const user = await connection.whoAmI().catch(() => undefined);
+  return permissionFindings(denied, user);
+}
+
+/**
+ * Denied permissions as a few findings, one per role that would grant them (read: view;
+ * create in a namespace: edit; create cluster-wide: cluster-admin), each with the exact
+ * binding to ask for, naming the user when the cluster said who that is. Pure.
+ */
+export function permissionFindings(denied: PermissionNeed[], user: string | undefined): Finding[] {
+  const who = user ? (/^[\w@.:-]+$/.test(user) ? user : `'${user.replaceAll("'", "'\\''")}'`) : 'YOUR_USER';
+  const askFor = (binding: string) =>
+    `use a cluster where you are admin (a local kind or k3d cluster is), or ask its admin for: ${binding}${user ? '' : ' (YOUR_USER: your name on the cluster, `kubectl auth whoami` shows it)'}`;
+  const groups: Array<{ role: 'view' | 'edit' | 'cluster-admin'; needs: PermissionNeed[] }> = [
+    { role: 'view', needs: denied.filter((n) => n.verb !== 'create') },
+    { role: 'edit', needs: denied.filter((n) => n.verb === 'create' && n.namespace) },
+    { role: 'cluster-admin', needs: denied.filter((n) => n.verb === 'create' && !n.namespace) },
+  ];
+  return groups
+    .filter((g) => g.needs.length > 0)
+    .map(({ role, needs: list }): Finding => {
+      const resources = [...new Set(list.map((n) => (n.group ? `${n.resource}.${n.group}` : n.resource)))];
+      const verbs = [...new Set(list.map((n) => n.verb))];
+      const namespaces = [...new Set(list.map((n) => n.namespace).filter((ns): ns is string => Boolean(ns)))];
+      const clusterWide = list.some((n) => !n.namespace);
+      const scope = clusterWide ? 'cluster-wide' : namespaces.length === 1 ? `in namespace ${namespaces[0]}` : `in namespaces ${namespaces.join(', ')}`;
+      const chapters = [...new Set(list.flatMap((n) => n.chapters))];
+      const action = role === 'view' ? `read (${verbs.join(', ')})` : verbs.join(', ');
+      const binding =
+        role === 'edit' && namespaces.length === 1
+          ? `kubectl create rolebinding hero-edit --clusterrole=edit --user=${who} -n ${namespaces[0]}`
+          : `kubectl create clusterrolebinding hero-${role} --clusterrole=${role} --user=${who}`;
+      return {
+        area: 'permissions',
+        status: 'problem',
+        message: `you${user ? ` (${user})` : ''} may not ${action} ${shortList(resources)} ${scope}, which ${chapters.length === 1 ? 'chapter' : 'chapters'} ${shortList(chapters)} ${chapters.length === 1 ? 'needs' : 'need'}`,
+        fix: askFor(binding),
+      };
+    });
 }
 
 function shortList(items: string[]): string {

@@ -9,6 +9,7 @@ import { UserError } from '../errors.ts';
 import { evaluateCondition } from '../journey/expressions.ts';
 import type { CheckSpec, SourceLocation } from '../journey/model.ts';
 import type { KubeConnection } from '../kube/client.ts';
+import { recognizeNetworkFailure } from '../network.ts';
 import { isKubeError, KubeError } from '../kube/errors.ts';
 import type { KubeObject, KubeReader, ListRef, WatchHandle } from '../kube/types.ts';
 import { assertTarget, describeTarget, fillVariables, judgeAssert, unfilledVariables, type AssertSpec, type AssertTarget } from './assert.ts';
@@ -466,6 +467,8 @@ class Tracker {
         return { title, status: 'broken', reason: `check module ${this.check.moduleId} ${problem}`, file: loaded.file, hint: brokenHint(loaded.file) };
       }
       const r = result as CheckResult;
+      // A module that could not reach a host says so in its reason: the chapter's hint, written for a real failure, does not apply.
+      const offline = !r.ok && !r.hint ? recognizeNetworkFailure(r.reason) : undefined;
       return {
         title,
         status: r.ok ? 'passed' : 'failed',
@@ -473,9 +476,13 @@ class Tracker {
         file: loaded.file,
         ...(r.details ? { details: r.details } : {}),
         ...(r.hint ? { hint: r.hint } : {}),
+        // Connection refused may well be what the chapter's hint is about (nothing serves yet): keep it too.
+        ...(offline ? { hint: offline.hint, ...(offline.kind === 'refused' ? {} : { couldNotLook: true }) } : {}),
       };
     } catch (error) {
       if (isKubeError(error)) return { title, ...this.failure(error), file: loaded.file };
+      const offline = recognizeNetworkFailure(error);
+      if (offline) return { title, status: 'failed', reason: offline.reason, hint: offline.hint, couldNotLook: true, file: loaded.file };
       const message = error instanceof Error ? error.message : String(error);
       return {
         title,

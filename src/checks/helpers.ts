@@ -7,6 +7,7 @@ import type { TLSSocket } from 'node:tls';
 import type { CheckHelpers, CheckResult, Condition, HttpsGetOptions, HttpsResult, TlsSecret } from './define.ts';
 import { fail, pass } from './define.ts';
 import type { KubeObject, KubeReader } from '../kube/types.ts';
+import { recognizeNetworkFailure } from '../network.ts';
 
 /** Helpers bound to one cluster. */
 export function createHelpers(kube: KubeReader): CheckHelpers {
@@ -16,6 +17,10 @@ export function createHelpers(kube: KubeReader): CheckHelpers {
     condition: findCondition,
     parseCertificates,
     httpGet,
+    unreachable(error, host) {
+      const failure = recognizeNetworkFailure(error, host);
+      return failure ? { ok: false, reason: failure.reason, hint: failure.hint } : undefined;
+    },
     httpsGet: (url, options) => (url.startsWith('https:') ? httpGet(url, options) : Promise.resolve({ ok: false, error: `${url} is not an https:// URL` })),
     async deploymentAvailable(ref) {
       const namespace = ref.namespace ?? kube.namespace;
@@ -214,7 +219,7 @@ function describeHttpsError(error: NodeJS.ErrnoException, url: string): string {
       return `nothing answers at ${url} (connection refused)`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `the host name of ${url} does not resolve`;
+      return `the host name of ${url} does not resolve (no network or DNS)`;
     case 'ETIMEDOUT':
       return error.message;
     case 'ECONNRESET':

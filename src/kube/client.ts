@@ -40,6 +40,8 @@ export interface KubeConnection {
   serverVersion(): Promise<ServerVersion>;
   /** Whether the current user may do something (a SelfSubjectAccessReview: it asks, it changes nothing). */
   canI(attributes: AccessAttributes): Promise<AccessAnswer>;
+  /** The user name the cluster knows you by (a SelfSubjectReview: it asks, it changes nothing); undefined when it cannot say. */
+  whoAmI(): Promise<string | undefined>;
   /** Close connections (and stop watches) so the process can exit. */
   close(): void;
 }
@@ -351,6 +353,16 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
       if (status < 200 || status > 299) throw describeStatusError(status, text, 'ask what you may do (SelfSubjectAccessReview)', facts);
       const review = JSON.parse(text) as { status?: { allowed?: boolean; reason?: string } };
       return { allowed: review.status?.allowed === true, ...(review.status?.reason ? { reason: review.status.reason } : {}) };
+    },
+    async whoAmI() {
+      const { status, text } = await send('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+      if (status < 200 || status > 299) return undefined;
+      try {
+        const name = (JSON.parse(text) as { status?: { userInfo?: { username?: unknown } } }).status?.userInfo?.username;
+        return typeof name === 'string' && name ? name : undefined;
+      } catch {
+        return undefined;
+      }
     },
     close() {
       closed = true;

@@ -1,3 +1,4 @@
+import { recognizeNetworkFailure } from '../network.ts';
 import type { KubeErrorCode } from './types.ts';
 
 /**
@@ -52,7 +53,10 @@ export function describeNetworkError(error: unknown, facts: ConnectionFacts): Ku
   }
   if (has('ECONNREFUSED')) return new KubeError('unreachable', `${where} does not answer: connection refused (the cluster is not running?)`, { hint: switchHint, cause: error });
   if (has('ENOTFOUND', 'EAI_AGAIN')) {
-    return new KubeError('unreachable', `${where} cannot be found: its host name does not resolve`, { hint: switchHint, cause: error });
+    return new KubeError('unreachable', `cannot reach ${where}: no network or DNS (its host name does not resolve)`, {
+      hint: `check that this machine is online (Wi-Fi, VPN, proxy) and that the server's name is right; ${switchHint}`,
+      cause: error,
+    });
   }
   if (has('EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE')) {
     return new KubeError('unreachable', `${where} cannot be reached (${codes.find((c) => c.startsWith('E'))})`, { hint: switchHint, cause: error });
@@ -74,6 +78,13 @@ export function describeNetworkError(error: unknown, facts: ConnectionFacts): Ku
       hint: 'your credentials expired: get a fresh kubeconfig from the cluster (for kind: `kind export kubeconfig`)',
       cause: error,
     });
+  }
+  // No code along the chain (a wrapped error, "fetch failed" alone): the messages may still say what happened.
+  const offline = recognizeNetworkFailure(text.replaceAll(' | ', '\n'));
+  if (offline?.kind === 'refused') return new KubeError('unreachable', `${where} does not answer: connection refused (the cluster is not running?)`, { hint: switchHint, cause: error });
+  if (offline) return new KubeError(offline.kind === 'timeout' ? 'timeout' : 'unreachable', offline.reason.replace(/^cannot reach \S+/, `cannot reach ${where}`), { hint: `${offline.hint}; or ${switchHint}`, cause: error });
+  if (/^fetch failed$/m.test(text.replaceAll(' | ', '\n'))) {
+    return new KubeError('unreachable', `cannot reach ${where}: the connection failed before it answered (no network, or nothing listens there)`, { hint: switchHint, cause: error });
   }
   const detail = codes[0] ?? (text.split(' | ').find(Boolean) || String(error));
   return new KubeError('unreachable', `cannot talk to ${where}: ${detail}`, { hint: switchHint, cause: error });

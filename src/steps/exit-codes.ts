@@ -1,5 +1,6 @@
 // What a step's exit means, in words a learner understands (zx's formatExitMessage, for people
 // who are new to the shell).
+import { recognizeNetworkFailure } from '../network.ts';
 import { constants } from 'node:os';
 import type { StepResult } from './run.ts';
 
@@ -49,6 +50,8 @@ export function summarizeExit(exit: StepExit): string {
   if (exit.timedOut) return timeoutText(exit);
   if (exit.exitCode === undefined) return exit.signal ? `killed by ${exit.signal}` : 'ended without an exit code';
   const code = exit.exitCode;
+  const offline = code !== 0 && code !== 127 ? recognizeNetworkFailure(exit.stderrTail) : undefined;
+  if (offline) return `exit ${code}: ${offline.reason}`;
   switch (code) {
     case 0:
       return '';
@@ -111,6 +114,9 @@ export function describeExit(exit: StepExit): string {
     return `The step did not finish: ${signalSentence(exit.signal, n)}`;
   }
   const code = exit.exitCode;
+  // A command that could not reach a host says why in its own words; the exit code says little more.
+  const offline = code !== 0 && code !== 127 ? recognizeNetworkFailure(exit.stderrTail) : undefined;
+  if (offline) return `The step failed with exit code ${code}: ${offline.reason}.${where} What to try: ${offline.hint}.`;
   switch (code) {
     case 0:
       return 'The step finished successfully (exit code 0).';

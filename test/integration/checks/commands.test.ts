@@ -48,8 +48,10 @@ describe('hero-journey doctor', () => {
     const report = JSON.parse(result.stdout) as { ok: boolean; findings: Array<{ area: string; status: string; message: string; fix?: string }> };
     expect(report.ok).toBe(false);
     const denied = report.findings.filter((f) => f.area === 'permissions' && f.status === 'problem');
-    expect(denied.map((f) => f.message)).toEqual(['you may not create deployments.apps, services, secrets, configmaps, ingresses.networking.k8s.io in namespace default, which chapter deploy needs']);
-    expect(denied[0]!.fix).toContain('kubectl create rolebinding hero-edit --clusterrole=edit --user=YOUR_USER -n default');
+    // The cluster says who the user is (SelfSubjectReview): the fix names them, not YOUR_USER.
+    expect(denied.map((f) => f.message)).toEqual(['you (checks-reader) may not create deployments.apps, services, secrets and 2 more in namespace default, which chapter deploy needs']);
+    expect(denied[0]!.fix).toContain('kubectl create rolebinding hero-edit --clusterrole=edit --user=checks-reader -n default');
+    expect(denied[0]!.fix).not.toContain('YOUR_USER');
     expect(result.code).toBe(1);
   });
 

@@ -153,4 +153,22 @@ describe('image-in-registry', () => {
   it('names a registry it cannot reach', async () => {
     expect(await check('image-in-registry', { image: '127.0.0.1:1/hero:0.1.0' })).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^cannot reach the registry 127\.0\.0\.1:1: /) });
   });
+
+  it('a registry where nothing listens: connection refused, with what to try (not a hint about private repositories)', async () => {
+    const closed = createHttpServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    expect(await check('image-in-registry', { image: `127.0.0.1:${port}/hero:0.1.0` })).toMatchObject({
+      status: 'failed',
+      reason: `cannot reach 127.0.0.1:${port}: connection refused (nothing listens there)`,
+      hint: expect.stringContaining('the service is not running'),
+    });
+  });
+
+  it('a registry whose name does not resolve: no network or DNS, and the chapter\'s hint is left out', async () => {
+    const outcome = await check('image-in-registry', { image: 'registry.invalid/hero:0.1.0' });
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'cannot reach registry.invalid: no network or DNS (the name does not resolve)' });
+    expect(outcome.hint).toContain('nslookup registry.invalid');
+  });
 });

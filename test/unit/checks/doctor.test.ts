@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkTools, permissionNeeds, pluralize, skewFinding, toolFinding } from '../../../src/checks/doctor.ts';
+import { checkTools, permissionFindings, permissionNeeds, pluralize, skewFinding, toolFinding } from '../../../src/checks/doctor.ts';
 import { installHint, parseToolVersion } from '../../../src/checks/tools.ts';
 import { loadJourney } from '../../../src/journey/load.ts';
 
@@ -90,5 +90,27 @@ describe('permissionNeeds', () => {
 
   it('pluralizes kinds the way resource names usually are', () => {
     expect(['Deployment', 'Ingress', 'NetworkPolicy', 'ClusterIssuer', 'Gateway'].map(pluralize)).toEqual(['deployments', 'ingresses', 'networkpolicies', 'clusterissuers', 'gateways']);
+  });
+});
+
+describe('permissionFindings', () => {
+  it('a user with no rights at all gets one line per role to ask for, naming them', async () => {
+    const journey = await loadJourney(join(import.meta.dirname, '..', '..', '..', 'chapters'));
+    const needs = permissionNeeds(journey, 'default');
+    expect(needs.length).toBeGreaterThan(14);
+    const findings = permissionFindings(needs, 'alice@example.com');
+    expect(findings.map((f) => f.message.split(' may not ')[1]!.split(' ')[0])).toEqual(['read', 'create', 'create']);
+    expect(findings.every((f) => f.message.startsWith('you (alice@example.com) may not'))).toBe(true);
+    expect(findings.map((f) => f.fix)).toEqual([
+      expect.stringContaining('kubectl create clusterrolebinding hero-view --clusterrole=view --user=alice@example.com'),
+      expect.stringContaining('kubectl create rolebinding hero-edit --clusterrole=edit --user=alice@example.com -n '),
+      expect.stringContaining('kubectl create clusterrolebinding hero-cluster-admin --clusterrole=cluster-admin --user=alice@example.com'),
+    ]);
+  });
+
+  it('when the cluster does not say who you are, YOUR_USER with how to find it out', () => {
+    const [finding] = permissionFindings([{ verb: 'create', group: 'apps', resource: 'deployments', namespace: 'dev', chapters: ['deploy'] }], undefined);
+    expect(finding!.message).toBe('you may not create deployments.apps in namespace dev, which chapter deploy needs');
+    expect(finding!.fix).toContain('--user=YOUR_USER -n dev (YOUR_USER: your name on the cluster, `kubectl auth whoami` shows it)');
   });
 });

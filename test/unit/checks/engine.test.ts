@@ -191,3 +191,26 @@ describe('when, variables and waiting', () => {
     expect(performance.now() - started).toBeLessThan(590);
   });
 });
+
+describe('network failures in check modules', () => {
+  it('a module that cannot reach a host: says so, with what to try instead of the chapter\'s hint', async () => {
+    const offline = defineCheck({ id: 'o', title: 'Offline', run: () => ({ ok: false, reason: 'GET https://hero.example.com/: the host name of https://hero.example.com/ does not resolve (no network or DNS)' }) });
+    const [outcome] = await run([use('o', { hint: 'make the repository public' })], engine({ o: offline }));
+    expect(outcome).toMatchObject({ status: 'failed' });
+    expect(outcome!.hint).toContain('check that this machine is online');
+    expect(outcome!.hint).not.toContain('make the repository public');
+  });
+
+  it('a module that throws fetch\'s error is a failure to reach the host, not a broken check', async () => {
+    const throwing = defineCheck({
+      id: 'f',
+      title: 'Fetches',
+      run: () => {
+        throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo EAI_AGAIN ghcr.io'), { code: 'EAI_AGAIN', hostname: 'ghcr.io' }) });
+      },
+    });
+    const [outcome] = await run([use('f', { hint: 'chapter hint' })], engine({ f: throwing }));
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'cannot reach ghcr.io: no network or DNS (the name does not resolve)' });
+    expect(outcome!.hint).not.toContain('chapter hint');
+  });
+});

@@ -14,6 +14,10 @@ describe('describeNetworkError', () => {
     [fetchFailed({ code: 'SELF_SIGNED_CERT_IN_CHAIN' }), 'tls', /presents a certificate your kubeconfig does not trust/],
     [fetchFailed({ code: 'CERT_HAS_EXPIRED' }), 'tls', /presents an expired certificate/],
     [fetchFailed({ message: 'ssl/tls alert certificate expired' }), 'unauthorized', /refused your client certificate/],
+    [fetchFailed({ code: 'EAI_AGAIN', hostname: 'k8s.example.com' }), 'unreachable', /cannot reach the cluster .*: no network or DNS/],
+    // The cause lost, only the words left: still connection refused, never "fetch failed".
+    [new Error('request to https://127.0.0.1:6443/version failed, reason: connect ECONNREFUSED 127.0.0.1:6443'), 'unreachable', /does not answer: connection refused/],
+    [new TypeError('fetch failed'), 'unreachable', /cannot reach the cluster .*: the connection failed before it answered/],
     [new Error('something odd'), 'unreachable', /cannot talk to the cluster of context "kind-hero" \(https:\/\/127\.0\.0\.1:6443\): something odd/],
   ])('%#: %s → %s', (error, code, message) => {
     const described = describeNetworkError(error, facts);

@@ -87,3 +87,16 @@ describe('describeExit', () => {
     expect(describeExit(exit({ signal: 'SIGKILL' }))).toMatch(/did not finish: it was killed with SIGKILL/);
   });
 });
+
+describe('describeExit: network failures', () => {
+  test.each([
+    ['Error: INSTALLATION FAILED: Get "https://charts.jetstack.io/index.yaml": dial tcp: lookup charts.jetstack.io on 127.0.0.53:53: no such host', 'cannot reach charts.jetstack.io: no network or DNS'],
+    ['The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?', 'connection refused'],
+    ['Unable to connect to the server: dial tcp 10.0.0.9:6443: i/o timeout', 'cannot reach 10.0.0.9:6443: no answer in time'],
+  ])('%s', (stderrTail, says) => {
+    const text = describeExit(exit({ exitCode: 1, stderrTail }));
+    expect(text).toContain(says);
+    expect(text).toContain('What to try:');
+    expect(text).not.toContain('a general failure');
+  });
+});
