@@ -6,9 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          // test/security/: the attacks hero-journey defends against; those that need the control plane end in .cluster.test.ts.
-          include: ['test/unit/**/*.test.ts', 'test/security/**/*.test.ts'],
-          exclude: ['test/security/**/*.cluster.test.ts'],
+          include: ['test/unit/**/*.test.ts'],
         },
       },
       {
@@ -21,9 +19,12 @@ export default defineConfig({
       },
       {
         test: {
-          // Attacks by a hostile journey, progress file or mirror: what is defended, kept together.
+          // test/security/: the attacks hero-journey defends against (hostile journeys, progress files,
+          // mirrors, kubeconfigs), kept together; those that need the control plane end in .cluster.test.ts
+          // and run in the integration project.
           name: 'security',
           include: ['test/security/**/*.test.ts'],
+          exclude: ['test/security/**/*.cluster.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
