@@ -2,7 +2,9 @@
  * Everything wrong with a journey, at once: what stops it from loading (see `analyzeJourney`) plus
  * what makes it a poor journey to play (chapters nobody reaches, dead ends with nothing to go back
  * to, loops, chapters missing from the map's phases), what goes wrong along its paths (gaps,
- * variables not set on every path, see `flowProblems`) and what ShellCheck finds in its steps.
+ * variables not set on every path, see `flowProblems`), what its steps run that fails learners
+ * later (unpinned charts, network commands without a time limit, early-exit pipes, see
+ * `stepProblems`) and what ShellCheck finds in its steps.
  */
 
 import { conditionContext, evaluateCondition } from './expressions.ts';
@@ -13,6 +15,7 @@ import { analyzeJourney } from './load.ts';
 import type { Chapter, Journey, JourneyProblem } from './model.ts';
 import { sortProblems } from './problems.ts';
 import { shellcheckSteps } from './shellcheck.ts';
+import { stepProblems } from './step-rules.ts';
 import { nameLooksSecret } from '../state/progress.ts';
 
 export interface LintResult {
@@ -48,7 +51,7 @@ export async function lintJourney(dir: string, options: LintOptions = {}): Promi
   if (checked?.note) notes.push(checked.note);
   return {
     journey,
-    problems: sortProblems([...problems, ...graphProblems(journey), ...flow.problems, ...jumpProblems(journey), ...(checked?.problems ?? [])]),
+    problems: sortProblems([...problems, ...graphProblems(journey), ...stepProblems(journey.chapters.values()), ...flow.problems, ...jumpProblems(journey), ...(checked?.problems ?? [])]),
     notes,
   };
 }

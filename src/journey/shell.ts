@@ -7,10 +7,16 @@
 
 import { variableNamePattern } from './text.ts';
 
-interface Command {
+export interface Command {
   words: string[];
   /** Inside `( ... )`: exports there do not survive the subshell. */
   subshell: boolean;
+  /** 0-based line of the command's first word within the code. */
+  line: number;
+  /** Its output goes into the next command through `|` or `|&`. */
+  pipe: boolean;
+  /** The code of each `$(...)` and backtick substitution in its words, with the line where that code starts. */
+  substitutions: { code: string; line: number }[];
 }
 
 const commandPrefixes = new Set(['!', '{', '}', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', 'time', 'command', 'builtin']);
@@ -69,15 +75,31 @@ export function splitCommands(code: string): Command[] {
   let depth = 0;
   const pendingHeredocs: { delimiter: string; stripTabs: boolean }[] = [];
   let i = 0;
+  let start = -1;
+  let substitutions: Command['substitutions'] = [];
+  const lineAt = (index: number): number => {
+    let line = 0;
+    for (let j = code.indexOf('\n'); j !== -1 && j < index; j = code.indexOf('\n', j + 1)) line++;
+    return line;
+  };
+  const substitution = (from: number, to: number): void => {
+    substitutions.push({ code: code.slice(from, to), line: lineAt(from) });
+  };
+  // Marks where the current command starts, the first time one of its words begins.
+  const begin = (): void => {
+    if (start === -1) start = i;
+  };
 
   const endWord = (): void => {
     if (word !== undefined) words.push(word);
     word = undefined;
   };
-  const endCommand = (): void => {
+  const endCommand = (pipe = false): void => {
     endWord();
-    if (words.length > 0) commands.push({ words, subshell: depth > 0 });
+    if (words.length > 0) commands.push({ words, subshell: depth > 0, line: lineAt(start), pipe, substitutions });
     words = [];
+    substitutions = [];
+    start = -1;
   };
 
   while (i < code.length) {
@@ -87,6 +109,7 @@ export function splitCommands(code: string): Command[] {
         i += 2;
         continue;
       }
+      begin();
       word = (word ?? '') + (code[i + 1] ?? '');
       i += 2;
       continue;
@@ -107,9 +130,14 @@ export function splitCommands(code: string): Command[] {
       while (i < code.length && code[i] !== '\n') i++;
       continue;
     }
+    if (c === '|' && code[i + 1] !== '|') {
+      endCommand(true);
+      i += code[i + 1] === '&' ? 2 : 1;
+      continue;
+    }
     if (c === ';' || c === '&' || c === '|') {
       endCommand();
-      i++;
+      i += (c === '&' || c === '|') && code[i + 1] === c ? 2 : 1;
       continue;
     }
     if (c === '(') {
@@ -137,6 +165,7 @@ export function splitCommands(code: string): Command[] {
       i = j;
       continue;
     }
+    begin();
     if (c === "'") {
       const end = code.indexOf("'", i + 1);
       const stop = end === -1 ? code.length : end;
@@ -145,19 +174,21 @@ export function splitCommands(code: string): Command[] {
       continue;
     }
     if (c === '"') {
-      const stop = skipDoubleQuoted(code, i + 1);
+      const stop = skipDoubleQuoted(code, i + 1, substitution);
       word = (word ?? '') + code.slice(i + 1, stop);
       i = stop + 1;
       continue;
     }
     if (c === '$' && (code[i + 1] === '(' || code[i + 1] === '{')) {
       const stop = skipBalanced(code, i + 1);
+      if (code[i + 1] === '(' && code[i + 2] !== '(') substitution(i + 2, stop - 1);
       word = (word ?? '') + code.slice(i, stop);
       i = stop;
       continue;
     }
     if (c === '`') {
       const stop = skipBacktick(code, i + 1);
+      substitution(i + 1, stop - 1);
       word = (word ?? '') + code.slice(i, stop);
       i = stop;
       continue;
@@ -169,15 +200,21 @@ export function splitCommands(code: string): Command[] {
   return commands;
 }
 
-/** Index of the closing `"` of a double-quoted string whose content starts at `i`. */
-function skipDoubleQuoted(code: string, i: number): number {
+/** Index of the closing `"` of a double-quoted string whose content starts at `i`; `onSubstitution` gets each `$(...)` and backtick body. */
+function skipDoubleQuoted(code: string, i: number, onSubstitution?: (from: number, to: number) => void): number {
   while (i < code.length) {
     const c = code[i]!;
     if (c === '\\') i += 2;
     else if (c === '"') return i;
-    else if (c === '$' && (code[i + 1] === '(' || code[i + 1] === '{')) i = skipBalanced(code, i + 1);
-    else if (c === '`') i = skipBacktick(code, i + 1);
-    else i++;
+    else if (c === '$' && (code[i + 1] === '(' || code[i + 1] === '{')) {
+      const stop = skipBalanced(code, i + 1);
+      if (code[i + 1] === '(' && code[i + 2] !== '(') onSubstitution?.(i + 2, stop - 1);
+      i = stop;
+    } else if (c === '`') {
+      const stop = skipBacktick(code, i + 1);
+      onSubstitution?.(i + 1, stop - 1);
+      i = stop;
+    } else i++;
   }
   return code.length;
 }
