@@ -14,6 +14,8 @@ interface HeroProps extends ChartProps {
   clusterIssuer: string;
   /** Secret with the keys host, port, username, password, dbname; empty: no database. */
   dbSecret: string;
+  /** Ready the Pod for a dev loop that compiles Hero in it: room to compile, no liveness probe, writable, any user. */
+  dev: boolean;
 }
 
 class Hero extends Chart {
@@ -22,22 +24,27 @@ class Hero extends Chart {
     const labels = { 'app.kubernetes.io/name': 'hero' };
 
     // cdk8s-plus picks safe defaults: non-root, read-only root filesystem, no privilege escalation.
+    // Dev mode relaxes them: a Go toolchain compiles Hero in the Pod, as root, writing source and caches.
     const deployment = new kplus.Deployment(this, 'deployment', {
       metadata: { name: 'hero', labels },
       replicas: 1,
       podMetadata: { labels },
-      securityContext: { user: 65532, group: 65532, ensureNonRoot: true },
+      securityContext: props.dev ? { ensureNonRoot: false } : { user: 65532, group: 65532, ensureNonRoot: true },
     });
     const container = deployment.addContainer({
       name: 'hero',
       image: props.image,
       portNumber: 8080,
       readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
-      liveness: kplus.Probe.fromHttpGet('/healthz', { port: 8080, periodSeconds: Duration.seconds(10) }),
-      resources: {
-        cpu: { request: kplus.Cpu.millis(10) },
-        memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
-      },
+      // A liveness probe, or cdk8s-plus's default 30-second startup probe, would restart a dev
+      // container while it is still compiling: dev mode has none, and 15 minutes to start.
+      ...(props.dev
+        ? { startup: kplus.Probe.fromTcpSocket({ port: 8080, periodSeconds: Duration.seconds(10), failureThreshold: 90 }) }
+        : { liveness: kplus.Probe.fromHttpGet('/healthz', { port: 8080, periodSeconds: Duration.seconds(10) }) }),
+      ...(props.dev ? { securityContext: { ensureNonRoot: false, readOnlyRootFilesystem: false } } : {}),
+      resources: props.dev
+        ? { cpu: { request: kplus.Cpu.millis(100) }, memory: { request: Size.mebibytes(512), limit: Size.gibibytes(2) } }
+        : { cpu: { request: kplus.Cpu.millis(10) }, memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) } },
     });
 
     if (props.dbSecret) {
@@ -88,6 +95,7 @@ new Hero(app, 'hero', {
   tls: env('HERO_TLS', 'false') === 'true',
   clusterIssuer: env('HERO_CLUSTER_ISSUER', 'letsencrypt'),
   dbSecret: env('HERO_DB_SECRET', ''),
+  dev: env('HERO_DEV', 'false') === 'true',
   disableResourceNameHashes: true,
 });
 app.synth();
