@@ -1,0 +1,93 @@
+// The setup chapter's "Find the ingress address" step, run for real against the local control
+// plane, with the address a LoadBalancer would report set on a Traefik-like Service: an address
+// this machine cannot reach (as kind's and k3d's are on macOS and Windows, inside Docker
+// Desktop's VM) must stop the step at once with the reason and what to change, not later at
+// `http-answers`; and when 127.0.0.1 answers (ports mapped to the machine), the step uses it and
+// says why. 127.0.0.2 plays the unreachable address: on Linux every 127.x address is this
+// machine's loopback, where nothing listens on port 80 unless this test starts a server.
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadJourney } from '../../src/journey/load.ts';
+import { runStep } from '../../src/steps/run.ts';
+import { adminApi, apply, cluster, mergePatch } from './checks/support.ts';
+
+const sandbox = cluster.sandbox();
+const NS = 'traefik-address-test';
+let code = '';
+let workspace = '';
+
+beforeAll(async () => {
+  const journey = await loadJourney(fileURLToPath(new URL('../../chapters', import.meta.url)));
+  code = journey.chapters.get('setup')!.steps.find((step) => step.title === 'Find the ingress address')!.code;
+  workspace = mkdtempSync(join(tmpdir(), 'hero-setup-'));
+  await apply(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${NS}\n`);
+  await apply(
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: traefik\n  namespace: ${NS}\nspec:\n  type: LoadBalancer\n  ports:\n    - name: web\n      port: 80\n`,
+  );
+  // What a load balancer implementation (cloud-provider-kind, k3d's) writes once it has an address.
+  await adminApi().core.patchNamespacedServiceStatus(
+    { name: 'traefik', namespace: NS, body: { status: { loadBalancer: { ingress: [{ ip: '127.0.0.2' }] } } } },
+    mergePatch,
+  );
+});
+afterAll(() => {
+  rmSync(workspace, { recursive: true, force: true });
+  sandbox.cleanup();
+});
+
+async function findAddress(flavour: string): Promise<{ exitCode: number | null | undefined; output: string; captured: Record<string, string> }> {
+  let output = '';
+  const result = await runStep({
+    code,
+    cwd: workspace,
+    env: { ...(sandbox.env as Record<string, string>), INGRESS_ADDRESS: 'auto', INGRESS_NAMESPACE: NS, INGRESS_SERVICE: 'traefik', CLUSTER_FLAVOUR: flavour },
+    timeoutSeconds: 120,
+    onOutput: (text) => (output += text),
+  });
+  return { exitCode: result.exitCode, output, captured: result.captured };
+}
+
+describe('setup: Find the ingress address', () => {
+  it('stops, with the reason and the fix for kind, when the reported address does not answer from this machine', async (context) => {
+    const probe = await listen(80, '127.0.0.1');
+    if (probe) await close(probe);
+    else context.skip('something else listens on 127.0.0.1:80 here, so 127.0.0.1 would answer');
+    const { exitCode, output, captured } = await findAddress('kind');
+    expect(exitCode, output).toBe(1);
+    expect(output).toContain('Nothing answers at http://127.0.0.2/ from this machine.');
+    expect(output).toContain("Hero's URL would not work from here");
+    expect(output).toMatch(/kind on macOS or Windows: create the cluster with the port mappings/);
+    expect(captured.INGRESS_HOST).toBeUndefined();
+  });
+
+  it('uses 127.0.0.1, and says why, when the reported address does not answer but 127.0.0.1 does', async (context) => {
+    const server = await listen(80, '127.0.0.1', (_request, response) => response.writeHead(404).end('404 page not found\n'));
+    if (!server) return context.skip('port 80 of 127.0.0.1 is taken here: the mapped port cannot be played');
+    try {
+      const { exitCode, output, captured } = await findAddress('k3d');
+      expect(exitCode, output).toBe(0);
+      expect(output).toContain('127.0.0.1 answers, though: your cluster maps port 80 to this machine.');
+      expect(output).toContain('Traefik says: HTTP 404');
+      expect(captured).toMatchObject({ INGRESS_HOST: '127.0.0.1', INGRESS_IP: '127.0.0.1' });
+    } finally {
+      await close(server);
+    }
+  });
+});
+
+/** A server on host:port, or undefined when the port is taken (another test, another program). */
+function listen(port: number, host: string, handler?: Parameters<typeof createServer>[1]): Promise<Server | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer(handler ?? ((_request, response) => response.end()));
+    server.once('error', () => resolve(undefined));
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
