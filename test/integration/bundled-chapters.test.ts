@@ -216,6 +216,21 @@ describe('the Helm trail', () => {
     await expectChecks('db/connect-helm', ['hero-available'], { 'postgres-accepts-connections': `${vars.APP_URL}/db` });
   });
 
+  it('develop/devspace: dev mode gives Hero room to compile and drops its liveness probe, keeping image, HTTPS and database', async () => {
+    const before = await kubectlJson(['get', 'deployment', 'hero', '-n', NS]);
+    await playStep('develop/devspace', 'Switch on dev mode (Helm)');
+    const deployment = await kubectlJson(['get', 'deployment', 'hero', '-n', NS]);
+    const hero = deployment.spec.template.spec.containers[0];
+    expect(hero.resources.limits.memory).toBe('2Gi');
+    expect(hero.livenessProbe).toBeUndefined();
+    expect(hero.securityContext).toBeUndefined();
+    expect(deployment.spec.template.spec.securityContext ?? {}).toEqual({});
+    // --reuse-values: what earlier chapters set stays.
+    expect(hero.image).toBe(before.spec.template.spec.containers[0].image);
+    expect(await dbEnv()).toEqual(wiredToDb);
+    expect((await kubectlJson(['get', 'ingress', 'hero', '-n', NS])).spec.tls).toHaveLength(1);
+  });
+
   it('the release goes, so the Kustomize trail starts from nothing', async () => {
     await ok(sandbox, 'helm', ['uninstall', 'hero', '-n', NS, '--wait']);
     await ok(sandbox, 'kubectl', ['delete', 'secret', 'hero-tls', 'hero-db-app', '-n', NS]);
