@@ -85,7 +85,7 @@ export interface WaitState {
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 const POLL_MS = 1000;
 /** A kind the cluster does not serve is asked for again this long (a CRD applied a moment ago) before the check gives up. */
-const NOT_SERVED_GRACE_MS = 3000;
+const NOT_SERVED_GRACE_MS = 10_000;
 
 /**
  * Whether waiting cannot help a check that failed with `error`: the kubeconfig cannot be used,

@@ -174,4 +174,22 @@ describe('waiting for checks', () => {
     second.press('ctrl-c');
     expect(await second.exitCode()).toBe(0);
   });
+
+  test('no kubeconfig: the checks do not count down, they say why at once', async () => {
+    // The sandbox's KUBECONFIG names a file that does not exist.
+    await writeFile(
+      join(journey, 'plant.md'),
+      '---\ntitle: Plant the flag\nchecks:\n  - timeout: 10m\n    assert:\n      apiVersion: v1\n      kind: ConfigMap\n      metadata:\n        name: flag\n        namespace: default\n---\n\n```sh title="Plant it"\necho planting\n```\n',
+    );
+    const t = play();
+    await t.waitFor('The fork: what is your choice?');
+    t.press('enter');
+    await t.waitFor(/Plant it[\s\S]*Run this step\?/);
+    t.press('enter');
+    const screen = await t.waitFor(MENU);
+    expect(screen.replace(/\s+/g, ' ')).toMatch(/Not waiting: waiting cannot make this pass \(no kubeconfig found: .*config does not exist\)/);
+    expect(screen).not.toContain(STOP_HINT);
+    t.press('ctrl-c');
+    expect(await t.exitCode()).toBe(0);
+  });
 });
