@@ -238,7 +238,14 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
 
   if (chapter.deadEnd) {
     entry.outcome = 'dead-end';
+    const point = lastChoicePoint(progress);
+    const tried = point ? progress.choices[point]?.choice : undefined;
     const choicePoint = backToLastChoice(ctx);
+    if (point && tried) {
+      progress.deadEnds ??= {};
+      const list = (progress.deadEnds[point] ??= []);
+      if (!list.includes(tried)) list.push(tried);
+    }
     ctx.emit?.({ event: 'dead-end', chapter: chapter.id, message: chapter.deadEnd.message, ...(choicePoint ? { back: choicePoint } : {}) });
     ctx.write(
       renderCallout(
@@ -249,6 +256,11 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
       ),
     );
     await ctx.save();
+    // The choice point's page comes next and would push this notice off a small screen: wait for a key.
+    if (choicePoint && ctx.asker.interactive) {
+      const title = ctx.journey.chapters.get(choicePoint)?.title ?? choicePoint;
+      await ctx.asker.select('A dead end.', [{ value: 'back', name: `Back to "${title}" to pick another option`, key: 'b' }], 'back');
+    }
     return choicePoint ?? undefined;
   }
 
@@ -324,11 +336,12 @@ function follow(ctx: PlayContext, chapter: Chapter, next: NextResult): string | 
 }
 
 async function choose(ctx: PlayContext, chapter: Chapter, question = `${chapter.title}: what is your choice?`): Promise<string> {
+  const tried = ctx.progress.deadEnds?.[chapter.id] ?? [];
   const options = chapter.choices.map((choice) => {
     const state = choiceState(ctx.journey, choice, conditions(ctx));
     return {
       value: choice.id,
-      name: choice.label,
+      name: tried.includes(choice.id) ? `${choice.label} (tried: a dead end)` : choice.label,
       ...(choice.summary ? { description: choice.summary } : {}),
       disabled: state.enabled ? (false as const) : state.because,
     };

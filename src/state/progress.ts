@@ -19,6 +19,8 @@ export interface Progress {
   checks: Record<string, CheckRecord>;
   /** Every chapter entered, in order; `back` rewinds it. */
   history: HistoryEntry[];
+  /** Choice point id → the options that led to a dead end (marked as tried when it is asked again). */
+  deadEnds?: Record<string, string[]>;
 }
 
 export const PROGRESS_SCHEMA_VERSION = 1;

@@ -112,14 +112,20 @@ describe('playing in a terminal', () => {
     t.press('down', 'enter'); // skip the optional step
     await t.waitFor('The fork in the road: what is your choice?');
     t.press('down', 'down', 'enter'); // Across the swamp
-    await t.waitFor(/Dead end[\s\S]*The swamp swallows the road/);
-    await t.waitFor(/pick another option[\s\S]*The fork in the road: what is your choice\?/);
+    await t.waitFor(/Dead end[\s\S]*The swamp swallows the road[\s\S]*Back to "The fork in the road" to pick another option/);
+    // The notice stays on screen until a key, even on a 40-row terminal.
+    expect(await t.viewport()).toMatch(/Dead end[\s\S]*The swamp swallows the road/);
+    t.press('enter');
+    const again = await t.waitFor(/pick another option[\s\S]*The fork in the road: what is your choice\?/);
+    // The option that led to the dead end is marked as tried.
+    expect(again.slice(again.lastIndexOf('The fork in the road: what is your choice?'))).toContain('Across the swamp (tried: a dead end)');
     t.press('ctrl-c');
     expect(await t.exitCode()).toBe(0);
-    const saved = (await progressFile()) as { current: string; choices: Record<string, unknown>; steps: Record<string, { status: string }> };
+    const saved = (await progressFile()) as { current: string; choices: Record<string, unknown>; steps: Record<string, { status: string }>; deadEnds?: unknown };
     expect(saved.current).toBe('path');
     expect(saved.choices).toEqual({});
     expect(saved.steps['start#step-2']?.status).toBe('skipped');
+    expect(saved.deadEnds).toEqual({ path: ['swamp'] });
   });
 
   test('NO_COLOR output carries no colour codes; plain copy shows the bare command', async () => {

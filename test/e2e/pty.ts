@@ -65,6 +65,15 @@ export class TerminalSession {
     return lines.join('\n').replace(/\n+$/, '');
   }
 
+  /** The rows the terminal shows right now (no scrollback), as plain text. */
+  async viewport(): Promise<string> {
+    await new Promise<void>((r) => this.term.write('', r));
+    const buffer = this.term.buffer.active;
+    const lines: string[] = [];
+    for (let i = buffer.viewportY; i < buffer.viewportY + this.term.rows; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+    return lines.join('\n');
+  }
+
   /** Wait until the screen matches; fails with the screen's content when it does not in time. */
   async waitFor(pattern: RegExp | string, timeoutMs = 15_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;

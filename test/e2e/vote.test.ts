@@ -98,7 +98,8 @@ describe("the presenter's terminal", () => {
     await t.waitFor(/1 {2}A Helm chart +█+ +1\n/);
     t.press('3');
     await waitForText(t, "How does Hero get deployed?: FTP to the server (chosen by the presenter, overruling the audience (0 of 1 voted for it))");
-    await t.waitFor(/Dead end[\s\S]*There is no FTP server/);
+    await t.waitFor(/Dead end[\s\S]*There is no FTP server[\s\S]*Back to ".*" to pick another option/);
+    t.press('enter'); // the notice stays until a key
     // Back at the choice point: a new poll, nobody votes, Enter makes a tie the presenter breaks.
     await t.waitFor(/Dead end[\s\S]*Live vote: How does Hero get deployed\?[\s\S]*0 votes · open until you close it/);
     t.press('enter');
