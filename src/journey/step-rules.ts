@@ -149,6 +149,11 @@ export function unboundedNetworkCommand(words: string[]): string | undefined {
     if (verb === 'rollout' && args.includes('status') && !hasOption(args, 'timeout')) {
       return '`kubectl rollout status` without `--timeout` waits for ever when the rollout is stuck; add e.g. `--timeout=5m`';
     }
+    // Deleting a namespace waits for everything in it to go: a finalizer that never finishes hangs the step.
+    const kind = args.slice(args.indexOf('delete') + 1).find((arg) => !arg.startsWith('-'));
+    if (verb === 'delete' && /^(namespaces?|ns)(\/|$)/.test(kind ?? '') && !hasOption(args, 'timeout') && !args.includes('--wait=false')) {
+      return '`kubectl delete namespace` without `--timeout` waits for ever when something in the namespace never finishes deleting (a stuck finalizer); add e.g. `--timeout=5m`';
+    }
   }
   return undefined;
 }

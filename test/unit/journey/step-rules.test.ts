@@ -52,6 +52,8 @@ describe('network commands without a time limit', () => {
     ['kubectl wait --for=condition=Ready pod/x', /^`kubectl wait` without `--timeout`/],
     ['kubectl -n dev wait deploy/hero --for=condition=Available', /^`kubectl wait` without `--timeout`/],
     ['kubectl rollout status deployment/hero -n dev', /^`kubectl rollout status` without `--timeout`/],
+    ['kubectl delete namespace harbor --ignore-not-found', /^`kubectl delete namespace` without `--timeout`/],
+    ['kubectl -n x delete ns/harbor', /^`kubectl delete namespace` without `--timeout`/],
     ['code=$(curl -sS -o /dev/null -w "%{http_code}" "$URL")', /^`curl` without/],
     ['echo "answer: $(curl -s "$URL")"', /^`curl` without/],
     ['x=`curl -s "$URL"`', /^`curl` without/],
@@ -70,6 +72,9 @@ describe('network commands without a time limit', () => {
     ['kubectl wait --for=condition=Ready pod/x --timeout=5m'],
     ['kubectl rollout status deployment/hero --timeout 5m'],
     ['kubectl get pods'],
+    ['kubectl delete namespace harbor --wait --timeout=5m'],
+    ['kubectl delete namespace harbor --wait=false'],
+    ['kubectl delete deployment hero -n dev'],
     ['echo curl is a fine tool'],
     ["kubectl exec x -- sh -c 'curl http://y'"],
   ])('accepts %j', (code) => {
