@@ -1,14 +1,15 @@
 // Who the attendees are: kubeconfig files, folders of them, contexts and context patterns.
 // Each selected context is one attendee. Kubeconfigs come from attendees, so they are untrusted
 // input: one that would run a program on the instructor's machine (an `exec` credential plugin,
-// an `auth-provider`) or send one of the instructor's files to a server (a token file outside
-// the kubeconfig's own folder) is refused unless --allow-exec says the instructor trusts it.
+// an `auth-provider`) or read one of the instructor's files (a token, certificate or key file
+// whose real path leaves the kubeconfig's own folder) is refused unless --allow-exec says the
+// instructor trusts it.
 // Nothing here prints a token, key or certificate: only file, context and user names.
 import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, delimiter, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ExitCode, UserError } from '../errors.ts';
-import { mergeKubeconfigs, readKubeconfigFile, type KubeconfigDocument } from '../kube/kubeconfig.ts';
+import { credentialFiles, leavesFolder, mergeKubeconfigs, readKubeconfigFile, type KubeconfigDocument } from '../kube/kubeconfig.ts';
 import type { KubeSelection } from '../kube/kubeconfig.ts';
 
 /** One attendee: one context of one kubeconfig. */
@@ -90,8 +91,15 @@ export async function resolveAttendees(options: TargetOptions): Promise<Attendee
         context,
         selection: source.isDefault
           ? { context, env: { KUBECONFIG: source.files.join(delimiter), HOME: options.env.HOME ?? homedir() }, cwd: options.cwd }
-          : { kubeconfig: source.files[0]!, context, env: { HOME: options.env.HOME ?? homedir() }, cwd: options.cwd },
-        ...refusal(config, context, source, options.allowExec),
+          : {
+              kubeconfig: source.files[0]!,
+              context,
+              env: { HOME: options.env.HOME ?? homedir() },
+              cwd: options.cwd,
+              // Judged again when the files are read for the connection.
+              ...(options.allowExec ? {} : { confine: dirname(source.files[0]!) }),
+            },
+        ...(await refusal(config, context, source, options.allowExec)),
       });
     }
   }
@@ -111,7 +119,7 @@ export async function resolveAttendees(options: TargetOptions): Promise<Attendee
 }
 
 /** Why an attendee's kubeconfig is refused, as `{ refused }`, or nothing when it may be used. */
-export function refusal(config: KubeconfigDocument, contextName: string, source: Pick<Source, 'shown' | 'files' | 'isDefault'>, allowExec: boolean): { refused?: string } {
+export async function refusal(config: KubeconfigDocument, contextName: string, source: Pick<Source, 'shown' | 'files' | 'isDefault'>, allowExec: boolean): Promise<{ refused?: string }> {
   if (allowExec) return {};
   const context = config.contexts.find((c) => c.name === contextName);
   const userName = context?.context.user;
@@ -132,13 +140,14 @@ export function refusal(config: KubeconfigDocument, contextName: string, source:
       refused: `refused: ${where} uses the "${name}" auth-provider plugin, which can run programs and refresh tokens on this machine. Pass --allow-exec if you trust it`,
     };
   }
-  const tokenFile = user.tokenFile ?? user['token-file'];
-  if (typeof tokenFile === 'string' && tokenFile && !source.isDefault) {
-    const folder = dirname(source.files[0]!);
-    const rel = relative(folder, resolve(folder, tokenFile));
-    if (rel.startsWith('..') || isAbsolute(rel)) {
+  if (source.isDefault) return {};
+  // Every file the client or kubectl would read, in every spelling, judged by its real path.
+  const folder = dirname(source.files[0]!);
+  for (const file of credentialFiles(config, contextName)) {
+    if (await leavesFolder(file.path, folder)) {
+      const sent = file.what === 'token' ? ' and sends it to the cluster as a password' : file.what === 'client certificate' ? ' and sends it to the cluster' : '';
       return {
-        refused: `refused: ${where} sends the contents of a file outside its own folder (tokenFile) to the cluster as a password. Pass --allow-exec if you trust it`,
+        refused: `refused: ${source.shown}, ${file.owner} "${file.name}" names a ${file.what} file outside the kubeconfig's folder (${file.field}: ${file.path})${sent}. Pass --allow-exec if you trust it`,
       };
     }
   }

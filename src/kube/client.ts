@@ -8,8 +8,8 @@
 // compare exactly what `kubectl get -o json` shows.
 import type { Socket } from 'node:net';
 import type { RequestContext } from '@kubernetes/client-node';
-import { describeNetworkError, describeStatusError, isKubeError, KubeError, type ConnectionFacts } from './errors.ts';
-import { resolveKubeconfig, type KubeSelection, type ResolvedKubeconfig } from './kubeconfig.ts';
+import { describeNetworkError, describeStatusError, isKubeError, KubeError, withoutSecrets, type ConnectionFacts } from './errors.ts';
+import { clientKubeconfig, resolveKubeconfig, type KubeSelection, type ResolvedKubeconfig } from './kubeconfig.ts';
 import type { KindRef, KubeObject, KubeReader, ListRef, ObjectRef, ResourceInfo, WatchEvent, WatchHandle } from './types.ts';
 
 /** Start loading the Kubernetes client in the background (it takes most of a second), e.g. while the learner reads a chapter whose checks will need it. */
@@ -82,17 +82,26 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
   type Client = typeof import('@kubernetes/client-node');
   type Loaded = { k8s: Client; kc: InstanceType<Client['KubeConfig']>; http: InstanceType<Client['IsomorphicFetchHttpLibrary']>; undici: typeof import('undici') };
   let client: Promise<Loaded> | undefined;
+  /** Credentials no error message may show (a server can echo what it was sent). */
+  const secrets: string[] = [];
+  const clean = (error: KubeError): KubeError => withoutSecrets(error, secrets);
   const loadClient = () =>
     (client ??= (async () => {
       const [k8s, undici] = await Promise.all([import('@kubernetes/client-node'), import('undici')]);
       const kc = new k8s.KubeConfig();
+      // Every file the kubeconfig names is read (and judged) here, not by the client.
+      const credentials = await clientKubeconfig(resolved, selection.confine);
+      secrets.push(...credentials.secrets);
       try {
-        kc.loadFromString(JSON.stringify(resolved.config));
+        kc.loadFromString(JSON.stringify(credentials.document));
       } catch (error) {
         throw new KubeError('config', `your kubeconfig cannot be used: ${(error as Error).message}`, {
           hint: 'export a fresh kubeconfig from the cluster',
           cause: error,
         });
+      }
+      if (kc.getClusters().some((c) => c.caFile) || kc.getUsers().some((u) => u.certFile || u.keyFile)) {
+        throw new KubeError('config', 'your kubeconfig names a file the Kubernetes client would read on its own', { hint: 'export a fresh kubeconfig from the cluster' });
       }
       return { k8s, kc, http: new k8s.IsomorphicFetchHttpLibrary(), undici };
     })());
@@ -139,9 +148,9 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
       const response = await (await loadClient()).http.send(ctx).toPromise();
       return { status: response.httpStatusCode, text: await response.body.text() };
     } catch (error) {
-      if (isKubeError(error)) throw error;
-      if (controller.signal.aborted && !closed) throw describeNetworkError(controller.signal.reason ?? error, facts);
-      throw describeNetworkError(error, facts);
+      if (isKubeError(error)) throw clean(error);
+      if (controller.signal.aborted && !closed) throw clean(describeNetworkError(controller.signal.reason ?? error, facts));
+      throw clean(describeNetworkError(error, facts));
     } finally {
       clearTimeout(timer);
       controllers.delete(controller);
@@ -151,7 +160,7 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
   const getJson = async <T>(path: string, what: string, notFound?: () => T): Promise<T> => {
     const { status, text } = await send('GET', path);
     if (status === 404 && notFound) return notFound();
-    if (status < 200 || status > 299) throw describeStatusError(status, text, what, facts);
+    if (status < 200 || status > 299) throw clean(describeStatusError(status, text, what, facts));
     return JSON.parse(text) as T;
   };
 
@@ -241,7 +250,7 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
             continue;
           }
           if (response.httpStatusCode !== 200) {
-            const error = describeStatusError(response.httpStatusCode, await response.body.text(), what, facts);
+            const error = clean(describeStatusError(response.httpStatusCode, await response.body.text(), what, facts));
             if ([401, 403, 404, 405].includes(response.httpStatusCode)) {
               handlers.onError?.(error);
               return;
@@ -263,7 +272,7 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
         } catch (error) {
           if (stopped || closed) return;
           failures++;
-          if (failures === 3) handlers.onError?.(isKubeError(error) ? error : describeNetworkError(error, facts));
+          if (failures === 3) handlers.onError?.(clean(isKubeError(error) ? error : describeNetworkError(error, facts)));
           await sleep(Math.min(5000, 100 * 2 ** failures));
         } finally {
           controllers.delete(controller);
@@ -350,7 +359,7 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
         kind: 'SelfSubjectAccessReview',
         spec: { resourceAttributes: { verb: attributes.verb, group: attributes.group, resource: attributes.resource, ...(attributes.namespace ? { namespace: attributes.namespace } : {}) } },
       });
-      if (status < 200 || status > 299) throw describeStatusError(status, text, 'ask what you may do (SelfSubjectAccessReview)', facts);
+      if (status < 200 || status > 299) throw clean(describeStatusError(status, text, 'ask what you may do (SelfSubjectAccessReview)', facts));
       const review = JSON.parse(text) as { status?: { allowed?: boolean; reason?: string } };
       return { allowed: review.status?.allowed === true, ...(review.status?.reason ? { reason: review.status.reason } : {}) };
     },

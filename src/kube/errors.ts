@@ -25,6 +25,15 @@ export function isKubeError(error: unknown): error is KubeError {
   return error instanceof KubeError || (error instanceof Error && error.name === 'KubeError' && typeof (error as { code?: unknown }).code === 'string');
 }
 
+/** The error with every occurrence of a secret (a token, a password) in its message and hint masked. */
+export function withoutSecrets(error: KubeError, secrets: readonly string[]): KubeError {
+  const mask = (text: string) => secrets.reduce((out, secret) => (secret.length >= 4 ? out.split(secret).join('[redacted]') : out), text);
+  const message = mask(error.message);
+  const hint = error.hint === undefined ? undefined : mask(error.hint);
+  if (message === error.message && hint === error.hint) return error;
+  return new KubeError(error.code, message, { ...(hint !== undefined ? { hint } : {}), ...(error.status !== undefined ? { status: error.status } : {}), cause: error.cause });
+}
+
 /** Facts about the connection that make error messages specific. */
 export interface ConnectionFacts {
   context: string;

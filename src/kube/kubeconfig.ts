@@ -1,8 +1,9 @@
 // Which kubeconfig the learner means, merged the way kubectl merges it. No client-node here: this
 // runs (and is unit-tested) without loading the Kubernetes client.
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { KubeError } from './errors.ts';
 
@@ -16,6 +17,11 @@ export interface KubeSelection {
   env: NodeJS.ProcessEnv;
   /** Folder relative --kubeconfig paths start from. */
   cwd: string;
+  /**
+   * Folder every file the kubeconfig names (token, certificates, key) must stay in, judged by its
+   * real path: set for kubeconfigs from someone else. Unset: files may be anywhere (your own).
+   */
+  confine?: string;
 }
 
 /** A kubeconfig merged from its files, with the context in use resolved. */
@@ -124,11 +130,11 @@ export function mergeKubeconfigs(documents: Array<{ file: string; data: unknown 
     if (merged['current-context'] === undefined && typeof current === 'string' && current) merged['current-context'] = current;
     for (const entry of namedEntries(data.clusters, 'cluster')) {
       if (merged.clusters.some((c) => c.name === entry.name)) continue;
-      merged.clusters.push({ name: entry.name, cluster: absolutePaths(entry.value, base, ['certificate-authority']) });
+      merged.clusters.push({ name: entry.name, cluster: absolutePaths(entry.value, base, CLUSTER_FILES) });
     }
     for (const entry of namedEntries(data.users, 'user')) {
       if (merged.users.some((u) => u.name === entry.name)) continue;
-      const user = absolutePaths(entry.value, base, ['client-certificate', 'client-key', 'tokenFile', 'token-file']);
+      const user = absolutePaths(entry.value, base, USER_FILES);
       const exec = user.exec;
       if (isRecord(exec) && typeof exec.command === 'string' && exec.command.includes('/') && !isAbsolute(exec.command)) {
         user.exec = { ...exec, command: resolve(base, exec.command) };
@@ -197,13 +203,168 @@ function namedEntries(list: unknown, key: string): Array<{ name: string; value: 
   return out;
 }
 
-function absolutePaths(value: Record<string, unknown>, base: string, keys: string[]): Record<string, unknown> {
+function absolutePaths(value: Record<string, unknown>, base: string, fields: ReadonlyMap<string, string>): Record<string, unknown> {
   const out = { ...value };
-  for (const key of keys) {
-    const path = out[key];
-    if (typeof path === 'string' && path && !isAbsolute(path)) out[key] = resolve(base, path);
+  for (const [key, path] of Object.entries(out)) {
+    if (fields.has(fieldKey(key)) && typeof path === 'string' && path && !isAbsolute(path)) out[key] = resolve(base, path);
   }
   return out;
+}
+
+/** A field name whatever its spelling: kubectl reads `tokenFile`, the Kubernetes client `token-file`. */
+function fieldKey(key: string): string {
+  return key.toLowerCase().replace(/[-_]/g, '');
+}
+
+/** Fields that name a local file (in any spelling), and what the file holds. */
+const CLUSTER_FILES: ReadonlyMap<string, string> = new Map([['certificateauthority', 'certificate authority']]);
+const USER_FILES: ReadonlyMap<string, string> = new Map([
+  ['clientcertificate', 'client certificate'],
+  ['clientkey', 'client key'],
+  ['tokenfile', 'token'],
+]);
+/** Credential files are small: a token, a certificate chain, a key. Anything larger is not one. */
+const MAX_CREDENTIAL_BYTES = 256 * 1024;
+
+/** A local file a kubeconfig's cluster or user names: the field as spelled, what it holds, its absolute path. */
+export interface CredentialFile {
+  owner: 'cluster' | 'user';
+  /** The cluster's or user's name. */
+  name: string;
+  field: string;
+  what: string;
+  path: string;
+}
+
+/** Every local file the context's cluster and user name, in every spelling kubectl or the Kubernetes client reads. */
+export function credentialFiles(config: KubeconfigDocument, contextName: string): CredentialFile[] {
+  const context = config.contexts.find((c) => c.name === contextName)?.context;
+  const files: CredentialFile[] = [];
+  const collect = (owner: CredentialFile['owner'], name: string | undefined, value: Record<string, unknown> | undefined, fields: ReadonlyMap<string, string>) => {
+    if (!value || name === undefined) return;
+    for (const [field, path] of Object.entries(value)) {
+      const what = fields.get(fieldKey(field));
+      if (what && typeof path === 'string' && path) files.push({ owner, name, field, what, path });
+    }
+  };
+  collect('cluster', context?.cluster, config.clusters.find((c) => c.name === context?.cluster)?.cluster, CLUSTER_FILES);
+  collect('user', context?.user, config.users.find((u) => u.name === context?.user)?.user, USER_FILES);
+  return files;
+}
+
+/** Whether `path`, with every symlink followed, lies outside `folder` (also with its symlinks followed). */
+export async function leavesFolder(path: string, folder: string): Promise<boolean> {
+  const rel = relative(await realPath(folder), await realPath(path));
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+
+/** The real path; for a file that does not exist (yet), its nearest existing folder's real path joined with the rest. */
+async function realPath(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(await realPath(parent), basename(path));
+  }
+}
+
+/**
+ * What the Kubernetes client loads: the selected context alone, with its cluster and user cut
+ * down to the fields the client understands and every file they name already read here (at most
+ * 256 KiB, regular files only, inside `selection.confine` when set) and passed as data, so the
+ * client itself never reads a file. `secrets` are the values no message may show.
+ */
+export async function clientKubeconfig(resolved: ResolvedKubeconfig, confine?: string): Promise<{ document: KubeconfigDocument; secrets: string[] }> {
+  const files = credentialFiles(resolved.config, resolved.context);
+  const one = (owner: CredentialFile['owner'], what: string): CredentialFile | undefined => {
+    const named = files.filter((f) => f.owner === owner && f.what === what);
+    const paths = new Set(named.map((f) => f.path));
+    if (paths.size > 1) {
+      throw new KubeError('config', `${owner} "${named[0]!.name}" names its ${what} file ${paths.size} times, differently (${named.map((f) => f.field).join(', ')})`, {
+        hint: `keep one of them: kubectl reads ${owner === 'user' && what === 'token' ? 'tokenFile' : named[0]!.field.toLowerCase()}`,
+      });
+    }
+    return named[0];
+  };
+  const read = async (file: CredentialFile | undefined): Promise<Buffer | undefined> => (file ? readCredentialFile(file, confine) : undefined);
+  const cluster = resolved.config.clusters.find((c) => c.name === resolved.cluster)!.cluster;
+  const user = resolved.config.users.find((u) => u.name === resolved.user)?.user ?? {};
+  const secrets: string[] = [];
+  const [ca, cert, key, tokenFile] = await Promise.all([
+    cluster['certificate-authority-data'] ? undefined : read(one('cluster', 'certificate authority')),
+    user['client-certificate-data'] ? undefined : read(one('user', 'client certificate')),
+    user['client-key-data'] ? undefined : read(one('user', 'client key')),
+    typeof user.token === 'string' && user.token ? undefined : read(one('user', 'token')),
+  ]);
+  let token = typeof user.token === 'string' && user.token ? user.token : undefined;
+  if (tokenFile) {
+    // Like kubectl: surrounding white space is not part of the token. Inside, a bearer token is printable ASCII.
+    token = tokenFile.toString('latin1').trim();
+    if (!/^[\x21-\x7E]+$/.test(token)) {
+      const file = one('user', 'token')!;
+      throw new KubeError('config', `the token file ${file.path} of user "${file.name}" does not hold a token (one line of printable characters)`, {
+        hint: 'point tokenFile at a file that holds only the token, or put the token itself in the kubeconfig',
+      });
+    }
+  }
+  if (token) secrets.push(token);
+  if (typeof user.password === 'string' && user.password) secrets.push(user.password);
+  const pick = (value: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => value[k] !== undefined && value[k] !== null).map((k) => [k, value[k]]));
+  const base64 = (data: Buffer | undefined) => data?.toString('base64');
+  const document: KubeconfigDocument = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': resolved.context,
+    clusters: [{ name: resolved.cluster, cluster: { ...pick(cluster, ['server', 'certificate-authority-data', 'insecure-skip-tls-verify', 'tls-server-name', 'proxy-url']), ...(ca ? { 'certificate-authority-data': base64(ca) } : {}) } }],
+    users: resolved.user
+      ? [{
+          name: resolved.user,
+          user: {
+            ...pick(user, ['client-certificate-data', 'client-key-data', 'username', 'password', 'as', 'exec', 'auth-provider']),
+            ...(cert ? { 'client-certificate-data': base64(cert) } : {}),
+            ...(key ? { 'client-key-data': base64(key) } : {}),
+            ...(token ? { token } : {}),
+          },
+        }]
+      : [],
+    contexts: [{ name: resolved.context, context: { cluster: resolved.cluster, ...(resolved.user ? { user: resolved.user } : {}), namespace: resolved.namespace } }],
+  };
+  return { document, secrets };
+}
+
+/** A credential file's bytes: a regular file of at most 256 KiB, inside `confine` (by its real path) when set. */
+async function readCredentialFile(file: CredentialFile, confine: string | undefined): Promise<Buffer> {
+  const whose = `${file.owner} "${file.name}"`;
+  const unreadable = (code: string | undefined) =>
+    new KubeError('config', `cannot read the ${file.what} file ${file.path} of ${whose}: ${code === 'ENOENT' ? 'the file does not exist' : (code ?? 'unreadable')}`, {
+      hint: 'export a fresh kubeconfig from the cluster',
+    });
+  // Judge and open the same real path; no-follow and non-blocking, so neither a swapped-in link nor a FIFO gets read.
+  const real = await realpath(file.path).catch((error: NodeJS.ErrnoException) => {
+    if (confine === undefined || error.code !== 'ENOENT') throw unreadable(error.code);
+    return realPath(file.path);
+  });
+  if (confine !== undefined && (await leavesFolder(real, confine))) {
+    throw new KubeError('config', `refused: ${whose} names a ${file.what} file outside the kubeconfig's folder (${file.field}: ${file.path})`, {
+      hint: 'keep the files a kubeconfig names beside it, or pass --allow-exec if you trust it',
+    });
+  }
+  let handle;
+  try {
+    handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    throw unreadable((error as NodeJS.ErrnoException).code);
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new KubeError('config', `the ${file.what} file ${file.path} of ${whose} is not a regular file`, { hint: 'point it at the file itself' });
+    if (info.size > MAX_CREDENTIAL_BYTES) throw new KubeError('config', `the ${file.what} file ${file.path} of ${whose} is larger than ${MAX_CREDENTIAL_BYTES / 1024} KiB: not a credential`, { hint: 'point it at the right file' });
+    const buffer = Buffer.alloc(Math.max(1, info.size));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

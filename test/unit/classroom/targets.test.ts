@@ -110,7 +110,7 @@ describe('untrusted kubeconfigs', () => {
   test.each([
     ['an exec plugin', { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: '/usr/local/bin/aws', args: ['eks', 'get-token', '--cluster', 'x'] } }, /user "sso" runs aws to get credentials \(exec plugin\).*--allow-exec/],
     ['an auth-provider', { 'auth-provider': { name: 'oidc', config: { 'id-token': TOKEN, 'refresh-token': 'r3fr3sh-T0ken-V4lue-9999' } } }, /user "sso" uses the "oidc" auth-provider plugin.*--allow-exec/],
-    ['a token file outside its folder', { tokenFile: '/etc/shadow' }, /sends the contents of a file outside its own folder \(tokenFile\)/],
+    ['a token file outside its folder', { tokenFile: '/etc/shadow' }, /user "sso" names a token file outside the kubeconfig's folder \(tokenFile: \/etc\/shadow\) and sends it to the cluster as a password/],
   ])('%s is refused, saying which file and user, and never what the secrets are', async (_what, user, message) => {
     kubeconfig('untrusted.yaml', { contexts: [{ name: 'ctx', user: 'sso' }], users: [{ name: 'sso', user }], current: 'ctx' });
     const [attendee] = await resolveAttendees({ ...base, targets: ['untrusted.yaml'] });
