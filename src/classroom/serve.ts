@@ -1,6 +1,9 @@
 // The live dashboard of `hero-journey verify --serve`: a page on localhost that follows the
 // verify rounds through server-sent events. Loopback only, and requests whose Host header is not
 // a loopback name are refused (a web page elsewhere cannot reach it through DNS rebinding).
+// Every path starts with an unguessable token, printed only to the instructor: another user of
+// the same machine (or a page that guesses the port) gets nothing.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeServer, listen, loopbackHost, openEventStream, pageHeaders, sseEvent } from '../web/http.ts';
 import type { ClassroomReport } from './model.ts';
@@ -8,7 +11,7 @@ import { renderBoard, renderHead, renderHtml, renderRow, renderSummary } from '.
 import { renderJson } from './report/json.ts';
 
 export interface Dashboard {
-  /** `http://127.0.0.1:PORT/` */
+  /** `http://127.0.0.1:PORT/TOKEN/`: the only address that answers. */
   url: string;
   port: number;
   /** The report changed (rows `changed`, or everything when empty): tell every open page. */
@@ -24,6 +27,7 @@ export async function startDashboard(options: { port: number; report: ClassroomR
   let everything = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const batchMs = options.batchMs ?? 200;
+  const token = randomBytes(24).toString('base64url');
 
   const send = (event: string, data: unknown) => {
     const payload = sseEvent(event, data);
@@ -50,11 +54,18 @@ export async function startDashboard(options: { port: number; report: ClassroomR
       response.writeHead(403, { 'content-type': 'text/plain' }).end('hero-journey dashboard: only reachable as localhost\n');
       return;
     }
-    const path = (request.url ?? '/').split('?')[0];
+    const [, given = '', ...rest] = (request.url ?? '/').split('?')[0]!.split('/');
+    if (!sameToken(given, token)) {
+      response.writeHead(403, { 'content-type': 'text/plain' }).end('hero-journey dashboard: open the address `hero-journey verify --serve` printed (it holds a token)\n');
+      return;
+    }
     if (request.method !== 'GET') {
       response.writeHead(405, { allow: 'GET' }).end();
       return;
     }
+    const path = `/${rest.join('/')}`;
+    // The page's own requests (events, report.json) are relative to the token folder.
+    if (rest.length === 0) return void response.writeHead(308, { location: `/${token}/` }).end();
     if (path === '/') return html(response, renderHtml(report, { live: true }));
     if (path === '/report.json') {
       response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(renderJson(report));
@@ -75,7 +86,7 @@ export async function startDashboard(options: { port: number; report: ClassroomR
 
   const port = await listen(server, options.port, '127.0.0.1');
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}/${token}/`,
     port,
     update(next, changed) {
       if (changed.length === 0 || next.attendees.length !== report.attendees.length) everything = true;
@@ -89,3 +100,11 @@ export async function startDashboard(options: { port: number; report: ClassroomR
     },
   };
 }
+
+/** Whether a path segment is the token, in constant time. */
+function sameToken(given: string, token: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+

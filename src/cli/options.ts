@@ -114,7 +114,7 @@ export const commands: CommandSpec[] = [
       'hero-journey verify ./class/                         one kubeconfig per attendee in a folder',
       'hero-journey verify --context "attendee-*"            contexts of your kubeconfig',
       'hero-journey verify ./class/ --watch                 refresh the grid as clusters change',
-      'hero-journey verify ./class/ --serve 8080            live dashboard on http://127.0.0.1:8080/',
+      'hero-journey verify ./class/ --serve 8080            live dashboard on 127.0.0.1:8080 (open the address it prints)',
       'hero-journey verify ./class/ --until https --format junit > verify.xml',
     ],
   },
@@ -250,7 +250,7 @@ export const options: OptionSpec[] = [
   { name: 'vote-seconds', type: 'string', value: 'N', description: 'close each vote after N seconds (default: when you press Enter)', commands: ['play'] },
   { name: 'follow', type: 'string', value: 'URL', description: "attendee: at each choice point, take the room's vote from the presenter at URL", commands: ['play'] },
   { name: 'path', type: 'string', value: 'URL|FILE', description: "grade against the room's path: the presenter's vote address, or the path file it writes", commands: ['verify'] },
-  { name: 'serve', type: 'string', value: '[PORT]', description: 'serve a live dashboard on http://127.0.0.1:PORT/ (default 8080)', commands: ['verify'] },
+  { name: 'serve', type: 'string', value: '[PORT]', description: 'serve a live dashboard on 127.0.0.1:PORT (default 8080) at an address with a secret token, printed on start', commands: ['verify'] },
   { name: 'until', type: 'string', value: 'CHAPTER', description: 'exit 0 only when every attendee passed CHAPTER and every chapter before it', commands: ['verify'] },
   { name: 'allow-exec', type: 'boolean', description: 'accept attendee kubeconfigs that run programs (exec or auth-provider plugins) on this machine', commands: ['verify'] },
   {

@@ -74,7 +74,7 @@ beforeAll(async () => {
   url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the dashboard did not start: ${stderr}`)), 20_000);
     serve!.stderr!.on('data', () => {
-      const found = /Dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr);
+      const found = /Dashboard: (http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{32}\/)/.exec(stderr);
       if (found) {
         clearTimeout(timer);
         resolve(found[1]!);
@@ -103,6 +103,16 @@ afterAll(async () => {
 }, 60_000);
 
 const row = (name: string) => page.locator(`tbody[data-name="${name}"]`);
+
+test('the dashboard answers only at the address with its token', async () => {
+  const origin = new URL(url).origin;
+  for (const wrong of [`${origin}/`, `${origin}/report.json`, `${origin}/events`]) {
+    const answer = await page.request.get(wrong);
+    expect(answer.status(), wrong).toBe(403);
+    expect(await answer.text()).not.toContain('attendee');
+  }
+  expect((await page.request.get(`${url}report.json`)).status()).toBe(200);
+});
 
 test('the dashboard shows each attendee on their own path, and updates when a cluster changes', async () => {
   await page.goto(url);

@@ -10,9 +10,12 @@ beforeAll(async () => {
 });
 afterAll(() => dashboard.close());
 
+/** A path under the dashboard's token folder (`/` is the page). */
+const under = (path: string) => `${new URL(dashboard.url).pathname}${path.slice(1)}`;
+
 function get(path: string, host = `127.0.0.1:${dashboard.port}`): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: dashboard.port, path, headers: { host } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: dashboard.port, path: under(path), headers: { host } }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (d: string) => (body += d));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
@@ -23,7 +26,7 @@ function get(path: string, host = `127.0.0.1:${dashboard.port}`): Promise<{ stat
 }
 
 test('serves the live page on loopback only', async () => {
-  expect(dashboard.url).toBe(`http://127.0.0.1:${dashboard.port}/`);
+  expect(dashboard.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${dashboard.port}/[A-Za-z0-9_-]{32}/$`));
   const page = await get('/');
   expect(page.status).toBe(200);
   expect(page.type).toBe('text/html; charset=utf-8');
@@ -39,7 +42,7 @@ test('serves the live page on loopback only', async () => {
 
 test('events: the whole board on connect, then the rows that changed and the counts', async () => {
   const events: Array<{ event: string; data: Record<string, unknown> }> = [];
-  const req = request({ host: '127.0.0.1', port: dashboard.port, path: '/events' });
+  const req = request({ host: '127.0.0.1', port: dashboard.port, path: under('/events') });
   const done = new Promise<void>((resolve, reject) => {
     req.on('response', (res) => {
       expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
