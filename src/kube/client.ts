@@ -160,8 +160,21 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
   const getJson = async <T>(path: string, what: string, notFound?: () => T): Promise<T> => {
     const { status, text } = await send('GET', path);
     if (status === 404 && notFound) return notFound();
+    return parseReply<T>(status, text, what);
+  };
+
+  /** A successful reply's JSON; a KubeError that never quotes it otherwise. */
+  const parseReply = <T>(status: number, text: string, what: string): T => {
     if (status < 200 || status > 299) throw clean(describeStatusError(status, text, what, facts));
-    return JSON.parse(text) as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      // The parser's message quotes the reply: a server that proxies to something else must not have it shown.
+      throw new KubeError('http', `${what}: the server answered ${status} with something that is not JSON, so not the Kubernetes API`, {
+        hint: `check the server URL of context "${resolved.context}" (${resolved.server}): it should be the cluster's API server`,
+        status,
+      });
+    }
   };
 
   // Discovery: apiVersion → its resource list (undefined when the group/version is not served).
@@ -359,8 +372,7 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
         kind: 'SelfSubjectAccessReview',
         spec: { resourceAttributes: { verb: attributes.verb, group: attributes.group, resource: attributes.resource, ...(attributes.namespace ? { namespace: attributes.namespace } : {}) } },
       });
-      if (status < 200 || status > 299) throw clean(describeStatusError(status, text, 'ask what you may do (SelfSubjectAccessReview)', facts));
-      const review = JSON.parse(text) as { status?: { allowed?: boolean; reason?: string } };
+      const review = parseReply<{ status?: { allowed?: boolean; reason?: string } }>(status, text, 'ask what you may do (SelfSubjectAccessReview)');
       return { allowed: review.status?.allowed === true, ...(review.status?.reason ? { reason: review.status.reason } : {}) };
     },
     async whoAmI() {

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { recognizeNetworkFailure } from '../network.ts';
 import type { KubeErrorCode } from './types.ts';
 
@@ -99,14 +100,19 @@ export function describeNetworkError(error: unknown, facts: ConnectionFacts): Ku
   return new KubeError('unreachable', `cannot talk to ${where}: ${detail}`, { hint: switchHint, cause: error });
 }
 
-/** Turn an HTTP error status from the API server into a KubeError. `what` names the request, e.g. "list deployments in dev". */
+/**
+ * Turn an HTTP error status from the API server into a KubeError. `what` names the request, e.g.
+ * "list deployments in dev". Only a Kubernetes Status reply has its message shown (one line, cut
+ * short); any other body is never shown: a server that proxies to something else must not make
+ * hero-journey print what that answered.
+ */
 export function describeStatusError(status: number, body: string, what: string, facts: ConnectionFacts): KubeError {
-  let message = '';
-  try {
-    const parsed = JSON.parse(body) as { message?: unknown };
-    if (typeof parsed.message === 'string') message = parsed.message;
-  } catch {
-    message = body.slice(0, 200).trim();
+  const message = statusMessage(body);
+  if (message === undefined && status !== 401 && status !== 403) {
+    return new KubeError('http', `${what}: the server answered ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ''}, which is not a Kubernetes API reply`, {
+      hint: `check the server URL of context "${facts.context}" (${facts.server}): it should be the cluster's API server`,
+      status,
+    });
   }
   if (status === 401) {
     return new KubeError('unauthorized', `the cluster at ${facts.server} does not accept your credentials (401 Unauthorized): they expired or belong to another cluster`, {
@@ -121,4 +127,19 @@ export function describeStatusError(status: number, body: string, what: string, 
     });
   }
   return new KubeError('http', `${what}: the API server answered ${status}${message ? `: ${message}` : ''}`, { status });
+}
+
+/** The message of a Kubernetes Status reply, on one line and at most 300 characters; undefined for anything else. */
+export function statusMessage(body: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const reply = parsed as { kind?: unknown; message?: unknown } | null;
+  if (typeof reply !== 'object' || reply === null || reply.kind !== 'Status') return undefined;
+  if (typeof reply.message !== 'string') return '';
+  const line = reply.message.replace(/[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }

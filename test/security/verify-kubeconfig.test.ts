@@ -3,20 +3,15 @@
 // uses, and no report ever shows bytes read from a local file. The attendees' "cluster" here is
 // the attacker's own HTTP server, which records what it is sent.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parseCli } from '../../src/cli/parse.ts';
-import { run } from '../../src/commands/verify.ts';
 import { clientKubeconfig, resolveKubeconfig } from '../../src/kube/kubeconfig.ts';
-import { workshopJourney } from '../integration/classroom/class.ts';
+import { jsonRows as rows, verifyHarness } from './verify-harness.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'hj-sec-kubeconfig-'));
-const classDir = join(dir, 'class');
+const { dir, classDir, ...harness } = verifyHarness('hj-sec-kubeconfig-');
 /** The instructor's own file: its bytes must never reach a server or a report. */
 const secret = join(dir, 'instructor', 'secret.txt');
 const SECRET_LINES = ['instructor-line-one-4f1c9a', 'instructor-line-two-77b2e0'];
@@ -25,35 +20,10 @@ let port = 0;
 const received: string[] = [];
 
 /** One attendee's kubeconfig in the class folder: a cluster at the recording server, the given user and cluster fields. */
-function attendee(name: string, user: Record<string, unknown>, cluster: Record<string, unknown> = {}): void {
-  writeFileSync(
-    join(classDir, `${name}.yaml`),
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      'current-context': name,
-      clusters: [{ name: 'c', cluster: { server: `http://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true, ...cluster } }],
-      users: [{ name: 'u', user }],
-      contexts: [{ name, context: { cluster: 'c', user: 'u' } }],
-    }),
-  );
-}
-
-async function verify(args: string[]): Promise<{ code: number; out: string }> {
-  const out = new PassThrough();
-  let text = '';
-  out.setEncoding('utf8').on('data', (d: string) => (text += d));
-  const env = { HOME: dir, PATH: process.env.PATH ?? '', XDG_CACHE_HOME: join(dir, 'cache'), XDG_STATE_HOME: join(dir, 'state'), XDG_CONFIG_HOME: join(dir, 'config') };
-  const io = { cwd: dir, env, stdin: new PassThrough(), stdout: out, stderr: out };
-  const code = await run(parseCli(['verify', ...args, '--journey', workshopJourney, '--timeout', '5']), io);
-  return { code, out: text };
-}
-
-type Row = { name: string; status: string; message?: string };
-const rows = (json: string) => (JSON.parse(json) as { attendees: Row[] }).attendees;
+const attendee = (name: string, user: Record<string, unknown>, cluster: Record<string, unknown> = {}) => harness.attendee(name, `http://127.0.0.1:${port}`, user, cluster);
+const verify = (args: string[]) => harness.verify([...args, '--timeout', '5']);
 
 beforeAll(async () => {
-  mkdirSync(classDir, { recursive: true });
   mkdirSync(join(dir, 'instructor'));
   writeFileSync(secret, `${SECRET_LINES.join('\n')}\n`);
   server = createServer((request, response) => {

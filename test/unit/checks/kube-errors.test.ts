@@ -36,12 +36,17 @@ describe('describeStatusError', () => {
   });
 
   it('403: says what was forbidden, as whom, with the server message', () => {
-    const error = describeStatusError(403, '{"message":"secrets is forbidden: User \\"hero\\" cannot list resource \\"secrets\\""}', 'list secrets in namespace dev', facts);
+    const error = describeStatusError(403, '{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403,"message":"secrets is forbidden: User \\"hero\\" cannot list resource \\"secrets\\""}', 'list secrets in namespace dev', facts);
     expect(error.code).toBe('forbidden');
     expect(error.message).toBe('you may not list secrets in namespace dev as hero: secrets is forbidden: User "hero" cannot list resource "secrets"');
   });
 
-  it('other statuses keep the request and the message', () => {
-    expect(describeStatusError(500, 'boom', 'get x', facts).message).toBe('get x: the API server answered 500: boom');
+  it('other statuses keep the request and the message of a Kubernetes Status', () => {
+    expect(describeStatusError(500, '{"kind":"Status","message":"boom"}', 'get x', facts).message).toBe('get x: the API server answered 500: boom');
+  });
+
+  it('a reply that is not a Kubernetes Status shows its status, never its body', () => {
+    expect(describeStatusError(500, 'boom', 'get x', facts).message).toBe('get x: the server answered 500 Internal Server Error, which is not a Kubernetes API reply');
+    expect(describeStatusError(403, '{"message":"boom"}', 'get x', facts).message).toBe('you may not get x as hero: 403 Forbidden');
   });
 });
