@@ -129,44 +129,63 @@ export function mirrorConfigMap(mirror: ProgressMirror, namespace: string = MIRR
   };
 }
 
+/**
+ * A mirror is someone else's data: bounded before it is parsed (a ConfigMap holds at most 1 MiB),
+ * and in what is kept of it, so one attendee's mirror never costs more than a real one would.
+ */
+const MAX_MIRROR_CHARS = 1024 * 1024;
+/** Entries kept per list or map (history keeps its latest ones). */
+const MAX_ENTRIES = 5000;
+/** Longest id (chapter, choice, step key) and text (reason, time) kept. */
+const MAX_ID_LENGTH = 256;
+const MAX_TEXT_LENGTH = 1000;
+
 /** Read a mirror out of a ConfigMap; `problem` says why it cannot be used. */
 export function parseMirror(configMap: { data?: Record<string, unknown> } | undefined): { mirror: ProgressMirror } | { problem: string } {
   const text = configMap?.data?.[MIRROR_KEY];
   if (typeof text !== 'string') return { problem: `the ConfigMap has no ${MIRROR_KEY}` };
+  if (text.length > MAX_MIRROR_CHARS) return { problem: `${MIRROR_KEY} is larger than a ConfigMap can hold (1 MiB)` };
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (error) {
-    return { problem: `${MIRROR_KEY} is not valid JSON (${(error as Error).message})` };
+  } catch {
+    // Not the parser's message: it quotes the text.
+    return { problem: `${MIRROR_KEY} is not valid JSON` };
   }
   if (!isRecord(data)) return { problem: `${MIRROR_KEY} is not a JSON object` };
   if (typeof data.schemaVersion !== 'number' || data.schemaVersion > MIRROR_SCHEMA_VERSION) {
     return { problem: `${MIRROR_KEY} has schema ${String(data.schemaVersion)}, this hero-journey reads ${MIRROR_SCHEMA_VERSION}` };
   }
   if (typeof data.journeyId !== 'string' || !data.journeyId) return { problem: `${MIRROR_KEY} names no journey` };
+  const id = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH;
   const record = <T>(value: unknown, ok: (v: Record<string, unknown>) => boolean): Record<string, T> =>
-    isRecord(value) ? (Object.fromEntries(Object.entries(value).filter(([, v]) => isRecord(v) && ok(v))) as Record<string, T>) : {};
-  const text2 = (v: unknown): v is string => typeof v === 'string';
+    isRecord(value)
+      ? (Object.fromEntries(
+          Object.entries(value)
+            .filter(([key, v]) => id(key) && isRecord(v) && ok(v) && (v.at === undefined || shortText(v.at)) && (v.reason === undefined || shortText(v.reason)))
+            .slice(0, MAX_ENTRIES),
+        ) as Record<string, T>)
+      : {};
   const mirror: ProgressMirror = {
     schemaVersion: MIRROR_SCHEMA_VERSION,
     journeyId: data.journeyId,
-    ...(text2(data.attendee) && data.attendee ? { attendee: data.attendee.slice(0, 80) } : {}),
-    startedAt: text2(data.startedAt) ? data.startedAt : '',
-    updatedAt: text2(data.updatedAt) ? data.updatedAt : '',
-    ...(text2(data.current) ? { current: data.current } : {}),
+    ...(shortText(data.attendee) && data.attendee ? { attendee: data.attendee.slice(0, 80) } : {}),
+    startedAt: shortText(data.startedAt) ? data.startedAt : '',
+    updatedAt: shortText(data.updatedAt) ? data.updatedAt : '',
+    ...(id(data.current) ? { current: data.current } : {}),
     finished: data.finished === true,
-    choices: record(data.choices, (v) => text2(v.choice)),
+    choices: record(data.choices, (v) => id(v.choice)),
     steps: record(data.steps, (v) => v.status === 'done' || v.status === 'skipped' || v.status === 'failed'),
     checks: record(data.checks, (v) => ['passed', 'failed', 'skipped', 'unverified'].includes(String(v.status))),
     history: Array.isArray(data.history)
-      ? (data.history as unknown[]).filter((h): h is HistoryEntry => isRecord(h) && text2(h.chapter)).map((h) => ({
+      ? (data.history as unknown[]).slice(-MAX_ENTRIES).filter((h): h is HistoryEntry => isRecord(h) && id(h.chapter)).map((h) => ({
           chapter: h.chapter,
-          at: text2(h.at) ? h.at : '',
+          at: shortText(h.at) ? h.at : '',
           ...(h.outcome === 'completed' || h.outcome === 'skipped' || h.outcome === 'dead-end' ? { outcome: h.outcome } : {}),
         }))
       : [],
-    vars: isRecord(data.vars) ? Object.fromEntries(Object.entries(data.vars).filter((e): e is [string, string] => text2(e[1]))) : {},
-    withheld: Array.isArray(data.withheld) ? (data.withheld as unknown[]).filter(text2) : [],
+    vars: isRecord(data.vars) ? Object.fromEntries(Object.entries(data.vars).filter((e): e is [string, string] => id(e[0]) && typeof e[1] === 'string' && e[1].length <= MAX_VALUE_LENGTH).slice(0, MAX_ENTRIES)) : {},
+    withheld: Array.isArray(data.withheld) ? (data.withheld as unknown[]).filter(id).slice(0, MAX_ENTRIES) : [],
   };
   return { mirror };
 }
@@ -190,6 +209,10 @@ export function adoptMirror(progress: Progress, mirror: ProgressMirror, now = ne
   for (const [name, value] of Object.entries(mirror.vars)) {
     progress.vars[name] = { value, source: 'capture', secret: false, at };
   }
+}
+
+function shortText(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= MAX_TEXT_LENGTH;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -24,10 +24,12 @@ export type ChapterState =
   | 'failed'
   /** The chapter the attendee is on. */
   | 'current'
-  /** Skipped (its `when` was false, a dead end, or the learner skipped its checks and they still fail). */
+  /** The learner skipped its checks, and they do not pass now: never counted as passed. */
   | 'skipped'
-  /** Completed, but its checks could not be re-run in time. */
-  | 'unchecked';
+  /** Completed, but its checks could not be re-run (in time, or at all). */
+  | 'unchecked'
+  /** Not part of the work on this path: its `when` was false, or a dead end they came back from. Shown as an empty cell. */
+  | 'not-applicable';
 
 export type CheckState = 'passed' | 'failed' | 'broken' | 'not-applicable' | 'local' | 'not-run';
 
@@ -92,7 +94,8 @@ export interface ClassroomReport {
 
 /** A grid cell: one column of one attendee. */
 export interface Cell {
-  state: ChapterState | 'none';
+  /** `none`: no chapter of the column is (yet) part of their path. */
+  state: Exclude<ChapterState, 'not-applicable'> | 'none';
   /** The variant taken in this column (`kbld` for `build-image/kbld`), when not the column itself. */
   variant?: string;
   reason?: string;
@@ -127,14 +130,13 @@ export function columnOf(chapterId: string): string {
 
 /** One attendee's cell in a column: the worst state of their chapters in it, and the variant they took. */
 export function cellFor(attendee: AttendeeReport, column: Column): Cell {
-  const visited = attendee.chapters.filter((c) => columnOf(c.id) === column.id);
+  const visited = attendee.chapters.filter((c) => columnOf(c.id) === column.id && c.state !== 'not-applicable');
   if (visited.length === 0) return { state: 'none' };
-  const rank: Record<ChapterState, number> = { failed: 5, current: 4, unchecked: 3, passed: 2, skipped: 1 };
+  const rank: Record<ChapterState, number> = { failed: 5, skipped: 4, current: 3, unchecked: 2, passed: 1, 'not-applicable': 0 };
   let worst = visited[0]!;
   for (const c of visited) if (rank[c.state] > rank[worst.state]) worst = c;
-  // All skipped but one passed: the column passed (a skipped variant is not a problem).
-  const state = worst.state === 'skipped' && visited.some((c) => c.state === 'passed') ? 'passed' : worst.state;
-  const variants = visited.filter((c) => c.id !== column.id && c.state !== 'skipped').map((c) => c.id.slice(column.id.length + 1));
+  const state = worst.state as Cell['state'];
+  const variants = visited.filter((c) => c.id !== column.id).map((c) => c.id.slice(column.id.length + 1));
   return {
     state,
     ...(variants.length > 0 ? { variant: variants.join('+') } : {}),
@@ -142,26 +144,43 @@ export function cellFor(attendee: AttendeeReport, column: Column): Cell {
   };
 }
 
-/** How far along an attendee is: chapters completed or skipped on their path. */
+/** How far along an attendee is: chapters of their path they are past (passed, failing, skipped or not applicable). */
 export function progressScore(attendee: AttendeeReport): number {
   if (attendee.finished) return Number.MAX_SAFE_INTEGER;
   return attendee.chapters.filter((c) => c.state !== 'current').length;
 }
 
-/** Per column: how many attendees are on it now, passed it, fail in it. For "count per chapter". */
-export function columnCounts(report: ClassroomReport): Array<{ column: Column; here: number; passed: number; failed: number }> {
+/** Per column: how many attendees are on it now, passed it, fail in it, skipped its checks. For "count per chapter". */
+export function columnCounts(report: ClassroomReport): Array<{ column: Column; here: number; passed: number; failed: number; skipped: number }> {
   return report.columns.map((column) => {
-    let here = 0;
-    let passed = 0;
-    let failed = 0;
+    const counts = { column, here: 0, passed: 0, failed: 0, skipped: 0 };
     for (const attendee of report.attendees) {
       const cell = cellFor(attendee, column);
-      if (cell.state === 'current') here++;
-      else if (cell.state === 'passed' || cell.state === 'skipped') passed++;
-      else if (cell.state === 'failed') failed++;
+      if (cell.state === 'current') counts.here++;
+      else if (cell.state === 'passed') counts.passed++;
+      else if (cell.state === 'failed') counts.failed++;
+      else if (cell.state === 'skipped') counts.skipped++;
     }
-    return { column, here, passed, failed };
+    return counts;
   });
+}
+
+/**
+ * Where an attendee stands, the one verdict every output (grid, JSON, JUnit, HTML, exit code)
+ * shows: `down` (their progress could not be read), `failing` (a check fails now), `skipped`
+ * (checks they skipped do not pass now), `unchecked` (checks could not be re-run), `passing`
+ * (everything on their path passed so far), or `not-started`/`pending`.
+ */
+export type Verdict = 'passing' | 'failing' | 'skipped' | 'unchecked' | 'down' | 'not-started' | 'pending';
+
+export function verdictOf(attendee: AttendeeReport): Verdict {
+  if (attendee.status === 'pending') return 'pending';
+  if (attendee.status === 'no-progress') return 'not-started';
+  if (attendee.status !== 'ok') return 'down';
+  if (attendee.chapters.some((c) => c.state === 'failed')) return 'failing';
+  if (attendee.chapters.some((c) => c.state === 'skipped')) return 'skipped';
+  if (attendee.chapters.some((c) => c.state === 'unchecked')) return 'unchecked';
+  return 'passing';
 }
 
 /** The attendees furthest along (several on a tie; none when nobody started). */
@@ -170,6 +189,11 @@ export function leaders(report: ClassroomReport): string[] {
   const best = Math.max(0, ...scores.map((s) => s.score));
   if (best === 0) return [];
   return scores.filter((s) => s.score === best).map((s) => s.name);
+}
+
+/** Whether an attendee counts as passed for the exit code: `--until CHAPTER` reached and passed, or else passing so far. */
+export function attendeePasses(attendee: AttendeeReport, until: string | undefined, journeyOrder: string[]): boolean {
+  return until ? passedUntil(attendee, until, journeyOrder) : verdictOf(attendee) === 'passing';
 }
 
 /**
@@ -185,9 +209,10 @@ export function passedUntil(attendee: AttendeeReport, chapter: string, journeyOr
   for (const c of attendee.chapters) {
     const target = inTarget(c.id);
     if (reached && !target) break;
-    if (c.state !== 'passed' && c.state !== 'skipped') return false;
+    if (c.state !== 'passed' && c.state !== 'not-applicable') return false;
     if (target || beyond(c.id)) reached = true;
   }
+  // `finished` is only set when their path reached an ending of the journey, every chapter passed above.
   return reached || Boolean(attendee.finished);
 }
 

@@ -8,8 +8,9 @@ import { basename } from 'node:path';
 import { prepareChecks, runChecks, type CheckOutcome } from '../checks/engine.ts';
 import type { CheckContext, CheckResult, ExecOptions } from '../checks/define.ts';
 import { loadCheckModule, type LoadedCheck } from '../checks/modules.ts';
-import { conditionContext } from '../journey/expressions.ts';
-import type { CheckSpec, Journey } from '../journey/model.ts';
+import { conditionContext, evaluateCondition } from '../journey/expressions.ts';
+import { isEnding } from '../journey/graph.ts';
+import type { Chapter, CheckSpec, Expression, Journey } from '../journey/model.ts';
 import type { KubeConnection } from '../kube/client.ts';
 import { isKubeError } from '../kube/errors.ts';
 import type { AttendeeReport, ChapterReport, CheckReport, RowStatus } from './model.ts';
@@ -69,10 +70,16 @@ export class ConnectionPool {
   }
 }
 
+/**
+ * The most one reply from an attendee's cluster may have: a ConfigMap holds at most 1 MiB, and
+ * the lists checks read in a workshop cluster are far smaller. A class of hundreds stays in memory.
+ */
+const MAX_ATTENDEE_REPLY_BYTES = 8 * 1024 * 1024;
+
 async function connect(attendee: Attendee, timeoutMs: number): Promise<KubeConnection> {
   const { connectKube } = await import('../kube/client.ts');
   // The attendee's own clock decides when it is too slow; the client's limit is only a backstop.
-  return connectKube(attendee.selection, { requestTimeoutMs: timeoutMs + 2000 });
+  return connectKube(attendee.selection, { requestTimeoutMs: timeoutMs + 2000, maxResponseBytes: MAX_ATTENDEE_REPLY_BYTES });
 }
 
 /**
@@ -121,7 +128,9 @@ export async function verifyAttendee(attendee: Attendee, options: RecheckOptions
     const parsed = parseMirror(answer as { data?: Record<string, unknown> });
     if ('problem' in parsed) return finish({ ...base, status: 'error', message: `progress mirror unreadable: ${parsed.problem}` });
     const mirror = parsed.mirror;
-    const path = pathOf(options.journey, mirror);
+    const { chapters: path, ...believed } = pathOf(options.journey, mirror);
+    const claims = believed.unknown.length > 0 ? `progress names chapters this journey does not have, not counted: ${believed.unknown.slice(0, 3).join(', ')}${believed.unknown.length > 3 ? ', ...' : ''}` : undefined;
+    const attendeeFacts = { ...fromMirror(mirror), finished: believed.finished, ...(believed.current ? { current: believed.current } : {}) };
 
     await options.beforeChecks?.();
     const work = recheckPath(options.journey, mirror, path, connection, attendee, options);
@@ -130,9 +139,10 @@ export async function verifyAttendee(attendee: Attendee, options: RecheckOptions
       pool.drop(attendee);
       work.catch(() => {});
       const chapters = path.map((c): ChapterReport => (c.state === 'passed' && (options.journey.chapters.get(c.id)?.checks.length ?? 0) > 0 ? { ...c, state: 'unchecked', reason: `checks did not finish within ${seconds(options.timeoutMs)}` } : c));
-      return finish({ ...base, ...fromMirror(mirror), status: 'ok', message: `slow: checks did not finish within ${seconds(options.timeoutMs)}`, chapters, ...firstFailure(chapters) });
+      const message = [`slow: checks did not finish within ${seconds(options.timeoutMs)}`, claims].filter(Boolean).join('; ');
+      return finish({ ...base, ...attendeeFacts, status: 'ok', message, chapters, ...firstFailure(chapters) });
     }
-    return finish({ ...base, ...fromMirror(mirror), status: 'ok', chapters: result, ...firstFailure(result) });
+    return finish({ ...base, ...attendeeFacts, status: 'ok', ...(claims ? { message: claims } : {}), chapters: result, ...firstFailure(result) });
   } catch (error) {
     pool.drop(attendee);
     const { status, message } = describeFailure(error, options.timeoutMs);
@@ -143,46 +153,116 @@ export async function verifyAttendee(attendee: Attendee, options: RecheckOptions
   }
 }
 
-/** The chapters of an attendee's path from their history, with what their own run concluded (no cluster yet). */
-export function pathOf(journey: Journey, mirror: ProgressMirror): ChapterReport[] {
+/** An attendee's path as the report shows it, and what of their progress was not believed. */
+export interface AttendeePath {
+  chapters: ChapterReport[];
+  /** They reached an ending of the journey along their own choices (not merely a claim). */
+  finished: boolean;
+  /** Where they are, when the journey has it on their path. */
+  current?: string;
+  /** Chapter ids their progress names that the journey does not have (never counted). */
+  unknown: string[];
+}
+
+/**
+ * The chapters of an attendee's path, with what their own run concluded (no cluster yet). Their
+ * history says what they played and how it ended; the journey says what is on their path: only
+ * chapters the journey has, reached from its start through the choices they made, count. A
+ * chapter played twice (after `back`) counts once, at its later visit. Linear in the history.
+ */
+export function pathOf(journey: Journey, mirror: ProgressMirror): AttendeePath {
+  const route = routeOf(journey, mirror);
+  const lastVisit = new Map<string, number>();
+  mirror.history.forEach((entry, index) => lastVisit.set(entry.chapter, index));
+  const unknown = new Set<string>();
   const chapters: ChapterReport[] = [];
-  const seen = new Map<string, number>();
-  for (const entry of mirror.history) {
+  mirror.history.forEach((entry, index) => {
+    if (lastVisit.get(entry.chapter) !== index) return;
     const chapter = journey.chapters.get(entry.chapter);
+    if (!chapter) {
+      unknown.add(entry.chapter);
+      return;
+    }
+    // Played on a branch they left (after `back` or a dead end), or claimed: not on their path.
+    if (!route.has(entry.chapter)) return;
     const learner = mirror.checks[entry.chapter]?.status;
     let state: ChapterReport['state'];
     let reason: string | undefined;
-    if (entry.outcome === 'skipped') {
-      state = 'skipped';
-      reason = 'skipped: it did not apply to this path';
+    if (entry.outcome === 'skipped' || route.get(entry.chapter) === 'passed-over') {
+      state = 'not-applicable';
+      reason = 'it did not apply on this path';
     } else if (entry.outcome === 'dead-end') {
-      state = 'skipped';
+      state = 'not-applicable';
       reason = 'a dead end: went back to the last choice';
-    } else if (entry.outcome === 'completed') {
-      state = 'passed';
     } else {
-      state = mirror.finished ? 'passed' : 'current';
+      state = entry.outcome === 'completed' ? 'passed' : 'current';
     }
-    const report: ChapterReport = {
+    chapters.push({
       id: entry.chapter,
-      title: chapter?.title ?? entry.chapter,
+      title: chapter.title,
       state,
       ...(reason ? { reason } : {}),
       ...(learner ? { learner } : {}),
       ...(entry.at ? { at: entry.at } : {}),
       checks: [],
-    };
-    // Played twice (after `back`): the later visit counts.
-    const previous = seen.get(entry.chapter);
-    if (previous !== undefined) chapters.splice(previous, 1);
-    chapters.push(report);
-    seen.clear();
-    chapters.forEach((c, i) => seen.set(c.id, i));
+    });
+  });
+  const finished = mirror.finished && chapters.some((c) => c.state === 'passed' && isEnding(journey.chapters.get(c.id)!));
+  const current = !finished && mirror.current !== undefined && route.get(mirror.current) === 'played' ? mirror.current : undefined;
+  if (current !== undefined && !lastVisit.has(current)) {
+    chapters.push({ id: current, title: journey.chapters.get(current)!.title, state: 'current', checks: [] });
   }
-  if (!mirror.finished && mirror.current && !seen.has(mirror.current)) {
-    chapters.push({ id: mirror.current, title: journey.chapters.get(mirror.current)?.title ?? mirror.current, state: 'current', checks: [] });
+  return { chapters, finished, ...(current !== undefined ? { current } : {}), unknown: [...unknown] };
+}
+
+/**
+ * The chapters on an attendee's path, from the journey's start through the choices they made:
+ * `played`, or `passed-over` (its `when` was false). A condition that cannot be decided (it
+ * reads a variable kept on the learner's machine) is followed both ways. At most one visit per
+ * chapter, so this costs no more than the journey's size.
+ */
+function routeOf(journey: Journey, mirror: ProgressMirror): Map<string, 'played' | 'passed-over'> {
+  const choices = Object.fromEntries(Object.entries(mirror.choices).map(([id, c]) => [id, c.choice]));
+  const context = conditionContext(journey, choices, mirror.vars);
+  const decide = (when: Expression | undefined): boolean | 'unknown' => {
+    if (!when) return true;
+    const result = evaluateCondition(when, context);
+    return 'error' in result ? 'unknown' : result.value;
+  };
+  const route = new Map<string, 'played' | 'passed-over'>();
+  const visited = new Set<string>();
+  const queue = [journey.start];
+  const follow = (chapter: Chapter) => {
+    for (const rule of chapter.next) {
+      const applies = decide(rule.when);
+      if (applies === false) continue;
+      queue.push(rule.goto);
+      if (applies === true) return;
+    }
+  };
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    const chapter = journey.chapters.get(id);
+    // Conditions see the same choices and variables at every visit: one visit decides it all.
+    if (!chapter || visited.has(id)) continue;
+    visited.add(id);
+    const active = decide(chapter.when);
+    if (active !== true) {
+      if (!route.has(id)) route.set(id, 'passed-over');
+      if (chapter.skipTo !== undefined) queue.push(chapter.skipTo);
+      else follow(chapter);
+      if (active === false) continue;
+    }
+    route.set(id, 'played');
+    if (chapter.deadEnd) continue;
+    if (chapter.choices.length > 0) {
+      const chosen = chapter.choices.find((c) => c.id === choices[id]);
+      if (chosen) queue.push(chosen.goto);
+      continue;
+    }
+    follow(chapter);
   }
-  return chapters;
+  return route;
 }
 
 async function recheckPath(
@@ -224,10 +304,12 @@ async function recheckPath(
       const checks = outcomes.map((o, i) => checkReport(o, spec.checks[i]));
       const failing = checks.find((c) => c.status === 'failed' || c.status === 'broken');
       const notRun = checks.find((c) => c.status === 'not-run');
+      // The learner skipped these checks on purpose and they do not pass now: skipped, never passed.
+      if (chapter.learner === 'skipped' && (failing || notRun)) {
+        return { ...chapter, state: 'skipped', reason: `checks skipped by the learner, ${failing ? `failing now: ${failing.reason}` : 'not re-checked'}`, checks };
+      }
       if (!failing && notRun) return { ...chapter, state: 'unchecked', reason: notRun.reason, checks };
       if (!failing) return { ...chapter, checks };
-      // The learner skipped these checks on purpose and they still fail: skipped, not a surprise failure.
-      if (chapter.learner === 'skipped') return { ...chapter, state: 'skipped', reason: `checks skipped by the learner, still failing: ${failing.reason}`, checks };
       return { ...chapter, state: 'failed', reason: `${failing.title}: ${failing.reason}`, checks };
     }),
   );
@@ -305,11 +387,9 @@ export function checkReport(outcome: CheckOutcome, spec: CheckSpec | undefined):
   };
 }
 
-function fromMirror(mirror: ProgressMirror): Pick<AttendeeReport, 'displayName' | 'current' | 'finished' | 'updatedAt'> {
+function fromMirror(mirror: ProgressMirror): Pick<AttendeeReport, 'displayName' | 'updatedAt'> {
   return {
     ...(mirror.attendee ? { displayName: mirror.attendee } : {}),
-    ...(mirror.current ? { current: mirror.current } : {}),
-    finished: mirror.finished,
     ...(mirror.updatedAt ? { updatedAt: mirror.updatedAt } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { CliOptions } from '../cli/parse.ts';
-import { passedUntil, type ClassroomReport } from '../classroom/model.ts';
+import { attendeePasses, passedUntil, type ClassroomReport } from '../classroom/model.ts';
 import { MIRROR_NAMESPACE } from '../classroom/mirror.ts';
 import { renderGrid } from '../classroom/report/grid.ts';
 import { renderHtml } from '../classroom/report/html.ts';
@@ -56,9 +56,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   };
   const order = [...journey.chapters.keys()];
   const exitCode = (report: ClassroomReport) => {
-    const ok = report.attendees.every((a) =>
-      options.until ? passedUntil(a, options.until, order) : a.status === 'ok' && !a.firstFailure && a.chapters.every((c) => c.state !== 'unchecked'),
-    );
+    const ok = report.attendees.every((a) => attendeePasses(a, options.until, order));
     return ok ? ExitCode.ok : ExitCode.failure;
   };
 

@@ -68,6 +68,8 @@ export interface AccessAnswer {
 export interface ConnectOptions {
   /** Milliseconds a single request (not a watch) may take. Default 10 s. */
   requestTimeoutMs?: number;
+  /** Bytes a reply (or one watch event) may have; a larger one is cut off, unread, as an error. Default 64 MiB. */
+  maxResponseBytes?: number;
 }
 
 type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
@@ -106,6 +108,11 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
       return { k8s, kc, http: new k8s.IsomorphicFetchHttpLibrary(), undici };
     })());
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
+  const maxBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
+  const tooLarge = (what: string) =>
+    new KubeError('http', `${what}: the reply is larger than ${formatBytes(maxBytes)}, so it was not read`, {
+      hint: `check the server URL of context "${resolved.context}" (${resolved.server}): the Kubernetes API does not answer this much`,
+    });
   const server = resolved.server.replace(/\/+$/, '');
   const facts: ConnectionFacts = { context: resolved.context, server: resolved.server, ...(resolved.user ? { user: resolved.user } : {}) };
   // One dispatcher (connection pool) for every request: client-node builds a new one per call,
@@ -146,7 +153,9 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
     try {
       const ctx = await prepare(method, path, controller.signal, body);
       const response = await (await loadClient()).http.send(ctx).toPromise();
-      return { status: response.httpStatusCode, text: await response.body.text() };
+      const text = await readBody(response, maxBytes);
+      if (text === undefined) throw tooLarge(`${method} ${path.split('?')[0]}`);
+      return { status: response.httpStatusCode, text };
     } catch (error) {
       if (isKubeError(error)) throw clean(error);
       if (controller.signal.aborted && !closed) throw clean(describeNetworkError(controller.signal.reason ?? error, facts));
@@ -258,12 +267,13 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
           const ctx = await prepare('GET', `${path}${query}`, controller.signal);
           const response = await (await loadClient()).http.send(ctx).toPromise();
           if (response.httpStatusCode === 410) {
-            await response.body.text().catch(() => '');
+            await response.body.stream()?.cancel().catch(() => {});
             resourceVersion = await handlers.onGone();
             continue;
           }
           if (response.httpStatusCode !== 200) {
-            const error = clean(describeStatusError(response.httpStatusCode, await response.body.text(), what, facts));
+            const body = await readBody(response, maxBytes);
+            const error = body === undefined ? tooLarge(what) : clean(describeStatusError(response.httpStatusCode, body, what, facts));
             if ([401, 403, 404, 405].includes(response.httpStatusCode)) {
               handlers.onError?.(error);
               return;
@@ -271,7 +281,7 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
             throw error;
           }
           failures = 0;
-          const gone = await readEvents(response.body.stream(), (event) => {
+          const gone = await readEvents(response.body.stream(), maxBytes, (event) => {
             const object = event.object as KubeObject;
             if (event.type === 'ERROR') return (object as { code?: number }).code === 410 ? 'gone' : undefined;
             const rv = object.metadata?.resourceVersion;
@@ -449,6 +459,7 @@ function withKind<T extends KubeObject>(object: T, info: ResourceInfo): T {
  */
 async function readEvents(
   stream: ReadableStream<Uint8Array> | null,
+  maxLine: number,
   onEvent: (event: { type: string; object: unknown }) => 'gone' | undefined,
 ): Promise<boolean> {
   if (!stream) return false;
@@ -476,11 +487,51 @@ async function readEvents(
           return true;
         }
       }
+      // One event never needs more than a whole reply may have: a server that never ends a line is cut off.
+      if (buffer.length > maxLine) {
+        await reader.cancel().catch(() => {});
+        throw new Error(`a watch event longer than ${formatBytes(maxLine)}`);
+      }
     }
   } finally {
     reader.releaseLock();
   }
   return false;
+}
+
+/**
+ * A reply's body as text, or undefined when it has more than `maxBytes` (by its Content-Length, or
+ * while reading): it is then cut off, so a huge reply costs neither memory nor parsing time.
+ */
+async function readBody(response: { headers: Record<string, string>; body: { stream(): ReadableStream<Uint8Array> | null } }, maxBytes: number): Promise<string | undefined> {
+  const stream = response.body.stream();
+  if (!stream) return '';
+  if (Number(response.headers['content-length']) > maxBytes) {
+    await stream.cancel().catch(() => {});
+    return undefined;
+  }
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        return undefined;
+      }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -5,7 +5,7 @@
 import type { TerminalOptions } from '../../render/terminal.ts';
 import { padEndVisible, sanitize, toAscii, visibleWidth } from '../../render/text.ts';
 import { themeFor, type Theme } from '../../render/theme.ts';
-import { cellFor, columnCounts, leaders, statusWords, type AttendeeReport, type Cell, type ClassroomReport } from '../model.ts';
+import { cellFor, columnCounts, leaders, statusWords, verdictOf, type AttendeeReport, type Cell, type ClassroomReport, type Verdict } from '../model.ts';
 
 const NAME_MAX = 30;
 const CELL_MAX = 16;
@@ -123,14 +123,15 @@ function reasonBeneath(attendee: AttendeeReport, clean: (t: string) => string): 
 }
 
 function summaryCounts(report: ClassroomReport): string[] {
-  const failing = report.attendees.filter((a) => a.status === 'ok' && a.firstFailure).length;
+  const verdicts = report.attendees.map(verdictOf);
+  const count = (verdict: Verdict) => verdicts.filter((v) => v === verdict).length;
   const finished = report.attendees.filter((a) => a.finished).length;
-  const unreachable = report.attendees.filter((a) => a.status !== 'ok' && a.status !== 'no-progress' && a.status !== 'pending').length;
-  const notStarted = report.attendees.filter((a) => a.status === 'no-progress').length;
-  const parts = [`${failing} failing`];
+  const parts = [`${count('failing')} failing`];
+  if (count('skipped')) parts.push(`${count('skipped')} skipped checks`);
+  if (count('unchecked')) parts.push(`${count('unchecked')} not re-checked`);
   if (finished) parts.push(`${finished} finished`);
-  if (notStarted) parts.push(`${notStarted} not started`);
-  if (unreachable) parts.push(`${unreachable} not reachable`);
+  if (count('not-started')) parts.push(`${count('not-started')} not started`);
+  if (count('down')) parts.push(`${count('down')} not reachable`);
   return parts;
 }
 

@@ -4,7 +4,7 @@
 // who is stuck in red with the reason beneath, and per column how many are on it and past it.
 // Every string from an attendee's cluster is escaped; a strict Content-Security-Policy forbids
 // anything but the page's own style (and, live, its own script talking back to its server).
-import { cellFor, columnCounts, leaders, statusWords, type AttendeeReport, type Cell, type ClassroomReport } from '../model.ts';
+import { cellFor, columnCounts, leaders, statusWords, verdictOf, type AttendeeReport, type Cell, type ClassroomReport, type Verdict } from '../model.ts';
 import { rowName } from './grid.ts';
 
 /** Escape text for HTML content and double- or single-quoted attribute values. */
@@ -71,13 +71,14 @@ export function renderHead(report: ClassroomReport): string {
 /** One attendee: their row of cells, and beneath it the first failing reason (or why it is empty). */
 export function renderRow(report: ClassroomReport, attendee: AttendeeReport, index: number): string {
   const ahead = leaders(report).includes(attendee.name) && report.attendees.length > 1;
-  const failing = Boolean(attendee.firstFailure);
-  const down = attendee.status !== 'ok' && attendee.status !== 'pending' && attendee.status !== 'no-progress';
-  const classes = ['attendee', `status-${attendee.status}`, failing ? 'stuck' : '', down ? 'down' : '', ahead ? 'ahead' : ''].filter(Boolean).join(' ');
+  const verdict = verdictOf(attendee);
+  const failing = verdict === 'failing';
+  const down = verdict === 'down';
+  const classes = ['attendee', `status-${attendee.status}`, `verdict-${verdict}`, failing ? 'stuck' : '', down ? 'down' : '', ahead ? 'ahead' : ''].filter(Boolean).join(' ');
   const name = `<th scope="row" class="who">${ahead ? '<span class="star" title="furthest along">★</span> ' : ''}${escapeHtml(rowName(attendee))}${
     attendee.current && !attendee.finished ? `<small>on ${escapeHtml(attendee.current)}${attendee.updatedAt ? ` since ${escapeHtml(clock(attendee.updatedAt))}` : ''}</small>` : attendee.finished ? '<small>finished</small>' : ''
   }</th>`;
-  const done = attendee.chapters.filter((c) => c.state === 'passed' || c.state === 'skipped').length;
+  const done = attendee.chapters.filter((c) => c.state === 'passed').length;
   const columnCount = report.columns.length;
   let cells: string;
   if (attendee.status !== 'ok' && attendee.chapters.length === 0) {
@@ -103,13 +104,17 @@ function renderCell(cell: Cell): string {
 /** The line under the title: how many, who is ahead, who is stuck, who cannot be reached. */
 export function renderSummary(report: ClassroomReport): string {
   const total = report.attendees.length;
-  const stuck = report.attendees.filter((a) => a.firstFailure).length;
+  const verdicts = report.attendees.map(verdictOf);
+  const count = (verdict: Verdict) => verdicts.filter((v) => v === verdict).length;
+  const stuck = count('failing');
   const finished = report.attendees.filter((a) => a.finished).length;
-  const down = report.attendees.filter((a) => a.status !== 'ok' && a.status !== 'pending' && a.status !== 'no-progress').length;
-  const pending = report.attendees.filter((a) => a.status === 'pending').length;
+  const down = count('down');
+  const pending = count('pending');
   const ahead = leaders(report);
   const parts = [`<b>${total}</b> attendee${total === 1 ? '' : 's'}`];
   parts.push(`<b class="${stuck ? 'bad' : ''}">${stuck}</b> stuck`);
+  if (count('skipped')) parts.push(`<b class="bad">${count('skipped')}</b> skipped checks`);
+  if (count('unchecked')) parts.push(`<b>${count('unchecked')}</b> not re-checked`);
   if (finished) parts.push(`<b>${finished}</b> finished`);
   if (down) parts.push(`<b class="bad">${down}</b> not reachable`);
   if (pending) parts.push(`<b>${pending}</b> checking`);

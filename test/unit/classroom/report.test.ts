@@ -30,7 +30,7 @@ describe('the model', () => {
     expect(columns.map((c) => cellFor(alice!, c))).toEqual([
       { state: 'passed', variant: 'nip-io' },
       { state: 'passed', variant: 'kbld' },
-      { state: 'skipped', reason: 'skipped: it did not apply' },
+      { state: 'none' },
       { state: 'current' },
       { state: 'none' },
     ]);
@@ -60,7 +60,7 @@ describe('the model', () => {
       updatedAt: at,
       current: 'registry',
       finished: false,
-      choices: {},
+      choices: { 'build-image': { choice: 'kbld', at } },
       steps: {},
       checks: { 'build-image/kbld': { status: 'skipped', at } },
       history: [
@@ -73,9 +73,9 @@ describe('the model', () => {
       vars: {},
       withheld: [],
     });
-    expect(path.map((c) => [c.id, c.state, c.learner])).toEqual([
+    expect(path.chapters.map((c) => [c.id, c.state, c.learner])).toEqual([
       ['setup', 'passed', undefined],
-      ['setup/nip-io', 'skipped', undefined],
+      ['setup/nip-io', 'not-applicable', undefined],
       ['build-image', 'passed', undefined],
       ['build-image/kbld', 'passed', 'skipped'],
       ['registry', 'current', undefined],
@@ -92,7 +92,7 @@ describe('terminal grid', () => {
         '5 attendees · 1 failing · 1 not started · 2 not reachable · checked ' + new Date(at).toTimeString().slice(0, 8) + ' · timeout 5 s',
         '',
         'attendee                   setup     build-image   registry  https  the-end',
-        'Alice A. (alice)           ✔ nip-io  ✔ kbld        ↷         …',
+        'Alice A. (alice)           ✔ nip-io  ✔ kbld                  …',
         'bob                        ✔ domain  ✖ buildpacks  … harbor',
         '  ↳ build-image/buildpacks · check img: Deployment dev/hero has 0 of 1 replicas <ready> & "waiting"',
         'carol                      unreachable: nothing answers at https://10.0.0.3:6443: connection refused',
@@ -123,7 +123,7 @@ describe('terminal grid', () => {
       'timeout 5 s',
       '',
       'attendee         1 2 3 4 5',
-      'Alice A. (alice) + + - *',
+      'Alice A. (alice) + +   *',
       'bob              + x *',
       '  -> build-image/buildpacks - check img:',
     ]);
@@ -175,7 +175,7 @@ describe('HTML', () => {
   test('rows carry their state in cells, the reason beneath, and leaders get a star', () => {
     const report = sample();
     const bob = renderRow(report, report.attendees[1]!, 1);
-    expect(bob).toMatch(/^<tbody id="a-1" class="attendee status-ok stuck"/);
+    expect(bob).toMatch(/^<tbody id="a-1" class="attendee status-ok verdict-failing stuck"/);
     expect(bob).toContain('<td class="cell failed" data-state="failed" title="check img: not found"><b>✗</b> <span>buildpacks</span></td>');
     expect(bob).toContain('↳ build-image/buildpacks · check img: Deployment dev/hero has 0 of 1 replicas &lt;ready&gt; &amp; &quot;waiting&quot;');
     expect(renderRow(report, report.attendees[0]!, 0)).toContain('<span class="star" title="furthest along">★</span> Alice A. (alice)');

@@ -4,12 +4,21 @@ import type { Journey } from '../../../src/journey/model.ts';
 
 export const at = '2026-01-02T03:04:05.000Z';
 export const order = ['setup', 'setup/nip-io', 'setup/domain', 'build-image', 'build-image/kbld', 'build-image/buildpacks', 'registry', 'registry/harbor', 'https', 'https/cert-manager', 'the-end'];
+/** Where each chapter goes on (build-image is a choice point: kbld or buildpacks). */
+const flow: Record<string, string> = {
+  setup: 'setup/nip-io',
+  'setup/nip-io': 'build-image',
+  'build-image/kbld': 'registry',
+  'build-image/buildpacks': 'registry',
+  registry: 'https',
+  https: 'the-end',
+};
 export const journey = {
   id: 'hero',
   title: "Hero's Journey",
   start: 'setup',
   phases: [{ id: 'dev', title: 'Development', chapters: order }],
-  chapters: new Map(order.map((id) => [id, { id, title: id === 'setup' ? 'Set up' : id.toUpperCase(), checks: [] }])),
+  chapters: new Map(order.map((id) => [id, { id, title: id === 'setup' ? 'Set up' : id.toUpperCase(), checks: [], choices: [], next: flow[id] ? [{ goto: flow[id] }] : [] }])),
   vars: {},
 } as unknown as Journey;
 
@@ -35,7 +44,7 @@ export function sample(): ClassroomReport {
           chapter('setup/nip-io', 'passed'),
           chapter('build-image', 'passed'),
           chapter('build-image/kbld', 'passed', { checks: [check('img', 'local', "looks at the learner's own machine (docker)")] }),
-          chapter('registry', 'skipped', { reason: 'skipped: it did not apply' }),
+          chapter('registry', 'not-applicable', { reason: 'it did not apply on this path' }),
           chapter('https', 'current'),
         ],
       }),
@@ -57,3 +66,8 @@ export function sample(): ClassroomReport {
   };
 }
 
+
+(journey.chapters.get('build-image') as unknown as { choices: unknown[] }).choices = [
+  { id: 'kbld', label: 'kbld', goto: 'build-image/kbld' },
+  { id: 'buildpacks', label: 'Buildpacks', goto: 'build-image/buildpacks' },
+];

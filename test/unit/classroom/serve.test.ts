@@ -72,7 +72,7 @@ test('events: the whole board on connect, then the rows that changed and the cou
   expect(events.map((e) => e.event)).toEqual(['full', 'row', 'head']);
   expect(events[0]!.data.board).toContain('<table>');
   expect(events[1]!.data).toMatchObject({ index: 3 });
-  expect(events[1]!.data.html).toMatch(/^<tbody id="a-3" class="attendee status-ok"/);
+  expect(events[1]!.data.html).toMatch(/^<tbody id="a-3" class="attendee status-ok verdict-passing"/);
   expect(events[1]!.data.html).toContain('&lt;script&gt;');
   expect(events[2]!.data.head).toContain('<b>1</b> here');
 });
