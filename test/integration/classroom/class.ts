@@ -64,8 +64,18 @@ export async function makeClass(cluster: ClusterCoordinates, names: string[], op
   return names.map((name) => {
     const minted = mintUser(cluster, name, ['classroom:attendees']);
     const kubeconfig = path.join(options.outDir, `${name}.kubeconfig`);
-    fs.writeFileSync(kubeconfig, withNamespace(fs.readFileSync(minted, 'utf8'), name, name), { mode: 0o600 });
+    fs.writeFileSync(kubeconfig, selfContained(withNamespace(fs.readFileSync(minted, 'utf8'), name, name)), { mode: 0o600 });
     return { name, namespace: name, kubeconfig };
+  });
+}
+
+/**
+ * The kubeconfig with the files it names (CA, client certificate and key) put inside it, as an
+ * attendee hands it over: verify refuses files outside the kubeconfig's own folder.
+ */
+export function selfContained(yaml: string): string {
+  return yaml.replace(/^( +)(certificate-authority|client-certificate|client-key): (".*")$/gm, (_line, indent: string, field: string, file: string) => {
+    return `${indent}${field}-data: ${fs.readFileSync(JSON.parse(file) as string).toString('base64')}`;
   });
 }
 

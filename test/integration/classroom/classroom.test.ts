@@ -16,7 +16,7 @@ import { newProgress } from '../../../src/state/progress.ts';
 import type { Asker } from '../../../src/prompts.ts';
 import { getTestCluster } from '../../cluster/testenv.ts';
 import { eventually, uniqueName } from '../helpers.ts';
-import { adminKubectl, closedPort, kubeconfigFor, makeClass, putConfigMap, silentServer, workshopJourney, type ClassAttendee } from './class.ts';
+import { adminKubectl, closedPort, kubeconfigFor, makeClass, putConfigMap, selfContained, silentServer, workshopJourney, type ClassAttendee } from './class.ts';
 
 const cluster = getTestCluster();
 const entry = fileURLToPath(new URL('./fixtures/cli.ts', import.meta.url));
@@ -228,9 +228,10 @@ describe('hero-journey verify', () => {
   });
 
   it('a user the cluster does not know (401) and one without rights (403) show as such', async () => {
-    const nobody = cluster.mintUser(uniqueName('nobody'), []);
+    const nobody = path.join(tmp, 'nobody.yaml');
+    fs.writeFileSync(nobody, selfContained(fs.readFileSync(cluster.mintUser(uniqueName('nobody'), []), 'utf8')));
     const stranger = path.join(tmp, 'stranger.yaml');
-    fs.writeFileSync(stranger, fs.readFileSync(nobody, 'utf8').replace(/client-certificate: .*\n\s*client-key: .*\n/, 'token: not-a-valid-token\n'));
+    fs.writeFileSync(stranger, selfContained(fs.readFileSync(nobody, 'utf8').replace(/client-certificate(?:-data)?: .*\n\s*client-key(?:-data)?: .*\n/, 'token: not-a-valid-token\n')));
     const result = await verify([`forbidden=${nobody}`, `stranger=${stranger}`, '--format', 'json']);
     const report = JSON.parse(result.stdout) as JsonReport;
     expect(byName(report, 'forbidden')).toMatchObject({ status: 'forbidden' });
@@ -248,7 +249,7 @@ describe('hero-journey verify', () => {
     const plugin = path.join(tmp, 'plugin.sh');
     fs.writeFileSync(plugin, `#!/bin/sh\ntouch ${marker}\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"x"}}'\n`, { mode: 0o755 });
     const evil = path.join(tmp, 'evil.yaml');
-    fs.writeFileSync(evil, fs.readFileSync(alice.kubeconfig, 'utf8').replace(/client-certificate: .*\n\s*client-key: .*\n/, `exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${plugin}\n      interactiveMode: Never\n`));
+    fs.writeFileSync(evil, fs.readFileSync(alice.kubeconfig, 'utf8').replace(/client-certificate(?:-data)?: .*\n\s*client-key(?:-data)?: .*\n/, `exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${plugin}\n      interactiveMode: Never\n`));
     const result = await verify([evil, alice.kubeconfig, '--format', 'json']);
     const report = JSON.parse(result.stdout) as JsonReport;
     expect(byName(report, 'evil')).toMatchObject({ status: 'refused' });
@@ -307,7 +308,7 @@ describe('least privilege', () => {
     // The instructor's kubeconfig: the ServiceAccount's token, pointed at carol's namespace.
     const token = (await adminKubectl(cluster, ['create', 'token', 'hero-journey-instructor', '-n', 'hero-journey', '--duration=10m'])).trim();
     const instructor = path.join(tmp, 'carol-for-instructor.yaml');
-    fs.writeFileSync(instructor, fs.readFileSync(carol.kubeconfig, 'utf8').replace(/client-certificate: .*\n\s*client-key: .*\n/, `token: ${token}\n`));
+    fs.writeFileSync(instructor, fs.readFileSync(carol.kubeconfig, 'utf8').replace(/client-certificate(?:-data)?: .*\n\s*client-key(?:-data)?: .*\n/, `token: ${token}\n`));
     const can = (verb: string) => adminKubectl(cluster, ['auth', 'can-i', verb, 'configmaps', '-n', carol.namespace, '--as=system:serviceaccount:hero-journey:hero-journey-instructor']).then((s) => s.trim(), () => 'no');
     expect(await can('list')).toBe('yes');
     expect(await can('create')).toBe('no');
