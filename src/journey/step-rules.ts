@@ -3,7 +3,8 @@
  * fails a learner later: a Helm chart without `--version` (the next release changes under them),
  * a network command without a time limit (an unreachable address hangs the step for minutes), and
  * a pipe into a reader that stops early (`| head`), whose writer then dies of SIGPIPE and, under
- * the `pipefail` every step runs with, fails the step. Pure: steps in, problems out.
+ * the `pipefail` every step runs with, fails the step, and an image built without `--platform`
+ * (for the author's CPU, which the learner's cluster may not have). Pure: steps in, problems out.
  */
 
 import type { Chapter, JourneyProblem, Step } from './model.ts';
@@ -55,6 +56,8 @@ function visit(code: string, offset: number, pipefail: boolean, findings: StepFi
     if (helm) findings.push({ line, message: helm });
     const network = unboundedNetworkCommand(words);
     if (network) findings.push({ line, message: network });
+    const build = imageBuildWithoutPlatform(words);
+    if (build) findings.push({ line, message: build });
     const next = commands[index + 1];
     if (pipefail && command.pipe && next) {
       const reader = earlyExitReader(commandWords(next.words));
@@ -156,6 +159,18 @@ export function unboundedNetworkCommand(words: string[]): string | undefined {
     }
   }
   return undefined;
+}
+
+const containerClis = new Set(['docker', 'podman', 'nerdctl', 'nerdctl.lima', 'pack']);
+
+/** A message when `words` build a container image without saying for which CPU. */
+export function imageBuildWithoutPlatform(words: string[]): string | undefined {
+  const [program, ...args] = words;
+  if (!containerClis.has(program ?? '')) return undefined;
+  const verbs = args.filter((arg) => !arg.startsWith('-')).slice(0, 2);
+  const building = verbs[0] === 'build' || (verbs[0] === 'buildx' && verbs[1] === 'build') || (verbs[0] === 'image' && verbs[1] === 'build');
+  if (!building || hasOption(args, 'platform')) return undefined;
+  return `\`${program} ${verbs[0] === 'build' ? 'build' : `${verbs[0]} build`}\` without \`--platform\` builds for this machine's CPU, and an image for another CPU than the cluster's nodes fails only when it starts there (exec format error); add e.g. \`--platform "linux/$CLUSTER_ARCH"\` with the nodes' architecture (\`kubectl get nodes -o jsonpath='{.items[0].status.nodeInfo.architecture}'\`)`;
 }
 
 /** Readers that may exit before their input ends, with why and what to write instead. */

@@ -82,6 +82,29 @@ describe('network commands without a time limit', () => {
   });
 });
 
+describe('image builds without --platform', () => {
+  it.each([
+    ['docker build -t hero app'],
+    ['docker buildx build -t hero app'],
+    ['podman image build -t hero app'],
+    ['nerdctl.lima build -t hero app'],
+    ['pack build hero --path app --builder paketobuildpacks/builder-jammy-tiny'],
+  ])('warns on %j', (code) => {
+    expect(lintStepCode(code).map((finding) => finding.message)).toEqual([expect.stringMatching(/without `--platform` builds for this machine's CPU/)]);
+  });
+
+  it.each([
+    ['docker build --platform "linux/${CLUSTER_ARCH}" -t hero app'],
+    ['nerdctl.lima build --platform=linux/arm64 -t hero app'],
+    ['pack build hero --path app --platform "linux/$CLUSTER_ARCH"'],
+    ['docker image ls hero'],
+    ['docker push hero'],
+    ['echo docker build'],
+  ])('accepts %j', (code) => {
+    expect(lintStepCode(code)).toEqual([]);
+  });
+});
+
 describe('early-exit readers in pipes', () => {
   it.each([
     ['kbld version | head -n 1', /^`kbld \.\.\. \| head` can fail with SIGPIPE.*`\| sed -n 1p`/],
