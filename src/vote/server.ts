@@ -38,7 +38,7 @@ export interface VoteServerOptions {
   rate?: { burst: number; perSecond: number };
   /** Event streams one address may hold open. */
   streamsPerAddress?: number;
-  /** Milliseconds to gather votes before telling every page (default 50). */
+  /** Milliseconds to gather votes before telling every page (default 100). */
   batchMs?: number;
   now?: () => number;
 }
@@ -66,6 +66,7 @@ export interface VoteServer {
 }
 
 const MAX_BODY = 4096;
+const MAX_PENDING_PER_STREAM = 16 * 1024;
 const MAX_URL = 2048;
 const CODE_ALPHABET = '23456789abcdefghjkmnpqrstuvwxyz';
 const VOTER_COOKIE = 'hj_voter';
@@ -82,7 +83,7 @@ export async function startVoteServer(options: VoteServerOptions): Promise<VoteS
   const code = options.code ?? newJoinCode();
   const rate = options.rate ?? { burst: 10, perSecond: 5 };
   const streamsPerAddress = options.streamsPerAddress ?? 64;
-  const batchMs = options.batchMs ?? 50;
+  const batchMs = options.batchMs ?? 100;
   const box = new PollBox();
   const decisions: RoomDecision[] = [];
   const clients = new Set<ServerResponse>();
@@ -98,8 +99,11 @@ export async function startVoteServer(options: VoteServerOptions): Promise<VoteS
     clearTimeout(timer);
     timer = undefined;
     const view = box.view(now());
-    const payload = `data: ${JSON.stringify(view)}\n\n`;
-    for (const client of clients) client.write(payload);
+    // Encoded once for every stream: a room holds thousands.
+    const payload = Buffer.from(`data: ${JSON.stringify(view)}\n\n`);
+    // Every event carries the whole poll, so a phone that has not taken the last one yet (a slow
+    // network) can skip this one: the next brings it up to date, and its buffer stays small.
+    for (const client of clients) if (client.writableLength < MAX_PENDING_PER_STREAM) client.write(payload);
     for (const listener of listeners) listener(view);
   };
   const changedSoon = () => {

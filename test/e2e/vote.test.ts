@@ -163,6 +163,45 @@ describe('without a terminal', () => {
   });
 });
 
+describe('--json', () => {
+  test('poll-open (with the URL), poll-update and poll-closed events; a tie without a terminal goes to the first option', async () => {
+    const child = spawn(process.execPath, [binPath, '--journey', show, '--no-sync', '--yes', '--json', '--vote', '0', '--vote-seconds', '5'], { cwd: sandbox.workspace, env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    const events: Array<Record<string, unknown>> = [];
+    let buffer = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      buffer += d;
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      for (const line of lines) if (line.trim()) events.push(JSON.parse(line));
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await expect.poll(() => events.find((e) => e.event === 'poll-open'), { timeout: 20_000 }).toBeTruthy();
+    const open = events.find((e) => e.event === 'poll-open')!;
+    expect(open).toMatchObject({ chapter: 'build', poll: 1, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/\?code=\w+$/) });
+    expect(open.options).toEqual([
+      { id: 'docker', label: 'A Dockerfile', disabled: false },
+      { id: 'buildpacks', label: 'Cloud Native Buildpacks', disabled: false },
+      { id: 'nix', label: 'Nix', disabled: true, because: 'Hero is not packaged with Nix yet.' },
+    ]);
+    // The vote counts if it arrives before the poll closes by itself; either way the events say what happened.
+    const status = await vote(String(open.url), 'buildpacks');
+    expect(await exited).toBe(0);
+    const closed = events.filter((e) => e.event === 'poll-closed');
+    if (status === 200) {
+      expect(events).toContainEqual({ event: 'poll-update', chapter: 'build', poll: 1, votes: { docker: 0, buildpacks: 1, nix: 0 }, total: 1 });
+      expect(closed[0]).toMatchObject({ chapter: 'build', winner: 'buildpacks', total: 1, decidedBy: 'audience' });
+    } else {
+      expect(status).toBe(409);
+      expect(closed[0]).toMatchObject({ chapter: 'build', winner: 'docker', total: 0, decidedBy: 'tie-break' });
+    }
+    // Nobody votes on the second: a tie, and without a terminal the chapter's first option takes it.
+    expect(closed[1]).toMatchObject({ chapter: 'deploy', poll: 2, winner: 'helm', votes: { helm: 0, kustomize: 0, ftp: 0 }, total: 0, decidedBy: 'tie-break' });
+    expect(events.filter((e) => e.event === 'choice').map((e) => e.source)).toEqual(['audience', 'audience']);
+    expect(events.at(-1)).toEqual({ event: 'end', journey: 'show' });
+  });
+});
+
 describe('the room follows', () => {
   test('a presenter and two attendees: one waits at the choice point with live counts, one arrives late and gets the winner', async () => {
     const t = presenter();
