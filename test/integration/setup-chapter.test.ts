@@ -1,10 +1,12 @@
-// The setup chapter's "Find the ingress address" step, run for real against the local control
-// plane, with the address a LoadBalancer would report set on a Traefik-like Service: an address
+// The setup chapter's steps that need no internet, run for real against the local control plane:
+// "Meet your cluster" reads the Kubernetes version the journey's minimum is checked against, and
+// "Find the ingress address" runs with the address a LoadBalancer would report set on a Traefik-like Service: an address
 // this machine cannot reach (as kind's and k3d's are on macOS and Windows, inside Docker
 // Desktop's VM) must stop the step at once with the reason and what to change, not later at
 // `http-answers`; and when 127.0.0.1 answers (ports mapped to the machine), the step uses it and
 // says why. 127.0.0.2 plays the unreachable address: on Linux every 127.x address is this
 // machine's loopback, where nothing listens on port 80 unless this test starts a server.
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,11 +20,13 @@ import { adminApi, apply, cluster, mergePatch } from './checks/support.ts';
 const sandbox = cluster.sandbox();
 const NS = 'traefik-address-test';
 let code = '';
+let meet = '';
 let workspace = '';
 
 beforeAll(async () => {
   const journey = await loadJourney(fileURLToPath(new URL('../../chapters', import.meta.url)));
   code = journey.chapters.get('setup')!.steps.find((step) => step.title === 'Find the ingress address')!.code;
+  meet = journey.chapters.get('setup')!.steps.find((step) => step.title === 'Meet your cluster')!.code;
   workspace = mkdtempSync(join(tmpdir(), 'hero-setup-'));
   await apply(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${NS}\n`);
   await apply(
@@ -50,6 +54,18 @@ async function findAddress(flavour: string): Promise<{ exitCode: number | null |
   });
   return { exitCode: result.exitCode, output, captured: result.captured };
 }
+
+describe('setup: Meet your cluster', () => {
+  it('reads the cluster\'s Kubernetes version (the journey needs 1.29 or newer) and its nodes\' CPU', async () => {
+    const stdout = execFileSync('kubectl', ['version', '-o', 'json'], { env: sandbox.env, encoding: 'utf8' });
+    const minor = (JSON.parse(stdout) as { serverVersion: { minor: string } }).serverVersion.minor.replace(/\D.*$/, '');
+    let output = '';
+    const result = await runStep({ code: meet, cwd: workspace, env: sandbox.env as Record<string, string>, timeoutSeconds: 60, onOutput: (text) => (output += text) });
+    expect(result.exitCode, output).toBe(0);
+    expect(output).toContain(`running Kubernetes 1.${minor}.`);
+    expect(result.captured.CLUSTER_ARCH).toMatch(/^(amd64|arm64)$/);
+  });
+});
 
 describe('setup: Find the ingress address', () => {
   it('stops, with the reason and the fix for kind, when the reported address does not answer from this machine', async (context) => {
