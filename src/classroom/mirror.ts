@@ -8,7 +8,9 @@
 // secret, variables whose name says credential, and values that look like one (PEM blocks,
 // JWTs, known token prefixes, long random strings, URLs with a password). Their names are
 // listed, so a resumed journey can ask for them again.
+import type { Journey } from '../journey/model.ts';
 import { nameLooksSecret, type HistoryEntry, type Progress } from '../state/progress.ts';
+import { variableNameRefusal } from '../state/variables.ts';
 
 /** Namespace of the progress mirror in the learner's cluster. */
 export const MIRROR_NAMESPACE = 'hero-journey';
@@ -39,6 +41,14 @@ export interface ProgressMirror {
   vars: Record<string, string>;
   /** Names of variables kept on the learner's machine only (secret, or looking like a credential). */
   withheld: string[];
+  /** Where it was written: one-way digests of the machine and of the workspace folder on it. */
+  origin?: MirrorOrigin;
+}
+
+/** Digests that tell two machines, and two workspaces of one machine, apart without naming them. */
+export interface MirrorOrigin {
+  machine: string;
+  workspace: string;
 }
 
 /** A ConfigMap, as `kubectl apply` takes it. */
@@ -87,7 +97,7 @@ export function valueLooksSecret(value: string): boolean {
 }
 
 /** The progress as it may leave the learner's machine. */
-export function mirrorOf(progress: Progress, options: { attendee?: string } = {}): ProgressMirror {
+export function mirrorOf(progress: Progress, options: { attendee?: string; origin?: MirrorOrigin } = {}): ProgressMirror {
   const vars: Record<string, string> = {};
   const withheld: string[] = [];
   for (const [name, record] of Object.entries(progress.vars)) {
@@ -110,6 +120,7 @@ export function mirrorOf(progress: Progress, options: { attendee?: string } = {}
     history: progress.history.map((h) => ({ chapter: h.chapter, at: h.at, ...(h.outcome ? { outcome: h.outcome } : {}) })),
     vars,
     withheld: withheld.sort(),
+    ...(options.origin ? { origin: options.origin } : {}),
   };
 }
 
@@ -186,27 +197,64 @@ export function parseMirror(configMap: { data?: Record<string, unknown> } | unde
       : [],
     vars: isRecord(data.vars) ? Object.fromEntries(Object.entries(data.vars).filter((e): e is [string, string] => id(e[0]) && typeof e[1] === 'string' && e[1].length <= MAX_VALUE_LENGTH).slice(0, MAX_ENTRIES)) : {},
     withheld: Array.isArray(data.withheld) ? (data.withheld as unknown[]).filter(id).slice(0, MAX_ENTRIES) : [],
+    ...(isRecord(data.origin) && id(data.origin.machine) && id(data.origin.workspace) ? { origin: { machine: data.origin.machine, workspace: data.origin.workspace } } : {}),
   };
   return { mirror };
 }
 
+/** What adopting a mirror would take, decided before asking: the learner is shown exactly this. */
+export interface AdoptionPlan {
+  /** Variables to take, by name: only those the journey declares (inputs) or captures (a step's export). */
+  vars: Record<string, string>;
+  /** Variables of the mirror left out, each with why. */
+  refused: { name: string; reason: string }[];
+}
+
+/**
+ * Which of a mirror's variables a journey may adopt. A mirror is written by anyone who can write a
+ * ConfigMap in the cluster: a name the journey does not declare, or one that changes how the shell
+ * or kubectl behave (BASH_ENV, BASH_FUNC_x%%, LD_PRELOAD, PATH, KUBECONFIG...), is never taken.
+ */
+export function adoptionPlan(journey: Journey, mirror: ProgressMirror): AdoptionPlan {
+  const declared = new Set<string>(journey.inputs.map((i) => i.name));
+  for (const chapter of journey.chapters.values()) {
+    for (const input of chapter.inputs) declared.add(input.name);
+    for (const step of chapter.steps) for (const name of step.exports) declared.add(name);
+  }
+  const plan: AdoptionPlan = { vars: {}, refused: [] };
+  for (const [name, value] of Object.entries(mirror.vars)) {
+    const refusal = variableNameRefusal(name) ?? (declared.has(name) ? undefined : 'the journey neither asks for it nor sets it');
+    if (refusal) plan.refused.push({ name, reason: refusal });
+    else plan.vars[name] = value;
+  }
+  return plan;
+}
+
 /**
  * Take a mirror into fresh local progress (resume on another machine): position, choices, steps,
- * checks, history and the shared variables. Withheld variables stay unset: they are asked again.
+ * checks and history as far as the journey has them, and the variables of `plan`. Withheld
+ * variables stay unset: they are asked again.
  */
-export function adoptMirror(progress: Progress, mirror: ProgressMirror, now = new Date()): void {
+export function adoptMirror(progress: Progress, mirror: ProgressMirror, journey: Journey, plan: AdoptionPlan, now = new Date()): void {
   const at = now.toISOString();
+  const known = (id: string) => journey.chapters.has(id);
   progress.startedAt = mirror.startedAt || progress.startedAt;
-  if (mirror.current !== undefined) progress.current = mirror.current;
+  if (mirror.current !== undefined && known(mirror.current)) progress.current = mirror.current;
   else delete progress.current;
   progress.finished = mirror.finished;
-  progress.choices = Object.fromEntries(Object.entries(mirror.choices).map(([id, c]) => [id, { choice: c.choice, at: c.at }]));
-  progress.steps = Object.fromEntries(Object.entries(mirror.steps).map(([key, s]) => [key, { status: s.status, at: s.at }]));
-  progress.checks = Object.fromEntries(
-    Object.entries(mirror.checks).map(([id, c]) => [id, { status: c.status, at: c.at, ...(c.reason ? { reason: c.reason } : {}) }]),
+  progress.choices = Object.fromEntries(
+    Object.entries(mirror.choices)
+      .filter(([id, c]) => journey.chapters.get(id)?.choices.some((option) => option.id === c.choice))
+      .map(([id, c]) => [id, { choice: c.choice, at: c.at }]),
   );
-  progress.history = mirror.history.map((h) => ({ ...h }));
-  for (const [name, value] of Object.entries(mirror.vars)) {
+  progress.steps = Object.fromEntries(
+    Object.entries(mirror.steps).filter(([key]) => known(key.split('#')[0]!)).map(([key, s]) => [key, { status: s.status, at: s.at }]),
+  );
+  progress.checks = Object.fromEntries(
+    Object.entries(mirror.checks).filter(([id]) => known(id)).map(([id, c]) => [id, { status: c.status, at: c.at, ...(c.reason ? { reason: c.reason } : {}) }]),
+  );
+  progress.history = mirror.history.filter((h) => known(h.chapter)).map((h) => ({ ...h }));
+  for (const [name, value] of Object.entries(plan.vars)) {
     progress.vars[name] = { value, source: 'capture', secret: false, at };
   }
 }

@@ -4,7 +4,7 @@
 // again (the cluster may not exist yet in the first chapters).
 import type { Progress } from '../state/progress.ts';
 import { applyConfigMap, ensureNamespace, getConfigMap } from './kubectl.ts';
-import { mirrorConfigMap, mirrorName, mirrorOf, parseMirror, type ProgressMirror } from './mirror.ts';
+import { mirrorConfigMap, mirrorName, mirrorOf, parseMirror, type MirrorOrigin, type ProgressMirror } from './mirror.ts';
 
 export interface ProgressSyncOptions {
   progress: () => Progress;
@@ -12,6 +12,8 @@ export interface ProgressSyncOptions {
   env: Record<string, string | undefined>;
   namespace: string;
   attendee?: string;
+  /** Where the mirror is written from (so another machine can tell it is not its own). */
+  origin?: MirrorOrigin;
   /** Quiet time after the last save before the mirror is written. Default 1 s. */
   debounceMs?: number;
   /** Longest a sync may wait while saves keep coming. Default 5 s. */
@@ -67,7 +69,7 @@ export function startProgressSync(options: ProgressSyncOptions): ProgressSync {
   };
 
   const write = async (): Promise<void> => {
-    const mirror = mirrorOf(options.progress(), options.attendee ? { attendee: options.attendee } : {});
+    const mirror = mirrorOf(options.progress(), { ...(options.attendee ? { attendee: options.attendee } : {}), ...(options.origin ? { origin: options.origin } : {}) });
     const configMap = mirrorConfigMap(mirror, options.namespace);
     const call = { env: options.env, timeoutMs, signal: controller.signal };
     let result = await applyConfigMap(configMap, call);

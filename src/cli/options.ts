@@ -222,6 +222,13 @@ export const options: OptionSpec[] = [
     commands: ['play'],
   },
   {
+    name: 'continue-from',
+    type: 'string',
+    value: 'DIR',
+    description: 'offer the progress your cluster holds for another workspace of this machine, DIR (another machine\'s is offered without it)',
+    commands: ['play'],
+  },
+  {
     name: 'trust',
     type: 'boolean',
     description: "run a journey's check modules (its code) without asking; the bundled journey never asks",

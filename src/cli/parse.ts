@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { UserError, ExitCode } from '../errors.ts';
 import { closest } from '../journey/text.ts';
+import { variableNameRefusal } from '../state/variables.ts';
 import { commands, options, type CommandName } from './options.ts';
 
 /** Everything a command needs from the command line, typed. */
@@ -37,6 +38,8 @@ export interface CliOptions {
   version: boolean;
   /** play: mirror progress into the cluster (--no-sync turns it off). */
   sync: boolean;
+  /** play: the workspace of this machine whose mirrored progress may be offered. */
+  continueFrom?: string;
   /** verify options. */
   concurrency?: number;
   timeoutSeconds?: number;
@@ -131,7 +134,7 @@ export function parseCli(argv: string[]): CliOptions {
     contexts,
     yes: values.yes === true,
     choose: pairs(values.choose, '--choose', 'CHAPTER=OPTION'),
-    set: pairs(values.set, '--set', 'NAME=VALUE'),
+    set: variablePairs(values.set),
     answers: str(values.answers),
     from: str(values.from),
     dryRun: values['dry-run'] === true,
@@ -144,6 +147,7 @@ export function parseCli(argv: string[]): CliOptions {
     help: values.help === true,
     version: values.version === true,
     sync: values.sync !== false,
+    continueFrom: str(values['continue-from']),
     concurrency: count(values.concurrency, '--concurrency', 1, 1000),
     timeoutSeconds: count(values.timeout, '--timeout', 0.1, 3600, false),
     watch: values.watch === true,
@@ -181,6 +185,16 @@ function pairs(value: unknown, flag: string, shape: string): Record<string, stri
     out[String(item).slice(0, eq)] = String(item).slice(eq + 1);
   }
   return out;
+}
+
+/** --set NAME=VALUE pairs, refusing names that must never come from outside (PATH, BASH_ENV, ...). */
+function variablePairs(value: unknown): Record<string, string> {
+  const set = pairs(value, '--set', 'NAME=VALUE');
+  for (const name of Object.keys(set)) {
+    const refusal = variableNameRefusal(name);
+    if (refusal) throw usageError(`--set ${name}=...: ${name} is refused: ${refusal}`, 'set it in your own shell before running hero-journey if a step needs it');
+  }
+  return set;
 }
 
 function usageError(message: string, hint = 'run "hero-journey --help" to see commands and flags'): UserError {

@@ -8,6 +8,7 @@ import { resolveKubeconfig } from '../kube/kubeconfig.ts';
 import { interactiveAsker } from '../prompts.ts';
 import { renderStatusLine } from '../render/chapter.ts';
 import { choiceValues, variableValues } from '../state/progress.ts';
+import { stepVariables } from '../state/variables.ts';
 import type { CommandIO } from './io.ts';
 import { findChapter, kubeSelection, openSession } from './session.ts';
 import { terminalFor } from './terminal.ts';
@@ -46,7 +47,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
       vars,
       choices: conditionContext(journey, choiceValues(progress), vars).choices,
       kube,
-      execEnv: { ...io.env, ...vars, ...stepEnv },
+      execEnv: { ...io.env, ...stepVariables(vars), ...stepEnv },
       cwd: session.workspace,
       terminal,
       tty: Boolean(io.stdout.isTTY),

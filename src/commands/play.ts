@@ -6,6 +6,7 @@ import { beginPlaySync } from '../classroom/play-sync.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { closest } from '../journey/text.ts';
 import { nameLooksSecret } from '../state/progress.ts';
+import { variableNameRefusal } from '../state/variables.ts';
 import { kubeEnvironment } from '../kube/env.ts';
 import { commandLine, startedFromClone } from '../cli/invocation.ts';
 import { playJourney, StopPlaying, type PlayEvent, type PresetAnswers } from '../play/loop.ts';
@@ -96,6 +97,8 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
     terminal,
     write,
     save: session.save,
+    progressFile: session.progressFile,
+    ...(options.continueFrom ? { continueFrom: resolve(io.cwd, options.continueFrom) } : {}),
   });
   const onSignal = () => controller.abort();
   process.on('SIGINT', onSignal);
@@ -280,7 +283,12 @@ async function presetAnswers(options: CliOptions, cwd: string): Promise<PresetAn
       throw new UserError(`answers file ${file}: unknown key "${unknownKeys[0]}"`, { hint: 'only "choices:" and "inputs:" are read', exitCode: ExitCode.usage });
     }
     Object.assign(answers.choices, record(root.choices, 'choices'));
-    Object.assign(answers.inputs, record(root.inputs, 'inputs'));
+    const inputs = record(root.inputs, 'inputs');
+    for (const name of Object.keys(inputs)) {
+      const refusal = variableNameRefusal(name);
+      if (refusal) throw new UserError(`answers file ${file}: inputs: ${name} is refused: ${refusal}`, { hint: 'remove it from the file; set it in your own shell if a step needs it', exitCode: ExitCode.usage });
+    }
+    Object.assign(answers.inputs, inputs);
   }
   Object.assign(answers.choices, options.choose);
   Object.assign(answers.inputs, options.set);

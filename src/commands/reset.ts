@@ -1,7 +1,7 @@
 import type { CliOptions } from '../cli/parse.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { interactiveAsker } from '../prompts.ts';
-import { deleteProgress } from '../state/store.ts';
+import { deleteProgress, markReset } from '../state/store.ts';
 import type { CommandIO } from './io.ts';
 import { openSession } from './session.ts';
 
@@ -23,6 +23,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
     }
   }
   await deleteProgress(session.progressFile);
+  await markReset(session.progressFile);
   io.stdout.write('Progress forgotten. Run hero-journey to start from the beginning. (Your cluster and files are untouched.)\n');
   return 0;
 }

@@ -16,6 +16,7 @@ import { sanitize } from '../render/text.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
 import { choiceValues, nameLooksSecret, stepKey, undoLastChoice, variableValues, type AudienceRecord, type Progress } from '../state/progress.ts';
 import { valueLooksSecret } from '../classroom/mirror.ts';
+import { stepVariables, variableNameRefusal } from '../state/variables.ts';
 import { describeExit } from '../steps/exit-codes.ts';
 import { createLiveOutput } from '../steps/live.ts';
 import { createSecretMasker, maskSecrets } from '../steps/mask.ts';
@@ -580,7 +581,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
     result = await runStep({
       code: step.code,
       cwd: ctx.workspace,
-      env: { ...vars, ...ctx.stepEnv, HERO_JOURNEY_CHAPTER: chapter.id, HERO_JOURNEY_WORKSPACE: ctx.workspace },
+      env: { ...stepVariables(vars), ...ctx.stepEnv, HERO_JOURNEY_CHAPTER: chapter.id, HERO_JOURNEY_WORKSPACE: ctx.workspace },
       ...(step.timeout ? { timeoutSeconds: step.timeout } : {}),
       signal: ctx.signal,
       onOutput: (text, stream) => live.write(maskers[stream].push(text), stream),
@@ -598,13 +599,23 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
     throw new StopPlaying(ExitCode.interrupted);
   }
   if (result.exitCode === 0 && !result.timedOut) {
-    const names = new Set(Object.keys(result.captured));
+    const names = new Set<string>();
+    const refused: string[] = [];
     for (const [name, value] of Object.entries(result.captured)) {
+      // PATH, KUBECONFIG and the like stay in the step that set them: later steps get the learner's own.
+      if (variableNameRefusal(name)) {
+        refused.push(name);
+        continue;
+      }
+      names.add(name);
       ctx.progress.vars[name] = { value, source: 'capture', chapter: chapter.id, secret: nameLooksSecret(name), at };
     }
     ctx.progress.steps[key] = { status: 'done', at, exitCode: 0 };
     await ctx.save();
     if (names.size > 0) ctx.write(renderStatusLine('info', `Remembered for later steps: ${[...names].join(', ')}`, ctx.terminal));
+    if (refused.length > 0) {
+      ctx.write(renderStatusLine('info', `Not carried to later steps (they change how the shell or kubectl behave; set them in your own shell if you need them): ${refused.join(', ')}`, ctx.terminal));
+    }
     return { status: 'done', captured: [...names] };
   }
   ctx.progress.steps[key] = { status: 'failed', at, ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) };
@@ -656,7 +667,7 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' |
       vars,
       choices: conditions(ctx).choices,
       kube: { env: { ...process.env, ...ctx.stepEnv }, cwd: ctx.workspace },
-      execEnv: { ...process.env, ...vars, ...ctx.stepEnv },
+      execEnv: { ...process.env, ...stepVariables(vars), ...ctx.stepEnv },
       cwd: ctx.workspace,
       terminal: ctx.terminal,
       tty: ctx.tty,

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
@@ -128,6 +128,23 @@ export async function deleteProgress(path: string): Promise<boolean> {
     if (isErrno(error, 'ENOENT')) return false;
     throw error;
   }
+}
+
+/** Where `reset` notes when it forgot a progress file, so play does not offer the cluster's copy of it right back. */
+function resetMarkerPath(progressFile: string): string {
+  return progressFile.replace(/\.json$/, '') + '.reset';
+}
+
+/** Note that the learner just reset this progress (best effort). */
+export async function markReset(progressFile: string, now = new Date()): Promise<void> {
+  await writeFile(resetMarkerPath(progressFile), `${now.toISOString()}\n`, { mode: 0o600 }).catch(() => {});
+}
+
+/** When the learner last reset this progress, if they did. */
+export async function lastReset(progressFile: string): Promise<string | undefined> {
+  const text = await readFile(resetMarkerPath(progressFile), 'utf8').catch(() => '');
+  const at = text.trim();
+  return at && !Number.isNaN(Date.parse(at)) ? at : undefined;
 }
 
 async function syncDirectory(dir: string): Promise<void> {

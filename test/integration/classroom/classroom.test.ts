@@ -152,9 +152,24 @@ describe('progress travels with the cluster', () => {
     const written: string[] = [];
     let saved = 0;
     const env = personEnv('second', alice.kubeconfig, `syncNamespace: ${alice.namespace}\n`);
-    const sync = await beginPlaySync({ journey, progress, fresh: true, enabled: true, env, asker, terminal: plainTerminal(100), write: (t) => written.push(t), save: async () => void saved++ });
+    // Alice's mirror was written on this machine: it is offered because her workspace is named.
+    const sync = await beginPlaySync({
+      journey,
+      progress,
+      fresh: true,
+      enabled: true,
+      env,
+      asker,
+      terminal: plainTerminal(100),
+      write: (t) => written.push(t),
+      save: async () => void saved++,
+      progressFile: path.join(tmp, 'second-machine.json'),
+      continueFrom: path.join(tmp, `ws-${alice.name}`),
+    });
     await sync.close(false);
-    expect(asked[0]).toBe('Your cluster holds your progress from another machine (you finished the journey). Continue from there?');
+    expect(written.join('')).toContain('From another workspace of this machine: you finished the journey.');
+    expect(written.join('')).toContain('REGION = moon-1');
+    expect(asked[0]).toBe('Continue from there? (No starts this workspace from the beginning)');
     expect(asked[1]).toBe('Your API token (kept on this machine only) (secret inputs stay on the machine they were typed on) (secret)');
     expect(progress).toMatchObject({ finished: true, choices: { build: { choice: 'fast' } }, vars: { REGION: { value: 'moon-1' }, API_TOKEN: { value: 'typed-again', secret: true } } });
     expect(progress.vars.DEPLOY_KEY).toBeUndefined();

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseClassroomConfig } from '../../../src/classroom/config.ts';
-import { adoptMirror, mirrorConfigMap, mirrorName, mirrorOf, parseMirror, valueLooksSecret } from '../../../src/classroom/mirror.ts';
+import type { Journey } from '../../../src/journey/model.ts';
+import { adoptionPlan, adoptMirror, mirrorConfigMap, mirrorName, mirrorOf, parseMirror, valueLooksSecret } from '../../../src/classroom/mirror.ts';
 import { nameLooksSecret } from '../../../src/state/progress.ts';
 import { newProgress, type Progress } from '../../../src/state/progress.ts';
 
@@ -127,7 +128,13 @@ describe('the ConfigMap', () => {
 test('adopting a mirror on a fresh machine restores the position and shared variables, not secrets', () => {
   const mirror = mirrorOf(played());
   const fresh = newProgress('hero-development', '/elsewhere');
-  adoptMirror(fresh, mirror, new Date(at));
+  // Just what adoption reads of a journey: its chapters, choices, inputs and steps' exports.
+  const chapter = (choices: string[], exports: string[] = []) => ({ choices: choices.map((id) => ({ id })), inputs: [], steps: [{ exports }] });
+  const journey = {
+    inputs: [{ name: 'DOMAIN' }, { name: 'EMAIL' }],
+    chapters: new Map([['setup', chapter([], ['NAMESPACE', 'IMAGE'])], ['build-image', chapter(['kbld'])], ['https', chapter([])]]),
+  } as unknown as Journey;
+  adoptMirror(fresh, mirror, journey, adoptionPlan(journey, mirror), new Date(at));
   expect(fresh).toMatchObject({ current: 'https', finished: false, workspace: '/elsewhere', choices: { 'build-image': { choice: 'kbld' } } });
   expect(fresh.history).toHaveLength(3);
   expect(Object.keys(fresh.vars).sort()).toEqual(['DOMAIN', 'EMAIL', 'IMAGE', 'NAMESPACE']);
