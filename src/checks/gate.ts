@@ -9,7 +9,7 @@ import { renderCallout, renderStatusLine } from '../render/chapter.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
 import { createWaitDisplay } from './display.ts';
 import { prepareChecks, runChecks, type CheckOutcome } from './engine.ts';
-import { describeModuleFile, isBundledJourney, loadCheckModule } from './modules.ts';
+import { isBundledJourney, loadCheckModule } from './modules.ts';
 import { allPassed, renderOutcome, summarize } from './report.ts';
 import { fingerprintModules, isRemembered, remember, trustGranted } from './trust.ts';
 
@@ -93,21 +93,27 @@ export async function checkChapter(chapter: Chapter, run: ChapterCheckRun): Prom
  */
 async function decideTrust(run: ChapterCheckRun, chapter: Chapter, moduleIds: string[]): Promise<UserError | undefined> {
   const env = run.kube.env;
-  if (isBundledJourney(run.journey.dir) || trustGranted(env)) return undefined;
-  const { files, digest } = await fingerprintModules(run.journey.dir);
-  if (await isRemembered(run.journey.dir, digest, env)) return undefined;
-  const listed = files.map((f) => `  ${describeModuleFile(run.journey.dir, f)}`).join('\n');
+  if (isBundledJourney(run.journey.dir)) return undefined;
+  const { files, digest, problems } = await fingerprintModules(run.journey);
+  // Whatever the consent: a module that leaves the journey folder or imports a package never loads.
+  if (problems.length > 0) {
+    return new UserError(`hero-journey does not load this journey's check modules: ${problems.join('; ')}`, {
+      hint: 'check modules run only from files inside the journey folder, importing Node built-ins, hero-journey/check and each other',
+    });
+  }
+  if (trustGranted(env) || (await isRemembered(run.journey.dir, digest, env))) return undefined;
+  const listed = files.map((f) => `  ${f}`).join('\n');
   if (!run.asker?.interactive) {
     throw new UserError(
-      `chapter "${chapter.title}" checks its work with code from the journey (${moduleIds.join(', ')}), and hero-journey never runs a journey's code without your consent`,
-      { hint: `read the modules in ${run.journey.dir}/checks, then pass --trust (or set HERO_JOURNEY_TRUST_CHECKS=1) to run them` },
+      `chapter "${chapter.title}" checks its work with code from the journey (${moduleIds.join(', ')}), and hero-journey never runs a journey's code without your consent. It would load:\n${listed}`,
+      { hint: `read these files in ${run.journey.dir}, then pass --trust (or set HERO_JOURNEY_TRUST_CHECKS=1) to run them` },
     );
   }
   run.writeRaw(
     renderCallout(
       'warning',
       'This journey wants to run code',
-      `"${run.journey.title}" is not the journey that ships with hero-journey. Its checks are programs in ${run.journey.dir}/checks:\n\n${listed}\n\nThey run on your computer with your kubeconfig. hero-journey lets them only read the cluster, but a program can do anything you can. Run them only if you trust where this journey comes from.`,
+      `"${run.journey.title}" is not the journey that ships with hero-journey. Its checks are programs in ${run.journey.dir}; these files load (links resolved, imports included):\n\n${listed}\n\nThey run on your computer with your kubeconfig. hero-journey lets them only read the cluster, but a program can do anything you can. Run them only if you trust where this journey comes from.`,
       run.terminal,
     ),
   );

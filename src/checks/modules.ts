@@ -9,7 +9,9 @@ import { access } from 'node:fs/promises';
 import { registerHooks } from 'node:module';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Journey } from '../journey/model.ts';
 import type { CheckDefinition } from './define.ts';
+import { CHECK_API_SPECIFIER, guardModuleGraph, moduleGraph, type ModuleGraph } from './graph.ts';
 
 /** The package's root folder (holds package.json, chapters/ and dist/). */
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -86,7 +88,7 @@ export function registerCheckImports(): void {
   const defineUrl = new URL(`./define${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
   registerHooks({
     resolve(specifier, context, nextResolve) {
-      if (specifier === 'hero-journey/check') return { url: defineUrl, shortCircuit: true };
+      if (specifier === CHECK_API_SPECIFIER) return { url: defineUrl, shortCircuit: true };
       return nextResolve(specifier, context);
     },
   });
@@ -116,15 +118,31 @@ export async function importCheckModule(file: string, id: string): Promise<Loade
   };
 }
 
-/** Find and import module `id` of a journey. */
+/**
+ * Find and import module `id` of a journey. A journey other than the bundled one loads only
+ * within its module graph (see graph.ts): no file outside the journey folder, no package, and
+ * byte for byte the files that were fingerprinted.
+ */
 export async function loadCheckModule(journeyDir: string, id: string): Promise<LoadedCheck> {
-  return importCheckModule(await checkModuleFile(journeyDir, id), id);
+  const file = await checkModuleFile(journeyDir, id);
+  if (!isBundledJourney(journeyDir)) {
+    const graph = await moduleGraph(journeyDir, [file]);
+    if (graph.problems.length > 0) throw new BrokenCheckError(file, `check module ${id} is not loaded: ${graph.problems.join('; ')}`);
+    guardModuleGraph(graph);
+  }
+  return importCheckModule(file, id);
 }
 
-/** The check module files a journey has (for the trust question), relative to the journey folder. */
-export function describeModuleFile(journeyDir: string, file: string): string {
-  const rel = relative(journeyDir, file);
-  return rel.startsWith('..') ? file : rel;
+/** The files a journey's check modules load (its `use:` modules and what they import), for the trust question. */
+export async function journeyModuleGraph(journey: Journey): Promise<ModuleGraph> {
+  const ids = [...new Set([...journey.chapters.values()].flatMap((c) => c.checks.flatMap((k) => (k.kind === 'use' ? [k.use] : []))))].sort();
+  const roots: string[] = [];
+  for (const id of ids) {
+    // A module that does not exist is reported when its check runs.
+    const file = await checkModuleFile(journey.dir, id).catch(() => undefined);
+    if (file) roots.push(file);
+  }
+  return moduleGraph(journey.dir, roots);
 }
 
 function firstLine(error: unknown): string {

@@ -1,10 +1,11 @@
 // Check modules are code. The bundled journey's are ours; a journey someone else wrote runs only
 // after the learner agreed (asked once per set of module contents, like direnv's `allow`), or
 // with --trust / HERO_JOURNEY_TRUST_CHECKS=1. Never imported silently.
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
+import type { Journey } from '../journey/model.ts';
 import { stateHome } from '../state/store.ts';
+import { journeyModuleGraph } from './modules.ts';
 
 let grantedForThisRun = false;
 
@@ -18,20 +19,14 @@ export function trustGranted(env: NodeJS.ProcessEnv): boolean {
   return grantedForThisRun || env.HERO_JOURNEY_TRUST_CHECKS === '1';
 }
 
-/** A journey's check module files (relative paths) and a digest of their contents. */
-export async function fingerprintModules(journeyDir: string): Promise<{ files: string[]; digest: string }> {
-  const checksDir = join(journeyDir, 'checks');
-  const entries = await readdir(checksDir, { recursive: true, withFileTypes: true }).catch(() => []);
-  const files = entries
-    .filter((e) => e.isFile() && /\.(?:ts|js|mjs|json)$/.test(e.name))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
-  const hash = createHash('sha256');
-  for (const file of files) {
-    hash.update(relative(journeyDir, file)).update('\0');
-    hash.update(await readFile(file)).update('\0');
-  }
-  return { files: files.map((f) => relative(journeyDir, f)), digest: hash.digest('hex') };
+/**
+ * A journey's check module files (relative to the journey folder, or absolute when outside it),
+ * a digest of their contents, and why some may not load at all. The files are the whole graph
+ * that loads: the modules chapters `use:`, symbolic links resolved, and what they import.
+ */
+export async function fingerprintModules(journey: Journey): Promise<{ files: string[]; digest: string; problems: string[] }> {
+  const graph = await journeyModuleGraph(journey);
+  return { files: graph.files.map((f) => relative(graph.root, f)), digest: graph.digest, problems: graph.problems };
 }
 
 interface TrustFile {

@@ -11,7 +11,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   const journey = await openJourney(options, io);
   // Reading `reads:` means importing the modules: only the bundled journey's, or trusted ones.
   let trusted = isBundledJourney(journey.dir) || trustGranted(io.env);
-  if (!trusted) trusted = await isRemembered(journey.dir, (await fingerprintModules(journey.dir)).digest, io.env);
+  if (!trusted) trusted = await isRemembered(journey.dir, (await fingerprintModules(journey)).digest, io.env);
   const reads = await journeyReads(journey, async (id) => {
     if (!trusted) throw new Error('not imported: pass --trust to let hero-journey read what it declares');
     return (await loadCheckModule(journey.dir, id)).definition.reads;

@@ -170,7 +170,7 @@ async function roomGrader(spec: string, journey: Journey, cwd: string): Promise<
 async function moduleRefusal(journey: Journey, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const usesModules = [...journey.chapters.values()].some((c) => c.checks.some((k) => k.kind === 'use'));
   if (!usesModules || isBundledJourney(journey.dir) || trustGranted(env)) return undefined;
-  const { digest } = await fingerprintModules(journey.dir);
+  const { digest } = await fingerprintModules(journey);
   if (await isRemembered(journey.dir, digest, env)) return undefined;
   return `not run: the check modules of ${journey.dir} are code, and verify runs them only with --trust`;
 }
