@@ -16,7 +16,7 @@ import { lastReset } from '../state/store.ts';
 import { variableNameRefusal } from '../state/variables.ts';
 import { stripTerminalCodes } from '../steps/format.ts';
 import { readClassroomConfig } from './config.ts';
-import { adoptionPlan, adoptMirror, type MirrorOrigin, type ProgressMirror } from './mirror.ts';
+import { adoptionPlan, adoptMirror, type AdoptionPlan, type MirrorOrigin, type ProgressMirror } from './mirror.ts';
 import { readProgressMirror, startProgressSync, type ProgressSync } from './sync.ts';
 
 export interface PlaySyncOptions {
@@ -109,7 +109,7 @@ async function offerResume(options: PlaySyncOptions, namespace: string, here: Mi
       ? `Variables it sets:\n${Object.entries(plan.vars).map(([name, value]) => `  ${name} = ${shown(value)}`).join('\n')}`
       : 'It sets no variables.',
     ...(asked.length > 0 ? ['', `Asked again (secret, kept on the other machine): ${asked.join(', ')}`] : []),
-    ...(plan.refused.length > 0 ? ['', `Left out:\n${plan.refused.map((r) => `  ${shown(r.name)}: ${r.reason}`).join('\n')}`] : []),
+    ...(plan.refused.length > 0 ? ['', `Left out:\n${leftOut(plan, shown)}`] : []),
   ];
   options.write(renderCallout('info', 'Your cluster holds progress of this journey', lines.join('\n'), options.terminal));
   const resume = await options.asker.confirm('Continue from there? (No starts this workspace from the beginning)', false);
@@ -132,6 +132,13 @@ async function offerResume(options: PlaySyncOptions, namespace: string, here: Mi
       options.terminal,
     ),
   );
+}
+
+/** The refused variables, grouped by why: `  A, B: reason`. */
+function leftOut(plan: AdoptionPlan, shown: (text: string) => string): string {
+  const byReason = new Map<string, string[]>();
+  for (const { name, reason } of plan.refused) byReason.set(reason, [...(byReason.get(reason) ?? []), shown(name)]);
+  return [...byReason].map(([reason, names]) => `  ${names.sort().join(', ')}: ${reason}`).join('\n');
 }
 
 /**
