@@ -4,13 +4,14 @@
 import { renderUnicodeCompact } from 'uqr';
 import { formatRemaining } from '../checks/countdown.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
-import { sanitize, toAscii, visibleWidth } from '../render/text.ts';
+import { safeText, toAscii, visibleWidth } from '../render/text.ts';
 import { themeFor } from '../render/theme.ts';
 import type { PollView } from './poll.ts';
 
 /** Text from a journey or a server, fit for one terminal line: no control characters, at most `max` columns. */
 export function terminalLabel(text: string, max: number, unicode: boolean): string {
-  let plain = sanitize(text).replace(/\s+/g, ' ').trim();
+  // Escape sequences go whole (not just their ESC), then any other control character.
+  let plain = safeText(text, false).replace(/\s+/g, ' ').trim();
   if (!unicode) plain = toAscii(plain);
   if (visibleWidth(plain) <= max) return plain;
   let out = '';

@@ -138,9 +138,16 @@ async function waitForDecision(chapter: string, taken: Set<number>, base: string
 export async function fetchText(url: string, timeoutMs: number, signal: AbortSignal): Promise<string> {
   const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const text = await response.text();
-  if (text.length > MAX_RESPONSE) throw new Error('the answer is too large');
-  return text;
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
+    text += decoder.decode(chunk, { stream: true });
+    if (text.length > MAX_RESPONSE) {
+      await response.body?.cancel().catch(() => {});
+      throw new Error('the answer is too large');
+    }
+  }
+  return text + decoder.decode();
 }
 
 function reason(error: unknown): string {

@@ -203,7 +203,7 @@ describe('--json', () => {
 });
 
 describe('the room follows', () => {
-  test('a presenter and two attendees: one waits at the choice point with live counts, one arrives late and gets the winner', async () => {
+  test('a presenter and two attendees: one waits at the choice point, one arrives late and gets the winner; after a dead end both wait for the new vote', async () => {
     const t = presenter();
     const url = await openFirstPoll(t);
     await t.waitFor('Enter close now');
@@ -247,6 +247,15 @@ describe('the room follows', () => {
     await expect.poll(() => choices(bob), { timeout: 20_000 }).toEqual(['build=docker (room)']);
     await expect.poll(() => bob.stderr, { timeout: 20_000 }).toContain("How does Hero get deployed?: waiting for the room's vote");
     await expect.poll(() => ann.stderr, { timeout: 20_000 }).toContain("How does Hero get deployed?: waiting for the room's vote");
+    // The presenter overrules the room into a dead end: everyone comes back, and the room votes again.
+    t.press('3');
+    await t.waitFor('A dead end.');
+    t.press('enter');
+    await t.waitFor(/Live vote: How does Hero get deployed\?[\s\S]*Live vote: How does Hero get deployed\?[\s\S]*Enter close now/);
+    for (const a of [ann, bob]) {
+      await expect.poll(() => choices(a), { timeout: 20_000 }).toEqual(['build=docker (room)', 'deploy=ftp (room)']);
+      await expect.poll(() => a.events.some((e) => e.event === 'dead-end'), { timeout: 20_000 }).toBe(true);
+    }
     expect(await vote(url, 'kustomize')).toBe(200);
     expect(await vote(url, 'kustomize')).toBe(200);
     await t.waitFor(/2 {2}Kustomize +█+ +2\n/);
@@ -258,7 +267,7 @@ describe('the room follows', () => {
 
     for (const a of [ann, bob]) {
       expect(await a.exited).toBe(0);
-      expect(choices(a)).toEqual(['build=docker (room)', 'deploy=kustomize (room)']);
+      expect(choices(a)).toEqual(['build=docker (room)', 'deploy=ftp (room)', 'deploy=kustomize (room)']);
       expect(a.events.at(-1)).toEqual({ event: 'end', journey: 'show' });
       const saved = await savedProgress(a.home);
       expect(saved.choices.deploy).toMatchObject({ choice: 'kustomize', audience: { votes: { helm: 0, kustomize: 2, ftp: 0 }, total: 2, decidedBy: 'audience' } });
