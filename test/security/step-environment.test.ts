@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adoptionPlan, type ProgressMirror } from '../../src/classroom/mirror.ts';
 import { parseCli } from '../../src/cli/parse.ts';
 import { UserError } from '../../src/errors.ts';
+import { lintJourney } from '../../src/journey/lint.ts';
 import { loadJourney } from '../../src/journey/load.ts';
 import { newProgress, type Progress } from '../../src/state/progress.ts';
 import { progressPath } from '../../src/state/store.ts';
@@ -101,5 +102,13 @@ describe('a journey that plays with hostile variables', () => {
     const plan = adoptionPlan(loaded, mirror);
     expect(plan.vars).toEqual({ HERO_MARK: '1' });
     expect(plan.refused.map((r) => r.name).sort()).toEqual(['BASH_ENV', 'OTHER', 'PATH']);
+  });
+
+  it('lint says that an input named PATH never reaches a step, and that an exported PATH is not carried on', async () => {
+    await writeFiles(journey, { 'three.md': '---\ntitle: Three\ninputs:\n  - name: KUBECONFIG\n    prompt: Which kubeconfig?\n---\n\n# Three\n' });
+    const { problems } = await lintJourney(journey, { shellcheck: false });
+    const messages = problems.map((p) => `${p.severity} ${p.loc.file.split('/').pop()}:${p.loc.line} ${p.message}`);
+    expect(messages).toContainEqual(expect.stringMatching(/^error three\.md:4 input `KUBECONFIG` is never passed to steps/));
+    expect(messages).toContainEqual(expect.stringMatching(/^warning one\.md:\d+ the step exports PATH, which later steps do not get/));
   });
 });
