@@ -3,6 +3,7 @@ import { UserError, ExitCode } from '../errors.ts';
 import { closest } from '../journey/text.ts';
 import { variableNameRefusal } from '../state/variables.ts';
 import { commands, options, type CommandName } from './options.ts';
+import { dict } from '../dict.ts';
 
 /** Everything a command needs from the command line, typed. */
 export interface CliOptions {
@@ -178,7 +179,7 @@ function count(value: unknown, flag: string, min: number, max: number, whole = t
 }
 
 function pairs(value: unknown, flag: string, shape: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const item of Array.isArray(value) ? value : []) {
     const eq = String(item).indexOf('=');
     if (eq <= 0) throw usageError(`${flag} expects ${shape}, got "${item}"`);

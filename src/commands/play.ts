@@ -19,6 +19,7 @@ import type { CommandIO } from './io.ts';
 import { findChapter, kubeSelection, openSession } from './session.ts';
 import type { VoteEvent } from '../vote/live.ts';
 import { terminalFor } from './terminal.ts';
+import { dict } from '../dict.ts';
 
 /** `hero-journey [play]`: play the journey from the saved position. */
 export async function run(options: CliOptions, io: CommandIO): Promise<number> {
@@ -258,7 +259,7 @@ function guardStepKeys(io: CommandIO, controller: AbortController, onKey?: () =>
 
 /** Merge an --answers file with --choose and --set (flags win). */
 async function presetAnswers(options: CliOptions, cwd: string): Promise<PresetAnswers> {
-  const answers: PresetAnswers = { choices: {}, inputs: {} };
+  const answers: PresetAnswers = { choices: dict(), inputs: dict() };
   if (options.answers) {
     const file = resolve(cwd, options.answers);
     let data: unknown;
@@ -271,27 +272,25 @@ async function presetAnswers(options: CliOptions, cwd: string): Promise<PresetAn
       });
     }
     const record = (value: unknown, key: string): Record<string, string> => {
-      if (value === undefined || value === null) return {};
+      if (value === undefined || value === null) return dict();
       if (typeof value !== 'object' || Array.isArray(value)) {
         throw new UserError(`answers file ${file}: "${key}" must be a map`, { exitCode: ExitCode.usage });
       }
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+      return dict(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)])));
     };
     const root = (data ?? {}) as Record<string, unknown>;
     const unknownKeys = Object.keys(root).filter((k) => k !== 'choices' && k !== 'inputs');
     if (unknownKeys.length > 0) {
       throw new UserError(`answers file ${file}: unknown key "${unknownKeys[0]}"`, { hint: 'only "choices:" and "inputs:" are read', exitCode: ExitCode.usage });
     }
-    Object.assign(answers.choices, record(root.choices, 'choices'));
+    answers.choices = record(root.choices, 'choices');
     const inputs = record(root.inputs, 'inputs');
     for (const name of Object.keys(inputs)) {
       const refusal = variableNameRefusal(name);
       if (refusal) throw new UserError(`answers file ${file}: inputs: ${name} is refused: ${refusal}`, { hint: 'remove it from the file; set it in your own shell if a step needs it', exitCode: ExitCode.usage });
     }
-    Object.assign(answers.inputs, inputs);
+    answers.inputs = inputs;
   }
-  Object.assign(answers.choices, options.choose);
-  Object.assign(answers.inputs, options.set);
-  return answers;
+  return { choices: dict(answers.choices, options.choose), inputs: dict(answers.inputs, options.set) };
 }
 

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listChapterFiles, listCheckModules } from './files.ts';
 import type { Chapter, Journey } from './model.ts';
+import { dict } from '../dict.ts';
 
 /**
  * Load a journey, reusing the validated model from the last load when no file of the journey
@@ -65,7 +66,7 @@ async function readCache(file: string, fingerprint: string): Promise<Journey | u
   try {
     const data = JSON.parse(await readFile(file, 'utf8')) as CacheFile;
     if (data.fingerprint !== fingerprint) return undefined;
-    return { ...data.journey, chapters: new Map(data.journey.chapters.map((c) => [c.id, c])) };
+    return { ...data.journey, vars: dict(data.journey.vars), chapters: new Map(data.journey.chapters.map((c) => [c.id, c])) };
   } catch {
     return undefined;
   }

@@ -10,6 +10,7 @@
 
 import { Environment, type ASTNode, type ParseResult } from '@marcbachmann/cel-js';
 import type { Expression, Journey } from './model.ts';
+import { dict } from '../dict.ts';
 
 /** Which names an expression may use: `condition` (choices, vars) or `object` (also the checked object). */
 export type ExpressionScope = 'condition' | 'object';
@@ -120,8 +121,11 @@ export function evaluateExpression(
 ): { value: unknown } | { error: string } {
   const compiled = compile(expr.source, scope);
   if ('error' in compiled) return { error: compiled.error };
+  // `choices` and `vars` as Maps: their keys are user-named (`constructor`, `__proto__`) and only what is there is read.
+  const asMap = (value: unknown) => (value && typeof value === 'object' && !(value instanceof Map) ? new Map(Object.entries(value)) : value);
+  const input = { ...context, ...('choices' in context ? { choices: asMap(context.choices) } : {}), ...('vars' in context ? { vars: asMap(context.vars) } : {}) };
   try {
-    return { value: compiled.program(context) };
+    return { value: compiled.program(input) };
   } catch (error) {
     return { error: describeEvaluationError(error) };
   }
@@ -146,11 +150,11 @@ export function conditionContext(
   choices: Readonly<Record<string, string>>,
   vars: Readonly<Record<string, string>> = {},
 ): ConditionContext {
-  const allChoices: Record<string, string> = {};
+  const allChoices = dict<string>();
   for (const chapter of journey.chapters.values()) {
-    if (chapter.choices.length > 0) allChoices[chapter.id] = choices[chapter.id] ?? '';
+    if (chapter.choices.length > 0) allChoices[chapter.id] = (Object.hasOwn(choices, chapter.id) ? choices[chapter.id] : undefined) ?? '';
   }
-  return { choices: allChoices, vars: { ...journey.vars, ...vars } };
+  return { choices: allChoices, vars: dict(journey.vars, vars) };
 }
 
 /** What an expression refers to, for lint: `choices[...]` chapters with compared values, and `vars` names. */

@@ -7,6 +7,7 @@ import { UserError } from '../errors.ts';
 import { conditionContext, evaluateCondition, type ConditionContext } from './expressions.ts';
 import type { Chapter, Choice, Expression, Journey, NextRule } from './model.ts';
 import { formatLocation } from './problems.ts';
+import { dict } from '../dict.ts';
 
 /** A condition that could not be evaluated while playing (a variable not set, a type error). */
 export class ConditionError extends UserError {
@@ -175,7 +176,7 @@ type Tri = boolean | 'unknown';
 export function enumeratePaths(journey: Journey, options: EnumerateOptions = {}): JourneyPath[] {
   const limit = options.limit ?? 10_000;
   const paths: JourneyPath[] = [];
-  const vars = { ...journey.vars, ...options.vars };
+  const vars = dict(journey.vars, options.vars);
 
   const evaluate = (when: Expression | undefined, choices: Record<string, string>): Tri => {
     if (!when) return true;

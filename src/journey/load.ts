@@ -15,6 +15,7 @@ import { listChapterFiles, listCheckModules } from './files.ts';
 import { JourneyError, sortProblems } from './problems.ts';
 import { didYouMean, idPattern, variableNamePattern } from './text.ts';
 import { scalarText, YamlReader } from './yaml-fields.ts';
+import { dict } from '../dict.ts';
 
 export { JourneyError } from './problems.ts';
 export { listChapterFiles, listCheckModules } from './files.ts';
@@ -71,7 +72,7 @@ export async function analyzeJourney(dir: string): Promise<JourneyAnalysis> {
 export function parseJourneyFile(text: string): ParsedJourneyFile {
   const reader = new YamlReader('journey.yaml', text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'));
   const result: ParsedJourneyFile = {
-    journey: { id: '', title: '', start: '', phases: [], inputs: [], vars: {}, tools: [] },
+    journey: { id: '', title: '', start: '', phases: [], inputs: [], vars: dict(), tools: [] },
     problems: reader.problems,
     refs: [],
     expressions: [],

@@ -27,6 +27,7 @@ import { checkChapter, checkingNotice, helpText, prepareForChecks } from '../che
 import { interpolate, validateInput } from './inputs.ts';
 import { chapterHeaderInfo, whereYouAre } from './page.ts';
 import { jumpInputFor, jumpVariables, nextJumpChoice } from '../journey/jump.ts';
+import { dict } from '../dict.ts';
 
 /** Answers given up front, from --choose, --set and --answers. */
 export interface PresetAnswers {
@@ -399,7 +400,7 @@ async function askInputs(ctx: PlayContext, inputs: InputSpec[], chapter: { id: s
   const wanted = inputs.filter((input) => !ctx.progress.vars[input.name]);
   for (const input of wanted) {
     if (conditionFails(ctx, input.when)) continue;
-    const vars = { ...ctx.journey.vars, ...variableValues(ctx.progress) };
+    const vars = dict(ctx.journey.vars, variableValues(ctx.progress));
     const preset = ctx.answers.inputs[input.name];
     // A name such as DOCKER_TOKEN is treated as secret even when its author forgot to say so (lint warns).
     const secret = input.secret || nameLooksSecret(input.name);
@@ -563,7 +564,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
   // Loading the Kubernetes client for the checks takes most of a second: do it while the step runs.
   prepareForChecks(chapter);
   const key = stepKey(chapter.id, step.id);
-  const vars = { ...ctx.journey.vars, ...variableValues(ctx.progress) };
+  const vars = dict(ctx.journey.vars, variableValues(ctx.progress));
   // Secret inputs, credential-named variables, and values that look like a key wherever they came from.
   const secrets = Object.values(ctx.progress.vars)
     .filter((v) => v.secret || valueLooksSecret(v.value))
@@ -654,7 +655,7 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' |
     ctx.emit?.({ event: 'checks', chapter: chapter.id, status, ...(reason ? { summary: reason } : {}) });
     await ctx.save();
   };
-  const vars = { ...ctx.journey.vars, ...variableValues(ctx.progress) };
+  const vars = dict(ctx.journey.vars, variableValues(ctx.progress));
   const missed = missedSteps(ctx, chapter);
   const failedBefore = ctx.progress.checks[chapter.id]?.status === 'failed';
   let wait = ctx.asker.interactive ? missed.length === 0 && !failedBefore : true;

@@ -6,6 +6,7 @@ import { renderCallout, renderChapterHeader, renderChoices, renderStatusLine, re
 import { renderMarkdown } from '../render/markdown.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
 import { choiceValues, variableValues, type Progress } from '../state/progress.ts';
+import { dict } from '../dict.ts';
 
 /*
  * A chapter as one page, without playing it: the header and prose as play shows them, each
@@ -42,7 +43,7 @@ export function renderChapterPage(journey: Journey, chapter: Chapter, progress: 
     if (!context || !progress) return undefined;
     const refs = expressionReferences(when.source);
     if (!refs) return undefined;
-    const known = { ...journey.vars, ...variableValues(progress) };
+    const known = dict(journey.vars, variableValues(progress));
     if (refs.choices.some((c) => !progress.choices[c.chapter]) || refs.vars.some((name) => known[name] === undefined)) return undefined;
     try {
       return holds(when, context);
@@ -76,7 +77,7 @@ export function renderChapterPage(journey: Journey, chapter: Chapter, progress: 
   }
 
   if (chapter.checks.length > 0) {
-    const vars = { ...journey.vars, ...(progress ? variableValues(progress) : {}) };
+    const vars = dict(journey.vars, progress ? variableValues(progress) : undefined);
     const prepared = prepareChecks(chapter.checks, { vars, choices: context?.choices ?? conditionContext(journey, {}).choices });
     const lines = prepared.map((check) => {
       const when = check.spec.when ? ` (only when ${check.spec.when.source})` : '';

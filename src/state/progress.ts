@@ -1,3 +1,4 @@
+import { dict } from '../dict.ts';
 /** What the learner has done in one journey and workspace. Saved as readable JSON. */
 export interface Progress {
   schemaVersion: typeof PROGRESS_SCHEMA_VERSION;
@@ -90,10 +91,10 @@ export function newProgress(journeyId: string, workspace: string, now = new Date
     startedAt: at,
     updatedAt: at,
     finished: false,
-    choices: {},
-    vars: {},
-    steps: {},
-    checks: {},
+    choices: dict(),
+    vars: dict(),
+    steps: dict(),
+    checks: dict(),
     history: [],
   };
 }
@@ -121,12 +122,12 @@ export function stepKey(chapterId: string, stepId: string): string {
 
 /** Variable values for steps and expressions (secrets included: they are needed, just never shown). */
 export function variableValues(progress: Progress): Record<string, string> {
-  return Object.fromEntries(Object.entries(progress.vars).map(([name, v]) => [name, v.value]));
+  return dict(Object.fromEntries(Object.entries(progress.vars).map(([name, v]) => [name, v.value])));
 }
 
 /** Choice point id → option id, as expressions see it. */
 export function choiceValues(progress: Progress): Record<string, string> {
-  return Object.fromEntries(Object.entries(progress.choices).map(([id, c]) => [id, c.choice]));
+  return dict(Object.fromEntries(Object.entries(progress.choices).map(([id, c]) => [id, c.choice])));
 }
 
 /**

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { newProgress, progressShapeProblems, PROGRESS_SCHEMA_VERSION, type Progress } from './progress.ts';
+import { dict } from '../dict.ts';
 
 /** The XDG state folder of hero-journey (`$XDG_STATE_HOME/hero-journey`, default `~/.local/state/hero-journey`). */
 export function stateHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -49,7 +50,8 @@ export async function loadProgress(path: string, journeyId: string, workspace: s
     problems = [`not valid JSON (${(error as Error).message})`];
   }
   if (problems.length === 0) {
-    const progress = data as Progress;
+    const parsed = data as Progress;
+    const progress: Progress = { ...parsed, choices: dict(parsed.choices), vars: dict(parsed.vars), steps: dict(parsed.steps), checks: dict(parsed.checks) };
     if (progress.schemaVersion > PROGRESS_SCHEMA_VERSION) {
       throw new UserError(
         `saved progress at ${path} was written by a newer hero-journey (schema ${progress.schemaVersion}, this one knows ${PROGRESS_SCHEMA_VERSION})`,

@@ -22,6 +22,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { UserError } from '../errors.ts';
 import { createTailBuffer } from './format.ts';
+import { dict } from '../dict.ts';
 
 /** How a step ended, what it exported and how its error output ended. */
 export interface StepResult {
@@ -156,7 +157,7 @@ export function isShellInternal(name: string): boolean {
 /** Parses a NUL-separated `NAME=value` dump (values may hold newlines and `=`). */
 export function parseEnvironmentDump(dump: Buffer | string): Record<string, string> {
   const text = typeof dump === 'string' ? dump : dump.toString('utf8');
-  const vars: Record<string, string> = {};
+  const vars = dict<string>();
   for (const entry of text.split('\0')) {
     const eq = entry.indexOf('=');
     if (eq > 0) vars[entry.slice(0, eq)] = entry.slice(eq + 1);
@@ -166,7 +167,7 @@ export function parseEnvironmentDump(dump: Buffer | string): Record<string, stri
 
 /** The variables that are new or changed in `after`, without shell internals. Unset variables are not reported. */
 export function capturedVariables(before: Record<string, string>, after: Record<string, string>): Record<string, string> {
-  const captured: Record<string, string> = {};
+  const captured = dict<string>();
   for (const [name, value] of Object.entries(after)) {
     if (isShellInternal(name)) continue;
     if (Object.hasOwn(before, name) && before[name] === value) continue;
