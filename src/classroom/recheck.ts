@@ -188,7 +188,7 @@ export function pathOf(journey: Journey, mirror: ProgressMirror): AttendeePath {
     const learner = mirror.checks[entry.chapter]?.status;
     let state: ChapterReport['state'];
     let reason: string | undefined;
-    if (entry.outcome === 'skipped' || route.get(entry.chapter) === 'passed-over') {
+    if (entry.outcome === 'skipped' || route.get(entry.chapter)!.kind === 'passed-over') {
       state = 'not-applicable';
       reason = 'it did not apply on this path';
     } else if (entry.outcome === 'dead-end') {
@@ -208,10 +208,19 @@ export function pathOf(journey: Journey, mirror: ProgressMirror): AttendeePath {
     });
   });
   const finished = mirror.finished && chapters.some((c) => c.state === 'passed' && isEnding(journey.chapters.get(c.id)!));
-  const current = !finished && mirror.current !== undefined && route.get(mirror.current) === 'played' ? mirror.current : undefined;
+  const current = !finished && mirror.current !== undefined && route.get(mirror.current)?.kind === 'played' ? mirror.current : undefined;
   if (current !== undefined && !lastVisit.has(current)) {
     chapters.push({ id: current, title: journey.chapters.get(current)!.title, state: 'current', checks: [] });
   }
+  // A chapter surely on their path that they went past without it in their history (left out of
+  // the mirror) is judged like the others: by its checks, now.
+  const listed = new Set(chapters.map((c) => c.id));
+  const furthest = Math.max(-1, ...chapters.map((c) => route.get(c.id)!.order));
+  for (const [id, step] of route) {
+    if (listed.has(id) || step.kind !== 'played' || !step.certain || step.order >= furthest) continue;
+    chapters.push({ id, title: journey.chapters.get(id)!.title, state: 'passed', reason: 'not in their progress: judged by its checks now', checks: [] });
+  }
+  chapters.sort((a, b) => route.get(a.id)!.order - route.get(b.id)!.order);
   return { chapters, finished, ...(current !== undefined ? { current } : {}), unknown: [...unknown] };
 }
 
@@ -221,7 +230,7 @@ export function pathOf(journey: Journey, mirror: ProgressMirror): AttendeePath {
  * reads a variable kept on the learner's machine) is followed both ways. At most one visit per
  * chapter, so this costs no more than the journey's size.
  */
-function routeOf(journey: Journey, mirror: ProgressMirror): Map<string, 'played' | 'passed-over'> {
+function routeOf(journey: Journey, mirror: ProgressMirror): Map<string, RouteStep> {
   const choices = Object.fromEntries(Object.entries(mirror.choices).map(([id, c]) => [id, c.choice]));
   const context = conditionContext(journey, choices, mirror.vars);
   const decide = (when: Expression | undefined): boolean | 'unknown' => {
@@ -229,40 +238,47 @@ function routeOf(journey: Journey, mirror: ProgressMirror): Map<string, 'played'
     const result = evaluateCondition(when, context);
     return 'error' in result ? 'unknown' : result.value;
   };
-  const route = new Map<string, 'played' | 'passed-over'>();
+  const route = new Map<string, RouteStep>();
   const visited = new Set<string>();
-  const queue = [journey.start];
-  const follow = (chapter: Chapter) => {
+  const queue: Array<{ id: string; certain: boolean }> = [{ id: journey.start, certain: true }];
+  const follow = (chapter: Chapter, certain: boolean) => {
     for (const rule of chapter.next) {
       const applies = decide(rule.when);
       if (applies === false) continue;
-      queue.push(rule.goto);
+      queue.push({ id: rule.goto, certain: certain && applies === true });
       if (applies === true) return;
     }
   };
   while (queue.length > 0) {
-    const id = queue.pop()!;
+    const { id, certain } = queue.shift()!;
     const chapter = journey.chapters.get(id);
     // Conditions see the same choices and variables at every visit: one visit decides it all.
     if (!chapter || visited.has(id)) continue;
     visited.add(id);
     const active = decide(chapter.when);
     if (active !== true) {
-      if (!route.has(id)) route.set(id, 'passed-over');
-      if (chapter.skipTo !== undefined) queue.push(chapter.skipTo);
-      else follow(chapter);
+      route.set(id, { kind: 'passed-over', order: route.size, certain });
+      if (chapter.skipTo !== undefined) queue.push({ id: chapter.skipTo, certain: certain && active === false });
+      else follow(chapter, certain && active === false);
       if (active === false) continue;
     }
-    route.set(id, 'played');
+    route.set(id, { kind: 'played', order: route.get(id)?.order ?? route.size, certain: certain && active === true });
     if (chapter.deadEnd) continue;
     if (chapter.choices.length > 0) {
       const chosen = chapter.choices.find((c) => c.id === choices[id]);
-      if (chosen) queue.push(chosen.goto);
+      if (chosen) queue.push({ id: chosen.goto, certain: route.get(id)!.certain });
       continue;
     }
-    follow(chapter);
+    follow(chapter, route.get(id)!.certain);
   }
   return route;
+}
+
+/** A chapter on an attendee's path: played or passed over, its place on the path, and whether it is there for sure (no undecidable condition on the way). */
+interface RouteStep {
+  kind: 'played' | 'passed-over';
+  order: number;
+  certain: boolean;
 }
 
 async function recheckPath(

@@ -52,6 +52,10 @@ describe('mirror claims are not trusted', () => {
     expect(path.chapters.map((c) => c.id)).toEqual(['setup', 'setup/nip-io', 'build-image', 'build-image/kbld', 'registry', 'https', 'the-end']);
     expect(path.unknown).toEqual(['https/evil']);
     expect(path.finished).toBe(true);
+    // A chapter on their path that they left out of their history is still judged (by its checks, now).
+    const gap = pathOf(journey, mirror({ choices: { 'build-image': { choice: 'kbld', at } }, history: done('setup', 'setup/nip-io', 'build-image', 'registry') }));
+    expect(gap.chapters.map((c) => [c.id, c.state])).toEqual([['setup', 'passed'], ['setup/nip-io', 'passed'], ['build-image', 'passed'], ['build-image/kbld', 'passed'], ['registry', 'passed']]);
+    expect(gap.chapters[3]!.reason).toBe('not in their progress: judged by its checks now');
     // A choice the chapter does not offer leads nowhere: nothing after it is on the path.
     const forged = pathOf(journey, mirror({ choices: { 'build-image': { choice: 'magic', at } }, history: done('setup', 'setup/nip-io', 'build-image', 'build-image/kbld', 'registry', 'https', 'the-end'), finished: true }));
     expect(forged.chapters.map((c) => c.id)).toEqual(['setup', 'setup/nip-io', 'build-image']);
