@@ -14,8 +14,8 @@ import { sortProblems } from './problems.ts';
 import { idPattern, variableNamePattern } from './text.ts';
 import { YamlReader, type Field } from './yaml-fields.ts';
 
-export const chapterKeys = ['title', 'episode', 'summary', 'when', 'skip-to', 'inputs', 'choices', 'next', 'dead-end', 'message', 'checks'] as const;
-export const inputKeys = ['name', 'prompt', 'help', 'default', 'validate', 'secret', 'when'] as const;
+export const chapterKeys = ['title', 'episode', 'summary', 'when', 'because', 'skip-to', 'inputs', 'choices', 'next', 'dead-end', 'message', 'checks'] as const;
+export const inputKeys = ['name', 'prompt', 'help', 'default', 'validate', 'message', 'secret', 'when', 'because'] as const;
 export const choiceKeys = ['id', 'label', 'goto', 'summary', 'when', 'because'] as const;
 export const nextKeys = ['goto', 'when'] as const;
 export const checkKeys = ['id', 'title', 'timeout', 'hint', 'when', 'use', 'with', 'assert', 'error', 'expression'] as const;
@@ -133,7 +133,7 @@ function readFrontMatter(reader: YamlReader, parsed: ParsedChapter, closeLine: n
   const summary = reader.text(fields.get('summary'));
   if (summary !== undefined) chapter.summary = summary;
 
-  const when = reader.expression(fields.get('when'));
+  const when = withBecause(reader, reader.expression(fields.get('when')), fields);
   if (when) {
     chapter.when = when;
     parsed.expressions.push({ expr: when, scope: 'condition', role: '`when`' });
@@ -235,7 +235,12 @@ export function readInputs(reader: YamlReader, field: Field | undefined, express
         }
       }
     }
-    const when = reader.expression(fields.get('when'));
+    const message = reader.text(fields.get('message'));
+    if (message !== undefined) {
+      if (input.validate) input.message = message;
+      else reader.warn(fields.get('message')!.line, '`message` is what a wrong answer is told: it needs `validate`');
+    }
+    const when = withBecause(reader, reader.expression(fields.get('when')), fields);
     if (when) {
       input.when = when;
       expressions.push({ expr: when, scope: 'condition', role: `\`when\` of input \`${name}\`` });
@@ -243,6 +248,18 @@ export function readInputs(reader: YamlReader, field: Field | undefined, express
     inputs.push(input);
   }
   return inputs;
+}
+
+/** A `when` with the author's `because:` next to it, which learners read instead of the expression. */
+function withBecause(reader: YamlReader, when: Expression | undefined, fields: Map<string, Field>): Expression | undefined {
+  const field = fields.get('because');
+  const because = reader.text(field);
+  if (because === undefined) return when;
+  if (!when) {
+    reader.warn(field!.line, '`because` has no effect without `when`');
+    return when;
+  }
+  return { ...when, because };
 }
 
 /** Validation rules an input may name. A `regex:` pattern must match the whole value. */

@@ -8,6 +8,7 @@ import { conditionContext, evaluateCondition, type ConditionContext } from './ex
 import type { Chapter, Choice, Expression, Journey, NextRule } from './model.ts';
 import { formatLocation } from './problems.ts';
 import { dict } from '../dict.ts';
+import { describeCondition, skipReason } from './reasons.ts';
 
 /** A condition that could not be evaluated while playing (a variable not set, a type error). */
 export class ConditionError extends UserError {
@@ -73,7 +74,7 @@ export function resolveNext(journey: Journey, chapter: Chapter, ctx: ConditionCo
 /** Why the chapter is skipped (its `when` is false), or undefined when it is played. Throws ConditionError. */
 export function chapterSkipReason(journey: Journey, chapter: Chapter, ctx: ConditionContext): string | undefined {
   if (!chapter.when || holds(chapter.when, completeContext(journey, ctx))) return undefined;
-  return `skipped: it applies only when ${chapter.when.source}`;
+  return `skipped: ${skipReason(journey, chapter.when)}`;
 }
 
 /** Whether the chapter is played rather than skipped. Throws ConditionError. */
@@ -96,7 +97,7 @@ export function choiceState(
   ctx: ConditionContext,
 ): { enabled: true } | { enabled: false; because: string } {
   if (holds(choice.when, completeContext(journey, ctx))) return { enabled: true };
-  return { enabled: false, because: choice.because ?? `only when ${choice.when?.source ?? ''}` };
+  return { enabled: false, because: choice.because ?? (choice.when ? `only when ${describeCondition(journey, choice.when)}` : 'not available') };
 }
 
 /** Every choice point present in `choices`, journey `vars` under the given ones. */

@@ -14,7 +14,7 @@ export { exportedNames } from './shell.ts';
 export const stepLanguages: readonly string[] = ['sh', 'bash', 'shell'];
 
 /** Attributes a step's info string may carry. */
-export const stepAttributes: readonly string[] = ['title', 'when', 'id', 'timeout', 'optional', 'norun'];
+export const stepAttributes: readonly string[] = ['title', 'when', 'because', 'id', 'timeout', 'optional', 'norun'];
 
 const flagAttributes = new Set(['optional', 'norun']);
 
@@ -87,7 +87,9 @@ export function splitChapterBody(body: string, origin: BodyOrigin): SplitBody {
     const title = info.values.get('title');
     if (title !== undefined) step.title = title;
     const when = info.values.get('when');
-    if (when !== undefined) step.when = { source: when, loc: { file: origin.file, line } };
+    const because = info.values.get('because');
+    if (when !== undefined) step.when = { source: when, loc: { file: origin.file, line }, ...(because ? { because } : {}) };
+    else if (because !== undefined) problem(line, '`because` has no effect without `when`', 'warning');
     const timeout = info.values.get('timeout');
     if (timeout !== undefined) {
       const seconds = parseDuration(timeout);

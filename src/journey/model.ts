@@ -10,6 +10,8 @@ export interface SourceLocation {
 export interface Expression {
   source: string;
   loc: SourceLocation;
+  /** The author's reason, for learners, when the condition is false (`because:`); otherwise one is derived. */
+  because?: string;
 }
 
 /** A whole journey: `journey.yaml` plus every chapter, validated. */
@@ -91,6 +93,8 @@ export interface InputSpec {
   default?: string;
   /** `hostname`, `email`, `url`, or `regex:<pattern>`. */
   validate?: string;
+  /** What a wrong answer is told (`message:`), instead of a sentence derived from `validate`. */
+  message?: string;
   secret: boolean;
   when?: Expression;
   loc: SourceLocation;

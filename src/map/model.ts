@@ -1,5 +1,6 @@
 import { conditionContext, evaluateCondition } from '../journey/expressions.ts';
 import type { Chapter, Expression, Journey } from '../journey/model.ts';
+import { conditionChoicePoints, describeCondition, skipReason } from '../journey/reasons.ts';
 import { choiceValues, describeAudience, variableValues, type AudienceRecord, type Progress } from '../state/progress.ts';
 
 /** How a chapter stands for this learner. */
@@ -15,6 +16,8 @@ export interface MapOption {
   mark: OptionMark;
   /** Why a disabled option is disabled. */
   because?: string;
+  /** Before the choice it depends on is made: `depends on your choice at "Your domain"`. */
+  depends?: string;
   /** A live vote chose it: the votes it got, of how many, who settled it, and that in words. */
   audience?: { votes: number; total: number; decidedBy: AudienceRecord['decidedBy']; text: string };
 }
@@ -25,6 +28,8 @@ export interface MapChapter {
   mark: ChapterMark;
   /** Why the chapter is (or will be) skipped. */
   reason?: string;
+  /** Before the choice its `when` depends on is made: `depends on your choice at "Your domain"`. */
+  depends?: string;
   choicePoint: boolean;
   deadEnd: boolean;
   ending: boolean;
@@ -32,7 +37,7 @@ export interface MapChapter {
   /** How the chapter's checks ended for this learner, when they ran. */
   checks?: 'passed' | 'failed' | 'skipped' | 'unverified';
   /** Chapters reached through `next` (with their conditions). */
-  next: Array<{ goto: string; when?: string; taken: boolean }>;
+  next: Array<{ goto: string; when?: string; taken: boolean; whenText?: string }>;
 }
 
 export interface MapGroup {
@@ -59,11 +64,16 @@ export function buildJourneyMap(journey: Journey, progress?: Progress): JourneyM
   const choices = progress ? choiceValues(progress) : {};
   const vars = progress ? variableValues(progress) : {};
   const context = conditionContext(journey, choices, vars);
-  const holds = (when: Expression | undefined): { ok: boolean; reason?: string } => {
+  const holds = (when: Expression | undefined): { ok: boolean; reason?: string; depends?: string } => {
     if (!when) return { ok: true };
+    // A condition on a choice not made yet is open: say what it waits for, not that it fails.
+    const undecided = conditionChoicePoints(when.source).filter((id) => choices[id] === undefined && journey.chapters.get(id)?.choices.length);
+    if (undecided.length > 0) {
+      return { ok: true, depends: `depends on your choice at ${undecided.map((id) => `"${journey.chapters.get(id)?.title ?? id}"`).join(' and ')}` };
+    }
     const result = evaluateCondition(when, context);
     if ('error' in result) return { ok: true };
-    return result.value ? { ok: true } : { ok: false, reason: `applies only when ${when.source}` };
+    return result.value ? { ok: true } : { ok: false, reason: skipReason(journey, when) };
   };
   const outcomes = new Map<string, string | undefined>();
   for (const entry of progress?.history ?? []) outcomes.set(entry.chapter, entry.outcome);
@@ -84,6 +94,7 @@ export function buildJourneyMap(journey: Journey, progress?: Progress): JourneyM
       title: chapter.title,
       mark,
       ...(condition.reason && (mark === 'skipped' || mark === 'will-skip') ? { reason: condition.reason } : {}),
+      ...(condition.depends && mark === 'not-yet' ? { depends: condition.depends } : {}),
       ...(progress?.checks[chapter.id] ? { checks: progress.checks[chapter.id]!.status } : {}),
       choicePoint: chapter.choices.length > 0,
       deadEnd: Boolean(chapter.deadEnd),
@@ -101,12 +112,13 @@ export function buildJourneyMap(journey: Journey, progress?: Progress): JourneyM
           goto: choice.goto,
           mark: chosen ? 'chosen' : allowed.ok ? 'open' : 'disabled',
           ...(!allowed.ok ? { because: choice.because ?? allowed.reason } : {}),
+          ...(allowed.depends && !chosen ? { depends: allowed.depends } : {}),
           ...(audience ? { audience } : {}),
         };
       }),
       next: chapter.next.map((rule) => ({
         goto: rule.goto,
-        ...(rule.when ? { when: rule.when.source } : {}),
+        ...(rule.when ? { when: rule.when.source, whenText: `when ${describeCondition(journey, rule.when)}` } : {}),
         taken: takenNext.has(chapter.id) && takenNext.has(rule.goto),
       })),
     };

@@ -124,7 +124,9 @@ function chapterLine(chapter: MapChapter, style: MapStyle, paint: Painter): stri
       ? paint.cyan(style.unicode ? '  ← you are here' : '  <- you are here')
       : chapter.reason
         ? paint.dim(`  (skipped: ${sanitize(chapter.reason)})`)
-        : '';
+        : chapter.depends
+          ? paint.dim(`  (${sanitize(chapter.depends)})`)
+          : '';
   const checks =
     chapter.checks === 'skipped' || chapter.checks === 'unverified'
       ? paint.yellow(`  (checks ${chapter.checks})`)
@@ -143,7 +145,7 @@ function optionLine(option: MapOption, target: MapChapter | undefined, style: Ma
   const deadEnd = target?.deadEnd ? paint.dim(' (dead end)') : '';
   if (option.mark === 'chosen') return `${symbol} ${paint.green(paint.bold(label))}${deadEnd}${paint.dim(`  ${sanitize(option.audience?.text ?? 'your choice')}`)}`;
   if (option.mark === 'disabled') return paint.dim(`${symbol} ${label}  (not available: ${sanitize(option.because ?? 'condition false')})`);
-  return `${symbol} ${label}${deadEnd}`;
+  return `${symbol} ${label}${deadEnd}${option.depends ? paint.dim(`  (${sanitize(option.depends)})`) : ''}`;
 }
 
 function legend(style: MapStyle, paint: Painter): string {
@@ -170,6 +172,8 @@ export function renderMapMermaid(map: JourneyMap): string {
   const chapters = map.groups.flatMap((g) => g.chapters);
   for (const group of map.groups) {
     lines.push(`  subgraph ${group.id ? `phase_${group.id.replace(/[^A-Za-z0-9_]/g, '_')}` : 'other'}["${label(group.title)}"]`);
+    // Without it, a phase of many chapters is laid out as one wide strip, read by scrolling sideways.
+    lines.push('    direction TB');
     for (const chapter of group.chapters) {
       const text = label(chapter.title);
       const shape = chapter.choicePoint ? `{"${text}"}` : chapter.deadEnd ? `[/"${text}"/]` : chapter.ending ? `(["${text}"])` : `["${text}"]`;
@@ -188,7 +192,7 @@ export function renderMapMermaid(map: JourneyMap): string {
       if (option.audience) classes.audience!.push(node(option.goto));
     }
     for (const rule of chapter.next) {
-      lines.push(rule.when ? `  ${from} -.->|"${label(rule.when)}"| ${node(rule.goto)}` : `  ${from} --> ${node(rule.goto)}`);
+      lines.push(rule.when ? `  ${from} -.->|"${label(rule.whenText ?? rule.when)}"| ${node(rule.goto)}` : `  ${from} --> ${node(rule.goto)}`);
     }
     if (chapter.mark === 'completed') classes.done!.push(from);
     if (chapter.mark === 'current') classes.current!.push(from);

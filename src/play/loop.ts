@@ -25,6 +25,7 @@ import { formatTimeout } from '../checks/countdown.ts';
 import { DEFAULT_TIMEOUT_SECONDS } from '../checks/engine.ts';
 import { checkChapter, checkingNotice, helpText, prepareForChecks } from '../checks/gate.ts';
 import { interpolate, validateInput } from './inputs.ts';
+import { skipReason } from '../journey/reasons.ts';
 import { chapterHeaderInfo, whereYouAre } from './page.ts';
 import { jumpInputFor, jumpVariables, nextJumpChoice } from '../journey/jump.ts';
 import { dict } from '../dict.ts';
@@ -322,7 +323,7 @@ function conditions(ctx: PlayContext): ConditionContext {
 
 /** The reason a step's or input's `when` is false, or undefined when it holds (or is absent). */
 function conditionFails(ctx: PlayContext, when: Expression | undefined): string | undefined {
-  return holds(when, conditions(ctx)) ? undefined : `it applies only when ${when?.source}`;
+  return !when || holds(when, conditions(ctx)) ? undefined : skipReason(ctx.journey, when);
 }
 
 function nextChapter(ctx: PlayContext, chapter: Chapter): string | undefined {

@@ -1,6 +1,8 @@
 import { prepareChecks } from '../checks/engine.ts';
 import { conditionContext, expressionReferences, type ConditionContext } from '../journey/expressions.ts';
 import { holds } from '../journey/graph.ts';
+import { describeCondition, skipReason } from '../journey/reasons.ts';
+import { describePattern } from './inputs.ts';
 import type { Chapter, Expression, InputSpec, Journey } from '../journey/model.ts';
 import { renderCallout, renderChapterHeader, renderChoices, renderStatusLine, renderStepCard, type ChapterHeaderInfo } from '../render/chapter.ts';
 import { renderMarkdown } from '../render/markdown.ts';
@@ -56,9 +58,9 @@ export function renderChapterPage(journey: Journey, chapter: Chapter, progress: 
 
   if (chapter.when) {
     const played = decide(chapter.when);
-    note(played === false ? `Skipped on your path: it applies only when ${chapter.when.source}` : `Played only when ${chapter.when.source}`);
+    note(played === false ? `Skipped on your path: ${skipReason(journey, chapter.when)}` : `Played only when ${describeCondition(journey, chapter.when)}`);
   }
-  if (chapter.inputs.length > 0) out.push(renderCallout('info', 'It asks you first', chapter.inputs.map(describeInput).join('\n'), terminal));
+  if (chapter.inputs.length > 0) out.push(renderCallout('info', 'It asks you first', chapter.inputs.map((input) => describeInput(journey, input)).join('\n'), terminal));
 
   for (const [index, segment] of chapter.segments.entries()) {
     if (segment.kind === 'markdown') {
@@ -70,7 +72,7 @@ export function renderChapterPage(journey: Journey, chapter: Chapter, progress: 
     const total = chapter.steps.length;
     if (step.when) {
       const runs = decide(step.when);
-      note(`Step ${step.index + 1} ${runs === false ? 'is skipped on your path' : 'runs only'} when ${step.when.source}`);
+      note(runs === false ? `Step ${step.index + 1} is skipped on your path: ${skipReason(journey, step.when)}` : `Step ${step.index + 1} runs only when ${describeCondition(journey, step.when)}`);
     }
     out.push(renderStepCard({ ...(step.title ? { title: step.title } : {}), code: step.code, lang: step.lang, index: step.index, total, optional: step.optional }, terminal));
     if (step.exports.length > 0) note(`Remembers for later steps: ${step.exports.join(', ')}`);
@@ -90,12 +92,13 @@ export function renderChapterPage(journey: Journey, chapter: Chapter, progress: 
   return out.join('');
 }
 
-function describeInput(input: InputSpec): string {
+function describeInput(journey: Journey, input: InputSpec): string {
+  const pattern = input.validate?.startsWith('regex:') ? describePattern(input.validate.slice('regex:'.length)) : undefined;
   const details = [
     input.default !== undefined ? `default ${input.default}` : '',
-    input.validate ? `must be ${input.validate.startsWith('regex:') ? `like /${input.validate.slice('regex:'.length)}/` : `a valid ${input.validate}`}` : '',
+    input.message ? input.message : input.validate ? `must be ${input.validate.startsWith('regex:') ? (pattern ?? `like /${input.validate.slice('regex:'.length)}/`) : `a valid ${input.validate}`}` : '',
     input.secret ? 'secret: never shown or synced' : '',
-    input.when ? `only when ${input.when.source}` : '',
+    input.when ? `only when ${describeCondition(journey, input.when)}` : '',
   ].filter(Boolean);
   return `• ${input.name}: ${input.prompt}${details.length > 0 ? ` (${details.join('; ')})` : ''}${input.help ? `\n  ${input.help}` : ''}`;
 }
@@ -117,8 +120,8 @@ function wayOn(
       `${chapter.title}: the choice`,
       chapter.choices.map((choice) => {
         const enabled = decide(choice.when);
-        const disabled = enabled === false ? (choice.because ?? `only when ${choice.when?.source ?? ''}`) : undefined;
-        const summary = [choice.summary, `${terminal.unicode ? '→' : '->'} ${titleOf(choice.goto)}${enabled === undefined && choice.when ? `, only when ${choice.when.source}` : ''}`].filter(Boolean).join(' ');
+        const disabled = enabled === false ? (choice.because ?? `only when ${choice.when ? describeCondition(journey, choice.when) : ''}`) : undefined;
+        const summary = [choice.summary, `${terminal.unicode ? '→' : '->'} ${titleOf(choice.goto)}${enabled === undefined && choice.when ? `, only when ${describeCondition(journey, choice.when)}` : ''}`].filter(Boolean).join(' ');
         return { label: choice.label, summary, ...(disabled ? { disabled } : {}), ...(chosen === choice.id ? { chosen: true } : {}) };
       }),
       terminal,
@@ -132,7 +135,7 @@ function wayOn(
     const applies = context && !picked ? decide(rule.when) : undefined;
     const mark = applies === true && !picked ? (terminal.unicode ? ' ← yours' : ' <- yours') : '';
     if (applies === true) picked = true;
-    return `• ${titleOf(rule.goto)}${rule.when ? `, when ${rule.when.source}` : ', otherwise'}${mark}`;
+    return `• ${titleOf(rule.goto)}${rule.when ? `, when ${describeCondition(journey, rule.when)}` : ', otherwise'}${mark}`;
   });
   return renderCallout('info', 'Next, depending on earlier choices', lines.join('\n'), terminal);
 }

@@ -115,3 +115,48 @@ describe('the command play suggests is one that works here', () => {
     expect(await npx.exitCode()).toBe(0);
   });
 });
+
+describe('reasons a learner reads', () => {
+  test('an answer that does not fit gets the author\'s message; skipped steps and chapters say why in words, not CEL', async () => {
+    const journey = join(sandbox.root, 'reasons');
+    await mkdir(journey, { recursive: true });
+    const files: Record<string, string> = {
+      'journey.yaml': 'id: reasons\ntitle: Reasons\nstart: pick\n',
+      'pick.md': '---\ntitle: Pick a road\nchoices:\n  - {id: a, label: Road A, goto: a}\n  - {id: b, label: Road B, goto: b}\n---\n\nWhich road?\n',
+      'a.md': '---\ntitle: Road A\nnext: shared\n---\n\nRoad A.\n',
+      'b.md': '---\ntitle: Road B\nnext: shared\n---\n\nRoad B.\n',
+      'shared.md': [
+        '---',
+        'title: Shared',
+        'inputs:',
+        '  - name: HANDLE',
+        '    prompt: Your handle?',
+        '    validate: "regex:[a-z0-9]{4,30}"',
+        '    message: A handle is 4 to 30 lowercase letters or digits, like hero42.',
+        'next: bonly',
+        '---',
+        '',
+        '```sh title="Build the bridge" when=\'choices["pick"] == "b"\' because="road A has no river to cross"',
+        'echo bridge',
+        '```',
+        '',
+      ].join('\n'),
+      'bonly.md': '---\ntitle: Only on road B\nwhen: choices["pick"] == "b"\nnext: end\n---\n\nB.\n',
+      'end.md': '---\ntitle: The end\n---\n\nDone.\n',
+    };
+    for (const [name, text] of Object.entries(files)) await writeFile(join(journey, name), text);
+    const t = open(['--journey', journey]);
+    await t.waitFor('Pick a road: what is your choice?');
+    t.press('1');
+    await t.waitFor('Your handle?');
+    t.press('AB', 'enter');
+    await t.waitFor('A handle is 4 to 30 lowercase letters or digits, like hero42.');
+    t.press('backspace', 'backspace', 'hero42', 'enter');
+    await waitForText(t, 'Skipped step 1 of 1 (Build the bridge): road A has no river to cross');
+    await waitForText(t, 'Skipped chapter "Only on road B": it applies only when you chose "Road B" at "Pick a road"');
+    const screen = await t.waitFor('The end of this journey');
+    expect(screen).not.toContain('choices[');
+    expect(screen).not.toContain('[a-z0-9]');
+    expect(await t.exitCode()).toBe(0);
+  });
+});

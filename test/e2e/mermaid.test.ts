@@ -58,7 +58,12 @@ test('the bundled journey map parses and renders with mermaid.js', async () => {
   expect(map.exitCode, map.stderr).toBe(0);
   const { svg, error } = await render(map.stdout);
   expect(error).toBeUndefined();
-  for (const label of ['Use HTTPS', 'Carvel kbld', 'Liquibase', 'choices["define-app"] == "helm"']) expect(svg.includes(label), label).toBe(true);
+  for (const label of ['Use HTTPS', 'Carvel kbld', 'Liquibase', 'when you chose']) expect(svg.includes(label), label).toBe(true);
+  // Edges read as words, never as CEL.
+  expect(svg).not.toContain('choices[');
+  // 46 chapters read top-down, as a page does: taller than wide, not a strip to scroll sideways.
+  const [, , width, height] = (/viewBox="([\d.\s-]+)"/.exec(svg)?.[1] ?? '').trim().split(/\s+/).map(Number);
+  expect(height).toBeGreaterThan(width!);
 }, 120_000);
 
 test('a map with a path taken (classes on the nodes) renders too', async () => {

@@ -20,6 +20,7 @@ import { validateInput } from '../../src/play/inputs.ts';
 import type { PlayEvent } from '../../src/play/loop.ts';
 import { runBin } from './cli.ts';
 import { binPath, makeSandbox, repoRoot, type Sandbox } from './pty.ts';
+import { describeCondition } from '../../src/journey/reasons.ts';
 
 const playAll = process.env.HERO_JOURNEY_PATHS === 'all';
 /** Journeys with at most this many paths are always played in full. */
@@ -259,7 +260,7 @@ function disabledOptions(journey: Journey, paths: JourneyPath[]): DisabledOption
         found.set(key, {
           chapter,
           choice: option.id,
-          because: option.because ?? `only when ${option.when.source}`,
+          because: option.because ?? `only when ${describeCondition(journey, option.when)}`,
           prefix: { steps: path.steps.slice(0, index + 1), choices: { ...choices, [chapter.id]: option.id } },
         });
       }

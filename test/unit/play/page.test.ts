@@ -20,7 +20,7 @@ describe('renderChapterPage', () => {
     const text = page('start');
     expect(text).toContain('╭─ The Quest of Hero · Prologue');
     expect(text).toContain('The call to adventure');
-    expect(flat(text)).toContain('It asks you first • HERO_NAME: What is Hero\'s name? (default Hero; must be like /[A-Za-z][A-Za-z0-9 -]{0,30}/) Up to 31 letters');
+    expect(flat(text)).toContain('It asks you first • HERO_NAME: What is Hero\'s name? (default Hero; must be one character (letters), then 0 to 30 characters (letters, digits, dashes or spaces)) Up to 31 letters');
     expect(text).toMatch(/Step 1 of 2 · Prepare a greeting/);
     expect(text).toMatch(/Step 2 of 2 · Stretch/);
     expect(text).toContain('Remembers for later steps: GREETING');
@@ -34,11 +34,11 @@ describe('renderChapterPage', () => {
     expect(text).toContain('1) Through the forest Shady and safe. → The forest [path/forest]');
     expect(text).toContain('4) Down the river (unavailable: Only sea folk know how to sail the river.)');
     // Without a learner, conditions are shown as written instead of decided.
-    expect(flat(page('path'))).toContain('→ The river [path/river], only when vars.REALM == "sea"');
+    expect(flat(page('path'))).toContain('→ The river [path/river], only when REALM is "sea"');
   });
 
   test('variants: every rule in order, and the one that applies to this learner marked', () => {
-    expect(flat(page('castle/gate'))).toContain('Next, depending on earlier choices • A duel of swords [castle/duel-sword], when choices["gear"] == "sword" • An archery contest [castle/duel-bow], otherwise ');
+    expect(flat(page('castle/gate'))).toContain('Next, depending on earlier choices • A duel of swords [castle/duel-sword], when you chose "A sword" at "The armoury" • An archery contest [castle/duel-bow], otherwise ');
     const archer = newProgress('quest', '/w');
     archer.choices.gear = { choice: 'bow', at: 't' };
     const text = flat(page('castle/gate', archer));
@@ -47,19 +47,19 @@ describe('renderChapterPage', () => {
   });
 
   test('conditions of chapters and steps, decided for the learner when there is one', () => {
-    expect(page('camp')).toContain('Played only when choices["path"] == "mountain"');
+    expect(page('camp')).toContain('Played only when you chose "Over the mountain" at "The fork in the road"');
     const forest = newProgress('quest', '/w');
     forest.choices.path = { choice: 'forest', at: 't' };
-    expect(page('camp', forest)).toContain('Skipped on your path: it applies only when choices["path"] == "mountain"');
+    expect(page('camp', forest)).toContain('Skipped on your path: it applies only when you chose "Over the mountain" at "The fork in the road"');
     const mountain = page('path/mountain', newProgress('quest', '/w'));
-    expect(mountain).toContain("Step 2 is skipped on your path when vars.REALM == 'sea'");
-    expect(mountain).toContain("Step 3 runs only when choices['path'] == 'mountain'");
+    expect(mountain).toContain('Step 2 is skipped on your path: it applies only when REALM is "sea"');
+    expect(mountain).toContain('Step 3 runs only when you chose "Over the mountain" at "The fork in the road"');
   });
 
   test('checks that must pass, with their titles; a dead end says so', () => {
     const river = flat(page('path/river'));
     expect(river).toContain('Before you go on, it proves • hero-ready • The boat is there • no Pod leak (only when vars.REALM == "sea")');
-    expect(river).toContain('BOAT_PASSWORD: The ferryman\'s password (secret: never shown or synced; only when vars.REALM == "sea")');
+    expect(river).toContain('BOAT_PASSWORD: The ferryman\'s password (secret: never shown or synced; only when REALM is "sea")');
     expect(flat(page('path/swamp'))).toContain('Dead end The swamp swallows the road. Hero must go back and pick another way.');
     expect(page('ending')).toContain('The journey ends here.');
   });
