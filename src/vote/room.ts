@@ -96,12 +96,10 @@ export async function startPresenter(options: PresenterOptions): Promise<Present
   const runPoll = (chapter: Chapter, enabled: string[]): Promise<{ winner: string; decidedBy: DecidedBy }> =>
     new Promise((resolve, reject) => {
       let drawn = 0;
+      let shown = '';
       let tie: string[] | undefined;
-      let redrawTimer: ReturnType<typeof setTimeout> | undefined;
       let over = false;
       const draw = (final = false) => {
-        clearTimeout(redrawTimer);
-        redrawTimer = undefined;
         // Once the poll is over the board is drawn one last time, and never again below later output.
         if (!options.tty || (over && !final)) return;
         const view = server.view();
@@ -113,15 +111,16 @@ export async function startPresenter(options: PresenterOptions): Promise<Present
           ...(deadline !== undefined && !final ? { secondsLeft: (deadline - now()) / 1000 } : {}),
           ...(tie && !final ? { tie } : {}),
         });
-        options.writeRaw(`${drawn > 0 ? `\u001b[${drawn}F\u001b[J` : ''}${lines.join('\n')}\n`);
+        const text = `${lines.join('\n')}\n`;
+        // A terminal that reads slowly blocks the writer: write only what changed.
+        if (text === shown && !final) return;
+        options.writeRaw(`${drawn > 0 ? `\u001b[${drawn}F\u001b[J` : ''}${text}`);
         drawn = lines.length;
+        shown = text;
       };
-      const drawSoon = () => {
-        redrawTimer ??= setTimeout(draw, 100);
-      };
+      // Votes show on the board with the ticker (4 times a second at most), keys at once.
       const stopListening = server.onChange((view: PollView) => {
         if (view.state !== 'open') return;
-        drawSoon();
         options.emit?.({ event: 'poll-update', chapter: chapter.id, poll: view.poll, votes: Object.fromEntries(view.options.map((o) => [o.id, o.votes])), total: view.total });
       });
       const ticker = setInterval(() => {
@@ -177,7 +176,6 @@ export async function startPresenter(options: PresenterOptions): Promise<Present
       };
       const cleanup = () => {
         clearInterval(ticker);
-        clearTimeout(redrawTimer);
         stopListening();
         options.signal.removeEventListener('abort', onAbort);
         if (keys) {
