@@ -27,6 +27,7 @@ import { checkChapter, checkingNotice, helpText, prepareForChecks } from '../che
 import { interpolate, validateInput } from './inputs.ts';
 import { skipReason } from '../journey/reasons.ts';
 import { chapterHeaderInfo, whereYouAre } from './page.ts';
+import { askSkippedExports, SET_VARIABLE_OPTION, setVariable, type VariableAsking } from './variables.ts';
 import { jumpInputFor, jumpVariables, nextJumpChoice } from '../journey/jump.ts';
 import { dict } from '../dict.ts';
 
@@ -232,7 +233,7 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
       await askInputs(ctx, chapter.inputs, chapter);
       inputsAsked = true;
     }
-    await playStep(ctx, chapter, segment.step);
+    if ((await playStep(ctx, chapter, segment.step)) === 'back') return backToLastChoice(ctx);
   }
   if (!inputsAsked) await askInputs(ctx, chapter.inputs, chapter);
 
@@ -245,9 +246,10 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
     const tried = point ? progress.choices[point]?.choice : undefined;
     const choicePoint = backToLastChoice(ctx);
     if (point && tried) {
-      progress.deadEnds ??= {};
-      const list = (progress.deadEnds[point] ??= []);
-      if (!list.includes(tried)) list.push(tried);
+      const deadEnds = dict(progress.deadEnds);
+      const list = triedOptions(progress, point);
+      if (!list.includes(tried)) deadEnds[point] = [...list, tried];
+      progress.deadEnds = deadEnds;
     }
     ctx.emit?.({ event: 'dead-end', chapter: chapter.id, message: chapter.deadEnd.message, ...(choicePoint ? { back: choicePoint } : {}) });
     ctx.write(
@@ -283,6 +285,18 @@ function backToLastChoice(ctx: PlayContext): string | undefined {
     delete ctx.answers.choices[choicePoint];
   }
   return choicePoint;
+}
+
+/** The options of a choice point that led to a dead end. */
+function triedOptions(progress: Progress, choicePoint: string): string[] {
+  const list = progress.deadEnds && Object.hasOwn(progress.deadEnds, choicePoint) ? progress.deadEnds[choicePoint] : undefined;
+  return Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string') : [];
+}
+
+/** The menu option that goes back to the last choice point (disabled before any choice). */
+function backOption(ctx: PlayContext, back: string | undefined): PromptOption<'back'> {
+  const title = back ? (ctx.journey.chapters.get(back)?.title ?? back) : undefined;
+  return { value: 'back', name: title ? `Back to the last choice ("${title}")` : 'Back to the last choice', key: 'b', disabled: back ? false : 'no choice made yet' };
 }
 
 /** The choice point "back to the last choice" returns to, or undefined when no choice was made yet. */
@@ -339,7 +353,7 @@ function follow(ctx: PlayContext, chapter: Chapter, next: NextResult): string | 
 }
 
 async function choose(ctx: PlayContext, chapter: Chapter, question = `${chapter.title}: what is your choice?`): Promise<string> {
-  const tried = ctx.progress.deadEnds?.[chapter.id] ?? [];
+  const tried = triedOptions(ctx.progress, chapter.id);
   const options = chapter.choices.map((choice) => {
     const state = choiceState(ctx.journey, choice, conditions(ctx));
     return {
@@ -446,7 +460,19 @@ async function askInputs(ctx: PlayContext, inputs: InputSpec[], chapter: { id: s
   }
 }
 
-async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise<void> {
+/** What asking the learner for variables needs, from the play context. */
+function variableAsking(ctx: PlayContext): VariableAsking {
+  return { journey: ctx.journey, progress: ctx.progress, asker: ctx.asker, terminal: ctx.terminal, write: ctx.write, env: process.env, at: () => timestamp(ctx) };
+}
+
+/** "Set a variable" at a menu, saved at once. */
+async function setVariableAndSave(ctx: PlayContext, chapterId: string): Promise<void> {
+  await setVariable(variableAsking(ctx), chapterId);
+  await ctx.save();
+}
+
+/** Play one step. Returns 'back' when the learner chose to go back to the last choice after it failed. */
+async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise<'back' | undefined> {
   const key = stepKey(chapter.id, step.id);
   const total = chapter.steps.length;
   const label = step.title ?? `step ${step.index + 1}`;
@@ -456,7 +482,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
   if (record?.status === 'done') {
     ctx.write(renderStatusLine('done', `Step ${step.index + 1} of ${total} (${label}): done earlier`, ctx.terminal));
     emitStep('done-earlier');
-    return;
+    return undefined;
   }
   const skip = conditionFails(ctx, step.when);
   if (skip) {
@@ -464,7 +490,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
     emitStep('skipped', { reason: skip });
     ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx) };
     await ctx.save();
-    return;
+    return undefined;
   }
   let runNow = false;
   if (record?.status === 'skipped' && record.by === 'learner' && !ctx.dryRun) {
@@ -478,7 +504,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
       : 'keep';
     if (again === 'keep') {
       emitStep('skipped', { reason: 'the learner skipped it earlier' });
-      return;
+      return undefined;
     }
     runNow = true;
   }
@@ -494,7 +520,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
         ctx.progress.vars[name] = { value: `<${name} from ${chapter.id}>`, source: 'capture', chapter: chapter.id, secret: false, at: '' };
       }
     }
-    return;
+    return undefined;
   }
   if (!ctx.asker.interactive && !ctx.yes) {
     throw new UserError(`step ${step.index + 1} of chapter "${chapter.title}" (${chapter.file}:${step.loc.line}) was not run: without a terminal to ask in, hero-journey runs steps only with --yes`, {
@@ -502,6 +528,12 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
       exitCode: ExitCode.usage,
     });
   }
+  const skipOnPurpose = async (reason: string) => {
+    ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx), by: 'learner' };
+    emitStep('skipped', { reason });
+    await askSkippedExports(variableAsking(ctx), chapter.id, step);
+    await ctx.save();
+  };
   let retrying = runNow;
   for (;;) {
     if (ctx.asker.interactive && !retrying) {
@@ -511,6 +543,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
           { value: 'run', name: 'Run it', key: 'r' },
           { value: 'skip', name: 'Skip it (I did it myself, or it does not apply)', key: 's' },
           { value: 'plain', name: 'Show the command plain, to copy', key: 'c' },
+          SET_VARIABLE_OPTION,
           { value: 'quit', name: 'Quit (progress is saved)', key: 'q' },
         ],
         'run',
@@ -521,42 +554,56 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
         ctx.write(`\n${renderPlainCommand(step.code)}\n\n`);
         continue;
       }
+      if (action === 'set-variable') {
+        await setVariableAndSave(ctx, chapter.id);
+        continue;
+      }
       if (action === 'skip') {
-        ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx), by: 'learner' };
-        emitStep('skipped', { reason: 'the learner skipped it' });
-        await ctx.save();
-        return;
+        await skipOnPurpose('the learner skipped it');
+        return undefined;
       }
     }
     const outcome = await executeStep(ctx, chapter, step);
-    if (outcome.status === 'done') return emitStep('done', outcome.captured.length > 0 ? { captured: outcome.captured } : {});
+    if (outcome.status === 'done') {
+      emitStep('done', outcome.captured.length > 0 ? { captured: outcome.captured } : {});
+      return undefined;
+    }
     emitStep('failed', { ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}), ...(step.optional ? { reason: 'optional: the journey goes on' } : {}) });
     if (step.optional) {
       ctx.write(renderSkipNotice(label, 'it is optional, so the journey goes on', ctx.terminal));
-      return;
+      return undefined;
     }
     if (!ctx.asker.interactive) {
       throw new UserError(`step ${step.index + 1} of chapter "${chapter.title}" failed (${chapter.file}:${step.loc.line})`, {
         hint: `fix the cause and run ${cmd(ctx)} again: it resumes at this step`,
       });
     }
-    const next = await ctx.asker.select(
-      'The step failed. What now?',
-      [
-        { value: 'retry', name: 'Retry it', key: 'r' },
-        { value: 'skip', name: 'Skip it and go on', key: 's' },
-        { value: 'quit', name: 'Quit (progress is saved; the step will be offered again)', key: 'q' },
-      ],
-      'retry',
-      whereYouAre(ctx.journey, ctx.progress, chapter, ctx.terminal.unicode, { index: step.index, total }),
-    );
-    if (next === 'quit') throw new StopPlaying(ExitCode.failure);
-    retrying = next === 'retry';
-    if (next === 'skip') {
-      ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx), by: 'learner' };
-      emitStep('skipped', { reason: 'the learner skipped it after it failed' });
-      await ctx.save();
-      return;
+    const back = lastChoicePoint(ctx.progress);
+    for (;;) {
+      const next = await ctx.asker.select(
+        'The step failed. What now?',
+        [
+          { value: 'retry', name: 'Retry it', key: 'r' },
+          { value: 'skip', name: 'Skip it and go on (I did it myself, or it does not apply)', key: 's' },
+          SET_VARIABLE_OPTION,
+          backOption(ctx, back),
+          { value: 'quit', name: 'Quit (progress is saved; the step will be offered again)', key: 'q' },
+        ],
+        'retry',
+        whereYouAre(ctx.journey, ctx.progress, chapter, ctx.terminal.unicode, { index: step.index, total }),
+      );
+      if (next === 'quit') throw new StopPlaying(ExitCode.failure);
+      if (next === 'back') return 'back';
+      if (next === 'set-variable') {
+        await setVariableAndSave(ctx, chapter.id);
+        continue;
+      }
+      if (next === 'skip') {
+        await skipOnPurpose('the learner skipped it after it failed');
+        return undefined;
+      }
+      retrying = true;
+      break;
     }
   }
 }
@@ -656,11 +703,12 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' |
     ctx.emit?.({ event: 'checks', chapter: chapter.id, status, ...(reason ? { summary: reason } : {}) });
     await ctx.save();
   };
-  const vars = dict(ctx.journey.vars, variableValues(ctx.progress));
   const missed = missedSteps(ctx, chapter);
   const failedBefore = ctx.progress.checks[chapter.id]?.status === 'failed';
   let wait = ctx.asker.interactive ? missed.length === 0 && !failedBefore : true;
   for (;;) {
+    // Read on each round: the learner may have set a variable at the menu.
+    const vars = dict(ctx.journey.vars, variableValues(ctx.progress));
     ctx.write(checkingNotice(chapter, ctx.terminal));
     const stop = new AbortController();
     const releaseGuard = ctx.guardStep?.(wait && ctx.asker.interactive ? () => stop.abort() : undefined);
@@ -703,7 +751,6 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' |
       ctx.write(renderStatusLine('info', `Not waiting: ${list}, so what it makes may not be there. If you did it yourself, check again now or wait for it.`, ctx.terminal));
     } else if (cannotPass) ctx.write(renderStatusLine('info', `Not waiting: waiting cannot make this pass (${cannotPass.reason}).`, ctx.terminal));
     const back = lastChoicePoint(ctx.progress);
-    const backTitle = back ? (ctx.journey.chapters.get(back)?.title ?? back) : undefined;
     const longest = Math.max(...chapter.checks.map((c) => c.timeout ?? DEFAULT_TIMEOUT_SECONDS));
     for (;;) {
       const action = await ctx.asker.select(
@@ -713,7 +760,8 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' |
           { value: 'wait', name: `Wait for it (up to ${formatTimeout(longest)}; any key stops waiting)`, key: 'w' },
           { value: 'hint', name: 'Show the hints and details', key: 'h' },
           { value: 'skip', name: 'Skip the checks and go on (recorded as skipped)', key: 's' },
-          { value: 'back', name: backTitle ? `Back to the last choice ("${backTitle}")` : 'Back to the last choice', key: 'b', disabled: back ? false : 'no choice made yet' },
+          SET_VARIABLE_OPTION,
+          backOption(ctx, back),
           { value: 'quit', name: 'Quit (progress is saved; the checks run again next time)', key: 'q' },
         ],
         'now',
@@ -724,6 +772,10 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' |
       }
       if (action === 'hint') {
         ctx.write(renderCallout('tip', 'What to try', helpText(result.outcomes), ctx.terminal));
+        continue;
+      }
+      if (action === 'set-variable') {
+        await setVariableAndSave(ctx, chapter.id);
         continue;
       }
       if (action === 'quit') {

@@ -85,7 +85,7 @@ describe('playing in a terminal', () => {
     await first.waitFor('The fork in the road: what is your choice?');
     first.press('enter');
     await first.waitFor(/The forest[\s\S]*Run this step\?/);
-    first.press('down', 'down', 'down', 'enter'); // Quit
+    first.press('q'); // Quit
     await first.waitFor('Progress saved');
     expect(await first.exitCode()).toBe(0);
 
@@ -141,6 +141,53 @@ describe('playing in a terminal', () => {
   });
 });
 
+describe('variables the learner gives by hand', () => {
+  test('skipping a step that exports a variable asks for it, prefilled from the environment, and later steps use it', async () => {
+    const t = play(['--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers'], { GREETING: 'Hi from my shell' });
+    await t.waitFor(/Prepare a greeting[\s\S]*Run this step\?/);
+    t.press('s'); // Skip it: I did it myself
+    await t.waitFor(/This step would have set GREETING for later steps[\s\S]*GREETING: \(Hi from my shell\)/);
+    t.press('enter'); // keep the value shown
+    await t.waitFor('GREETING = Hi from my shell');
+    await t.waitFor(/Stretch[\s\S]*Run this step\?/);
+    t.press('s');
+    await t.waitFor('The fork in the road: what is your choice?');
+    t.press('enter'); // Through the forest
+    await t.waitFor(/The forest[\s\S]*Run this step\?/);
+    t.press('enter');
+    await t.waitFor('Hi from my shell from the forest');
+    t.press('ctrl-c');
+    await t.exitCode();
+    const saved = (await progressFile()) as { vars: Record<string, { value: string; source: string }>; steps: Record<string, { status: string; by?: string }> };
+    expect(saved.vars.GREETING).toMatchObject({ value: 'Hi from my shell', source: 'input' });
+    expect(saved.steps['start#greet']).toMatchObject({ status: 'skipped', by: 'learner' });
+  });
+
+  test('any variable can be set at the step menu; one named like a credential is asked for hidden', async () => {
+    const t = play(['--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers']);
+    await t.waitFor(/Prepare a greeting[\s\S]*Run this step\?/);
+    t.press('v');
+    await t.waitFor('Which variable?');
+    t.press('MOTTO', 'enter');
+    await t.waitFor('MOTTO:');
+    t.press('onward', 'enter');
+    await t.waitFor('MOTTO = onward');
+    t.press('v');
+    await t.waitFor(/MOTTO = onward[\s\S]*Which variable\?/);
+    t.press('SHIP_TOKEN', 'enter');
+    await t.waitFor('SHIP_TOKEN:');
+    t.press('tok-2f9a7c', 'enter');
+    await t.waitFor('SHIP_TOKEN = ••••••');
+    await t.waitFor(/SHIP_TOKEN = ••••••[\s\S]*Run this step\?/);
+    expect(await t.screen()).not.toContain('tok-2f9a7c');
+    t.press('ctrl-c');
+    await t.exitCode();
+    const saved = (await progressFile()) as { vars: Record<string, { value: string; secret: boolean }> };
+    expect(saved.vars.MOTTO).toMatchObject({ value: 'onward', secret: false });
+    expect(saved.vars.SHIP_TOKEN).toMatchObject({ value: 'tok-2f9a7c', secret: true });
+  });
+});
+
 describe('a failing step', () => {
   let journey: string;
   beforeEach(async () => {
@@ -162,6 +209,32 @@ describe('a failing step', () => {
     await writeFile(join(sandbox.workspace, 'flag'), '');
     t.press('enter'); // Retry
     await t.waitFor('flag found');
+    await t.waitFor('The end of this journey');
+    expect(await t.exitCode()).toBe(0);
+  });
+
+  test('offers to go back to the last choice (a tool that is not installed: pick another option)', async () => {
+    const forked = join(sandbox.root, 'forked');
+    await mkdir(forked, { recursive: true });
+    await writeFile(join(forked, 'journey.yaml'), 'id: forked\ntitle: Forked\nstart: build\n');
+    await writeFile(
+      join(forked, 'build.md'),
+      '---\ntitle: How to build\nchoices:\n  - id: kbld\n    label: With kbld\n    goto: kbld\n  - id: packs\n    label: With Buildpacks\n    goto: packs\n---\n\nPick a tool.\n',
+    );
+    await writeFile(join(forked, 'kbld.md'), '---\ntitle: kbld\n---\n\n```sh title="Build with kbld"\nkbld-not-installed --version\n```\n');
+    await writeFile(join(forked, 'packs.md'), '---\ntitle: Buildpacks\n---\n\n```sh title="Build with packs"\necho "built with packs"\n```\n');
+    const t = new TerminalSession(['--journey', forked], { cwd: sandbox.workspace, env: sandbox.env });
+    sessions.push(t);
+    await t.waitFor('How to build: what is your choice?');
+    t.press('enter'); // With kbld
+    await t.waitFor(/Build with kbld[\s\S]*Run this step\?/);
+    t.press('enter');
+    await t.waitFor(/exit 127[\s\S]*The step failed\. What now\?[\s\S]*Back to the last choice \("How to build"\)/);
+    t.press('b');
+    await t.waitFor(/What now\?[\s\S]*How to build: what is your choice\?/);
+    t.press('down', 'enter'); // With Buildpacks
+    await t.waitFor(/Build with packs[\s\S]*Run this step\?/);
+    t.press('enter');
     await t.waitFor('The end of this journey');
     expect(await t.exitCode()).toBe(0);
   });

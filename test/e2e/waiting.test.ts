@@ -81,7 +81,7 @@ describe('waiting for checks', () => {
     let screen = await stopWaiting(t);
     expect(screen).toContain('You stopped waiting.');
     expect(screen).toMatch(/Check again now[\s\S]*Wait for it \(up to 10 min; any key stops waiting\)[\s\S]*Skip the checks[\s\S]*Back to the last choice \("The fork"\)[\s\S]*Quit/);
-    t.press('down', 'enter'); // Wait for it
+    t.press('w'); // Wait for it
     await t.waitFor(new RegExp(`${MENU}[\\s\\S]*${STOP_HINT}`));
     t.press(' ');
     screen = await t.waitFor(new RegExp(`${MENU}[\\s\\S]*${MENU}`));
@@ -99,7 +99,7 @@ describe('waiting for checks', () => {
     const t = play();
     await plantAndWait(t);
     await stopWaiting(t);
-    t.press('down', 'down', 'down', 'down', 'enter'); // Back to the last choice
+    t.press('b'); // Back to the last choice
     const screen = await t.waitFor(/What now\?[\s\S]*The fork: what is your choice\?/);
     expect(screen).not.toContain('The end of this journey');
     t.press('down', 'enter'); // Walk on
@@ -118,7 +118,7 @@ describe('waiting for checks', () => {
     let screen = await first.waitFor(MENU);
     expect(screen).toMatch(/Not waiting: step 1 \(Plant it\) was skipped/);
     expect(screen).not.toContain(STOP_HINT);
-    first.press('down', 'down', 'down', 'down', 'down', 'enter'); // Quit (the last option)
+    first.press('q'); // Quit
     expect(await first.exitCode()).toBe(1);
     expect((await progress()).steps['plant#step-1']).toMatchObject({ status: 'skipped', by: 'learner' });
 
@@ -129,7 +129,7 @@ describe('waiting for checks', () => {
     screen = await second.waitFor(MENU);
     // The checks failed here before: one look, then the learner decides.
     expect(screen).not.toContain(STOP_HINT);
-    second.press('down', 'down', 'down', 'enter'); // Skip the checks
+    second.press('s'); // Skip the checks
     await second.waitFor('Go on without proof');
     second.press('y', 'enter');
     await second.waitFor('The end of this journey');
@@ -141,7 +141,7 @@ describe('waiting for checks', () => {
     const first = play();
     await plantAndWait(first);
     await stopWaiting(first);
-    first.press('down', 'down', 'down', 'down', 'down', 'enter'); // Quit
+    first.press('q'); // Quit
     expect(await first.exitCode()).toBe(1);
 
     const second = play();
