@@ -9,6 +9,7 @@ import { renderCallout, renderStatusLine } from '../render/chapter.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
 import { createWaitDisplay } from './display.ts';
 import { prepareChecks, runChecks, type CheckOutcome } from './engine.ts';
+import { guardModuleGraph } from './graph.ts';
 import { isBundledJourney, loadCheckModule } from './modules.ts';
 import { allPassed, renderOutcome, summarize } from './report.ts';
 import { fingerprintModules, isRemembered, remember, trustGranted } from './trust.ts';
@@ -94,14 +95,19 @@ export async function checkChapter(chapter: Chapter, run: ChapterCheckRun): Prom
 async function decideTrust(run: ChapterCheckRun, chapter: Chapter, moduleIds: string[]): Promise<UserError | undefined> {
   const env = run.kube.env;
   if (isBundledJourney(run.journey.dir)) return undefined;
-  const { files, digest, problems } = await fingerprintModules(run.journey);
+  const { files, digest, problems, graph } = await fingerprintModules(run.journey);
   // Whatever the consent: a module that leaves the journey folder or imports a package never loads.
   if (problems.length > 0) {
     return new UserError(`hero-journey does not load this journey's check modules: ${problems.join('; ')}`, {
       hint: 'check modules run only from files inside the journey folder, importing Node built-ins, hero-journey/check and each other',
     });
   }
-  if (trustGranted(env) || (await isRemembered(run.journey.dir, digest, env))) return undefined;
+  // What the learner agreed to is pinned: a file that changes before it loads is refused.
+  const agreed = () => {
+    guardModuleGraph(graph, { agreed: true });
+    return undefined;
+  };
+  if (trustGranted(env) || (await isRemembered(run.journey.dir, digest, env))) return agreed();
   const listed = files.map((f) => `  ${f}`).join('\n');
   if (!run.asker?.interactive) {
     throw new UserError(
@@ -120,7 +126,7 @@ async function decideTrust(run: ChapterCheckRun, chapter: Chapter, moduleIds: st
   const yes = await run.asker.confirm('Run the check modules of this journey? (asked again if they change)', false);
   if (yes) {
     await remember(run.journey.dir, digest, env);
-    return undefined;
+    return agreed();
   }
   return new UserError('not run: you chose not to run this journey\'s check modules', {
     hint: 'read them and answer yes next time (or pass --trust), or skip the check',

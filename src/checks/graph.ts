@@ -147,8 +147,15 @@ function withoutComments(source: string): string {
 const approved = new Map<string, string>();
 let hookRegistered = false;
 
-/** Hold the loading of these files to their graph (call before importing a root of it). */
-export function guardModuleGraph(graph: ModuleGraph): void {
+/**
+ * Hold the loading of these files to their graph. When the learner agrees, `agreed` pins the
+ * contents they agreed to; before a root is imported, a file pinned earlier must still have its
+ * pinned contents: one changed after it was shown throws.
+ */
+export function guardModuleGraph(graph: ModuleGraph, options: { agreed?: boolean } = {}): void {
+  for (const [file, hash] of graph.hashes) {
+    if (!options.agreed && (approved.get(file) ?? hash) !== hash) throw new Error(`${file} changed after it was shown: run again, and hero-journey asks again`);
+  }
   for (const [file, hash] of graph.hashes) approved.set(file, hash);
   if (hookRegistered) return;
   hookRegistered = true;

@@ -128,7 +128,11 @@ export async function loadCheckModule(journeyDir: string, id: string): Promise<L
   if (!isBundledJourney(journeyDir)) {
     const graph = await moduleGraph(journeyDir, [file]);
     if (graph.problems.length > 0) throw new BrokenCheckError(file, `check module ${id} is not loaded: ${graph.problems.join('; ')}`);
-    guardModuleGraph(graph);
+    try {
+      guardModuleGraph(graph);
+    } catch (error) {
+      throw new BrokenCheckError(file, `check module ${id} is not loaded: ${(error as Error).message}`);
+    }
   }
   return importCheckModule(file, id);
 }

@@ -5,6 +5,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { Journey } from '../journey/model.ts';
 import { stateHome } from '../state/store.ts';
+import type { ModuleGraph } from './graph.ts';
 import { journeyModuleGraph } from './modules.ts';
 
 let grantedForThisRun = false;
@@ -24,9 +25,9 @@ export function trustGranted(env: NodeJS.ProcessEnv): boolean {
  * a digest of their contents, and why some may not load at all. The files are the whole graph
  * that loads: the modules chapters `use:`, symbolic links resolved, and what they import.
  */
-export async function fingerprintModules(journey: Journey): Promise<{ files: string[]; digest: string; problems: string[] }> {
+export async function fingerprintModules(journey: Journey): Promise<{ files: string[]; digest: string; problems: string[]; graph: ModuleGraph }> {
   const graph = await journeyModuleGraph(journey);
-  return { files: graph.files.map((f) => relative(graph.root, f)), digest: graph.digest, problems: graph.problems };
+  return { files: graph.files.map((f) => relative(graph.root, f)), digest: graph.digest, problems: graph.problems, graph };
 }
 
 interface TrustFile {

@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importSpecifiers } from '../../src/checks/graph.ts';
+import { guardModuleGraph, importSpecifiers } from '../../src/checks/graph.ts';
+import { loadCheckModule } from '../../src/checks/modules.ts';
 import { fingerprintModules } from '../../src/checks/trust.ts';
 import { loadJourney } from '../../src/journey/load.ts';
 import { makeSandbox, type Sandbox } from '../e2e/pty.ts';
@@ -92,6 +93,15 @@ describe('the module graph behind the trust question', () => {
     const result = await cli(['check', 'start', '--journey', journey, '--trust', '--json']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('which was not among the check module files shown and agreed to');
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('a file changed between the consent and the load is refused', async () => {
+    await writeFiles(journey, { 'checks/x.ts': check('return helpers.pass(helper());', "import { helper } from '../lib/helper.ts';"), 'lib/helper.ts': "export const helper = (): string => 'shown';\n" });
+    const { graph } = await fingerprint();
+    guardModuleGraph(graph, { agreed: true });
+    writeFileSync(join(journey, 'lib', 'helper.ts'), `require('node:fs').writeFileSync(${JSON.stringify(marker)}, '');\nexport const helper = (): string => 'swapped';\n`);
+    await expect(loadCheckModule(journey, 'x')).rejects.toThrow(/lib\/helper\.ts changed after it was shown/);
     expect(existsSync(marker)).toBe(false);
   });
 
