@@ -85,6 +85,7 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
           writeRaw: (text) => void pages.write(text),
           ...(emit ? { emit } : {}),
           signal: controller.signal,
+          dryRun: options.dryRun,
         })
       : undefined;
   // Progress is mirrored into the learner's cluster after each save (best effort, in the background).

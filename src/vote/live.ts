@@ -29,6 +29,7 @@ export async function openLiveRoom(
     writeRaw: (text: string) => void;
     emit?: (event: VoteEvent) => void;
     signal: AbortSignal;
+    dryRun: boolean;
   },
 ): Promise<LiveRoom | undefined> {
   if (options.follow !== undefined) {
@@ -56,7 +57,7 @@ export async function openLiveRoom(
       write: context.write,
       writeRaw: context.writeRaw,
       ...(context.emit ? { emit: context.emit } : {}),
-      pathFile: roomPathFile(context.progressFile),
+      ...(context.dryRun ? {} : { pathFile: roomPathFile(context.progressFile) }),
       signal: context.signal,
     });
   } catch (error) {

@@ -34,8 +34,8 @@ export interface PresenterOptions {
   write: (text: string) => void;
   writeRaw: (text: string) => void;
   emit?: (event: VoteEvent) => void;
-  /** Where the room's path is written after every decision. */
-  pathFile: string;
+  /** Where the room's path is written after every decision; undefined: nowhere (a dry run saves nothing). */
+  pathFile?: string;
   signal: AbortSignal;
   now?: () => number;
 }
@@ -54,7 +54,8 @@ export async function startPresenter(options: PresenterOptions): Promise<Present
   const keys = options.keys?.isTTY && options.keys.setRawMode ? options.keys : undefined;
   const { terminal, write } = options;
   write(renderStatusLine('info', `Live vote: the audience joins at ${server.url} (projector page: ${server.screenUrl})`, terminal));
-  write(renderStatusLine('info', `The room's path is kept in ${options.pathFile} (hero-journey verify --path; followers: hero-journey play --follow ${server.base})`, terminal));
+  const where = options.pathFile ? `kept in ${options.pathFile} and served` : 'served (a dry run writes no file)';
+  write(renderStatusLine('info', `The room's path is ${where} at ${server.base}path (hero-journey verify --path; followers: hero-journey play --follow ${server.base})`, terminal));
 
   const decide: Presenter['decide'] = async (chapter, choiceOptions) => {
     const enabled = choiceOptions.filter((o) => !o.disabled);
@@ -85,7 +86,7 @@ export async function startPresenter(options: PresenterOptions): Promise<Present
 
     const { winner, decidedBy } = await runPoll(chapter, enabled.map((o) => o.value));
     const decision = server.decide(winner, decidedBy);
-    await writeFileAtomic(options.pathFile, `${JSON.stringify(server.path(), null, 2)}\n`);
+    if (options.pathFile) await writeFileAtomic(options.pathFile, `${JSON.stringify(server.path(), null, 2)}\n`);
     options.emit?.({ event: 'poll-closed', chapter: chapter.id, poll, winner, votes: decision.votes, total: decision.total, decidedBy });
     const label = choiceOptions.find((o) => o.value === winner)?.name ?? winner;
     write(renderStatusLine('done', `${chapter.title}: ${terminalLabel(label, 60, terminal.unicode)} (${describeAudience({ choice: winner, at: decision.at, audience: { votes: decision.votes, total: decision.total, decidedBy } })})`, terminal));

@@ -163,6 +163,18 @@ describe('without a terminal', () => {
   });
 });
 
+describe('--dry-run', () => {
+  test('votes still open and close, but nothing is written: no progress, no path file', async () => {
+    const result = await runBin(['--journey', show, '--no-sync', '--dry-run', '--json', '--vote', '0', '--vote-seconds', '1'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(result.exitCode).toBe(0);
+    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events.filter((e) => e.event === 'poll-closed').map((e) => e.winner)).toEqual(['docker', 'helm']);
+    expect(result.stderr).toContain('a dry run writes no file');
+    const state = join(sandbox.home, '.local', 'state', 'hero-journey', 'show');
+    expect(await readdir(state).catch(() => [])).toEqual([]);
+  });
+});
+
 describe('--json', () => {
   test('poll-open (with the URL), poll-update and poll-closed events; a tie without a terminal goes to the first option', async () => {
     const child = spawn(process.execPath, [binPath, '--journey', show, '--no-sync', '--yes', '--json', '--vote', '0', '--vote-seconds', '5'], { cwd: sandbox.workspace, env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
