@@ -128,7 +128,7 @@ async function offerResume(options: PlaySyncOptions, namespace: string, here: Mi
   const captured = mirror.withheld.filter((name) => !inputs.has(name));
   options.write(
     dim(
-      `Continuing from your progress in the cluster (${where}).${captured.length > 0 ? ` Not kept in the cluster because they look like credentials: ${captured.map(shown).join(', ')}; pass --set NAME=value if a later step needs one.` : ''}`,
+      `Continuing from your progress in the cluster (${where}).${captured.length > 0 ? ` Not kept in the cluster because they look like credentials: ${few(captured.map(shown))}; pass --set NAME=value if a later step needs one.` : ''}`,
       options.terminal,
     ),
   );
@@ -138,7 +138,12 @@ async function offerResume(options: PlaySyncOptions, namespace: string, here: Mi
 function leftOut(plan: AdoptionPlan, shown: (text: string) => string): string {
   const byReason = new Map<string, string[]>();
   for (const { name, reason } of plan.refused) byReason.set(reason, [...(byReason.get(reason) ?? []), shown(name)]);
-  return [...byReason].map(([reason, names]) => `  ${names.sort().join(', ')}: ${reason}`).join('\n');
+  return [...byReason].map(([reason, names]) => `  ${few(names.sort())}: ${reason}`).join('\n');
+}
+
+/** Names from a mirror, at most 20 of them: a mirror may hold thousands. */
+function few(names: string[]): string {
+  return names.length > 20 ? `${names.slice(0, 20).join(', ')} and ${names.length - 20} more` : names.join(', ');
 }
 
 /**

@@ -49,6 +49,7 @@ function hostileMirror(origin: ProgressMirror['origin'], updatedAt = new Date().
       KUBECONFIG: `${root}/attacker.kubeconfig`,
       PROMPT_COMMAND: `touch ${pwned}`,
       UNDECLARED: 'x',
+      ...Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`JUNK_${i}`, 'x'])),
     },
     withheld: ['VAULT_KEY'],
     ...(origin ? { origin } : {}),
@@ -100,7 +101,8 @@ describe('continuing from a progress mirror', () => {
       expect(screen).toContain('Asked again (secret, kept on the other machine): VAULT_KEY');
       expect(screen).toContain('BASH_ENV, ENV, KUBECONFIG, LD_PRELOAD, PATH, PROMPT_COMMAND: it changes how the shell');
       expect(screen).toContain('BASH_FUNC_kubectl%%: it is not a shell variable name');
-      expect(screen).toMatch(/UNDECLARED: the journey neither asks for it nor sets it/);
+      // Thirty-one undeclared names: twenty are listed, then how many more.
+      expect(screen.replace(/[│\s]+/g, ' ')).toContain('and 11 more: the journey neither asks for it nor sets it');
       t.press('enter');
       await t.waitFor("Hero's name");
       t.press('ctrl-c');
