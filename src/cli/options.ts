@@ -109,7 +109,7 @@ export const commands: CommandSpec[] = [
     usage: 'hero-journey verify [FILE|DIR|NAME=FILE ...] [options]',
     summary: 'instructor: verify every attendee\'s progress and checks across many clusters, live',
     details:
-      'Each kubeconfig file is one attendee (named after the file, or NAME=FILE); a folder holds one file per attendee; --context picks contexts by name or pattern (each one attendee). For every attendee, at the same time (--concurrency) and within --timeout seconds each, reads the progress their hero-journey mirrors into their cluster and re-runs, read-only, the checks of every chapter they completed. Shows a grid: attendees by chapters along their own path, the first failing reason beneath. --watch refreshes it in place; --serve shows it as a live web page on localhost. Kubeconfigs that run programs (exec or auth-provider plugins) are refused unless --allow-exec. Exits 0 when every attendee passed (up to --until CHAPTER), 1 otherwise.',
+      'Each kubeconfig file is one attendee (named after the file, or NAME=FILE); a folder holds one file per attendee; --context picks contexts by name or pattern (each one attendee). For every attendee, at the same time (--concurrency) and within --timeout seconds each, reads the progress their hero-journey mirrors into their cluster and re-runs, read-only, the checks of every chapter on their path. A chapter passes only when the journey has it on their path (through their own choices) and its checks pass now; checks they skipped that fail now show as skipped. Shows a grid: attendees by chapters along their own path, the first failing reason beneath. --watch refreshes it in place; --serve shows it as a live web page on localhost, at an address with a secret token. Kubeconfigs that run programs (exec or auth-provider plugins) or name a token, certificate or key file outside their own folder are refused unless --allow-exec. Exits 0 when every attendee is passing so far (nothing failing, skipped or unchecked), or passed --until CHAPTER; 1 otherwise.',
     examples: [
       'hero-journey verify ./class/                         one kubeconfig per attendee in a folder',
       'hero-journey verify --context "attendee-*"            contexts of your kubeconfig',
@@ -259,7 +259,7 @@ export const options: OptionSpec[] = [
   { name: 'path', type: 'string', value: 'URL|FILE', description: "grade against the room's path: the presenter's vote address, or the path file it writes", commands: ['verify'] },
   { name: 'serve', type: 'string', value: '[PORT]', description: 'serve a live dashboard on 127.0.0.1:PORT (default 8080) at an address with a secret token, printed on start', commands: ['verify'] },
   { name: 'until', type: 'string', value: 'CHAPTER', description: 'exit 0 only when every attendee passed CHAPTER and every chapter before it', commands: ['verify'] },
-  { name: 'allow-exec', type: 'boolean', description: 'accept attendee kubeconfigs that run programs (exec or auth-provider plugins) on this machine', commands: ['verify'] },
+  { name: 'allow-exec', type: 'boolean', description: 'accept attendee kubeconfigs that run programs (exec or auth-provider plugins) or read files outside their own folder on this machine', commands: ['verify'] },
   {
     name: 'progress-namespace',
     type: 'string',
