@@ -223,8 +223,8 @@ const USER_FILES: ReadonlyMap<string, string> = new Map([
   ['clientkey', 'client key'],
   ['tokenfile', 'token'],
 ]);
-/** Credential files are small: a token, a certificate chain, a key. Anything larger is not one. */
-const MAX_CREDENTIAL_BYTES = 256 * 1024;
+/** Credential files are small: a token, a key, a certificate chain or CA bundle (a system bundle is about 200 KiB). */
+const MAX_CREDENTIAL_BYTES = 1024 * 1024;
 
 /** A local file a kubeconfig's cluster or user names: the field as spelled, what it holds, its absolute path. */
 export interface CredentialFile {
@@ -271,7 +271,7 @@ async function realPath(path: string): Promise<string> {
 /**
  * What the Kubernetes client loads: the selected context alone, with its cluster and user cut
  * down to the fields the client understands and every file they name already read here (at most
- * 256 KiB, regular files only, inside `selection.confine` when set) and passed as data, so the
+ * 1 MiB, regular files only, inside `selection.confine` when set) and passed as data, so the
  * client itself never reads a file. `secrets` are the values no message may show.
  */
 export async function clientKubeconfig(resolved: ResolvedKubeconfig, confine?: string): Promise<{ document: KubeconfigDocument; secrets: string[] }> {
@@ -332,7 +332,7 @@ export async function clientKubeconfig(resolved: ResolvedKubeconfig, confine?: s
   return { document, secrets };
 }
 
-/** A credential file's bytes: a regular file of at most 256 KiB, inside `confine` (by its real path) when set. */
+/** A credential file's bytes: a regular file of at most 1 MiB, inside `confine` (by its real path) when set. */
 async function readCredentialFile(file: CredentialFile, confine: string | undefined): Promise<Buffer> {
   const whose = `${file.owner} "${file.name}"`;
   const unreadable = (code: string | undefined) =>

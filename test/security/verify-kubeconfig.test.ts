@@ -69,6 +69,11 @@ describe('a kubeconfig that names a file outside its folder is refused', () => {
     await expect(clientKubeconfig(resolved, classDir)).rejects.toThrow(/refused: user "u" names a token file outside the kubeconfig's folder/);
     // Without a folder to stay in (your own kubeconfig), the file is read like kubectl reads it.
     await expect(clientKubeconfig(resolved)).rejects.toThrow(/does not hold a token/);
+    // A file larger than any credential is not read at all.
+    writeFileSync(join(dir, 'instructor', 'huge.token'), Buffer.alloc(2 * 1024 * 1024, 'a'));
+    attendee('huge-token', { tokenFile: join(dir, 'instructor', 'huge.token') });
+    const huge = await resolveKubeconfig({ kubeconfig: join(classDir, 'huge-token.yaml'), env: {}, cwd: dir });
+    await expect(clientKubeconfig(huge)).rejects.toThrow(/huge\.token of user "u" is larger than 1024 KiB: not a credential/);
   });
 });
 
