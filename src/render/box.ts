@@ -1,5 +1,5 @@
 import boxen from 'boxen';
-import { stripAnsi, visibleWidth } from './text.ts';
+import { stripAnsi, visibleWidth, wrapText } from './text.ts';
 import type { TerminalOptions } from './terminal.ts';
 import { themeFor, type Style } from './theme.ts';
 
@@ -63,6 +63,16 @@ export function renderPanel(body: string, opts: TerminalOptions, panel: PanelSty
   const titleStyle = opts.color ? (panel.titleStyle ?? theme.style.title) : (text: string) => text;
   const footerStyle = opts.color ? (panel.footerStyle ?? theme.style.dim) : (text: string) => text;
 
+  // A title too long for the border is not cut: what does not fit opens the body instead.
+  let title = panel.title;
+  if (title && visibleWidth(stripAnsi(title).replace(/\s+/g, ' ').trim()) > width - 6) {
+    const plainTitle = stripAnsi(title).replace(/\s+/g, ' ').trim();
+    const split = plainTitle.indexOf(' · ');
+    const head = split > 0 && visibleWidth(plainTitle.slice(0, split)) <= width - 6 ? plainTitle.slice(0, split) : undefined;
+    const rest = head ? plainTitle.slice(split + 3) : plainTitle;
+    title = head;
+    body = `${titleStyle(wrapText(rest, panelInnerWidth(width, paddingX)))}\n${body}`;
+  }
   const drawn = boxen(body, {
     width,
     padding: { left: paddingX, right: paddingX, top: paddingY, bottom: paddingY },
@@ -70,7 +80,7 @@ export function renderPanel(body: string, opts: TerminalOptions, panel: PanelSty
     borderStyle: chars,
   });
   const rows = drawn.split('\n').slice(1, -1);
-  const top = bar(chars.topLeft, chars.top, chars.topRight, width, panel.title, 'left', theme.symbol.ellipsis);
+  const top = bar(chars.topLeft, chars.top, chars.topRight, width, title, 'left', theme.symbol.ellipsis);
   const bottom = bar(chars.bottomLeft, chars.bottom, chars.bottomRight, width, panel.footer, 'right', theme.symbol.ellipsis);
   const paint = (parts: BarParts, labelStyle: Style): string =>
     border(parts.before) + (parts.label ? ` ${labelStyle(parts.label)} ` + border(parts.after) : '');

@@ -2,7 +2,7 @@ import { panelInnerWidth, renderPanel } from './box.ts';
 import { renderCallout as renderCalloutBox, type CalloutKind } from './callout.ts';
 import { highlightCode } from './highlight.ts';
 import type { TerminalOptions } from './terminal.ts';
-import { expandTabs, safeText, sanitize, showControls, toAscii, visibleWidth, wrapText } from './text.ts';
+import { expandTabs, safeText, sanitize, showControls, stripAnsi, toAscii, visibleWidth, wrapText } from './text.ts';
 import { themeFor } from './theme.ts';
 import wrapAnsi from 'wrap-ansi';
 
@@ -96,9 +96,10 @@ export function renderStepCard(step: StepCardInfo, opts: TerminalOptions): strin
   const code = expandTabs(showControls(step.code)).replace(/^\n+|\s+$/g, '');
   const highlighted = highlightCode(code, step.lang || 'bash', theme);
   const mark = `${symbol.continuation} `;
-  const folded = highlighted
-    .split('\n')
-    .flatMap((line) => foldLine(line, inner, visibleWidth(mark)).map((part, i) => (i === 0 ? part : style.dim(mark) + part)))
+  const plainLines = code.split('\n');
+  const styledLines = highlighted.split('\n');
+  const folded = plainLines
+    .flatMap((line, i) => foldCodeLine(line, styledLines[i] ?? line, inner, visibleWidth(mark)).map((part, j) => (j === 0 ? part : style.dim(mark) + part)))
     .join('\n');
   return block(
     renderPanel(folded, opts, {
@@ -110,13 +111,82 @@ export function renderStepCard(step: StepCardInfo, opts: TerminalOptions): strin
   );
 }
 
-/** Fold one (possibly styled) line into pieces of at most `width` columns, at spaces when possible. */
-function foldLine(line: string, width: number, markWidth: number): string[] {
-  if (visibleWidth(line) <= width) return [line];
-  const indent = /^\s*/.exec(line)?.[0] ?? '';
-  const pieces = wrapAnsi(line, Math.max(10, width - markWidth), { hard: true, trim: false, wordWrap: true }).split('\n');
-  // Continuations keep the line's own indentation after the mark, so nesting stays visible.
-  return pieces.map((piece, i) => (i === 0 ? piece : indent + piece.replace(/^\s+/, '')));
+/**
+ * Fold one line of code for a card of `width` columns: breaks at spaces, continuations indented
+ * like the line itself (after the mark), a word longer than a row on a row of its own before it
+ * is cut, no row left with a lone closing token (`}`, `fi`) and no flag (`-o`) cut off from its
+ * value. Break points are found in the plain line and applied to its highlighted twin.
+ */
+export function foldCodeLine(plain: string, styled: string, width: number, markWidth: number): string[] {
+  if (visibleWidth(plain) <= width) return [styled];
+  const indent = /^\s*/.exec(plain)?.[0] ?? '';
+  const room = Math.max(10, width - markWidth - indent.length);
+  const words = [...plain.slice(indent.length).matchAll(/\S+/g)].map((m) => ({ start: m.index + indent.length, end: m.index + indent.length + m[0].length }));
+  // Rows as [start, end) ranges of the plain line.
+  const rows: Array<{ start: number; end: number }> = [];
+  // The first row starts at the line's own indentation.
+  let row: { start: number; end: number } | undefined = { start: 0, end: indent.length };
+  for (const word of words) {
+    const capacity = rows.length === 0 ? width : room;
+    if (row && word.end - row.start <= capacity) {
+      row.end = word.end;
+      continue;
+    }
+    if (row && row.end > indent.length) rows.push(row);
+    let start = word.start;
+    // A word longer than a row is cut, each piece on its own row.
+    while (word.end - start > room) {
+      rows.push({ start, end: start + room });
+      start += room;
+    }
+    row = { start, end: word.end };
+  }
+  if (row) rows.push(row);
+  if (rows[0]) rows[0].start = 0;
+  const text = (r: { start: number; end: number }) => plain.slice(r.start, r.end);
+  for (let i = 1; i < rows.length; i++) {
+    const previous = rows[i - 1]!;
+    const current = rows[i]!;
+    // Pull words down while the last row is a lone short tail (`}`, `1; }`), or the row above ends in a flag.
+    for (let moves = 0; moves < 3; moves++) {
+      const lastWord = /(\S+)$/.exec(text(previous))?.[1] ?? '';
+      const lone = i === rows.length - 1 && text(current).trim().length <= 6;
+      const flag = moves === 0 && /^--?[A-Za-z][\w-]*$/.test(lastWord) && !text(current).trimStart().startsWith('-');
+      const movable = lastWord.length > 0 && lastWord.length < text(previous).trim().length && current.end - (previous.end - lastWord.length) <= room;
+      if (!(lone || flag) || !movable) break;
+      current.start = previous.end - lastWord.length;
+      previous.end = previous.end - lastWord.length;
+      while (previous.end > previous.start && plain[previous.end - 1] === ' ') previous.end--;
+    }
+  }
+  const pieces = sliceStyled(styled, plain, rows);
+  return pieces.map((piece, i) => (i === 0 ? piece : indent + piece));
+}
+
+/** Cut a highlighted line at the plain line's row ranges, carrying the open colours over. */
+function sliceStyled(styled: string, plain: string, rows: Array<{ start: number; end: number }>): string[] {
+  if (stripAnsi(styled) !== plain) return rows.map((r) => plain.slice(r.start, r.end));
+  // Map each plain index to its position in the styled string, and remember the colours open there.
+  const at: number[] = [];
+  const open: string[][] = [];
+  let active: string[] = [];
+  for (let i = 0, visible = 0; i <= styled.length; ) {
+    const escape = /^\u001B\[[\d;]*m/.exec(styled.slice(i));
+    if (escape) {
+      active = escape[0] === '\u001B[0m' || escape[0] === '\u001B[m' ? [] : [...active, escape[0]];
+      i += escape[0].length;
+      continue;
+    }
+    at[visible] = i;
+    open[visible] = active;
+    if (i === styled.length) break;
+    i += 1;
+    visible += 1;
+  }
+  return rows.map((r) => {
+    const body = styled.slice(at[r.start] ?? styled.length, at[r.end] ?? styled.length);
+    return `${(open[r.start] ?? []).join('')}${body}${(open[r.end] ?? []).length > 0 ? '\u001B[0m' : ''}`;
+  });
 }
 
 /** A command exactly as written, for copying: no box, no colour, no folds; control characters shown, never sent. */

@@ -1,6 +1,8 @@
 // Shows a running step's output live: lines under a gutter, and on a terminal one status line at
 // the bottom (spinner, label, elapsed time, the current progress-bar frame) that is redrawn in
 // place. The pure parts (line splitting, cleanup, elapsed time) live in format.ts.
+import wrapAnsi from 'wrap-ansi';
+import { visibleWidth } from '../render/text.ts';
 import { summarizeExit, type StepExit } from './exit-codes.ts';
 import { createLineSplitter, displayWidth, formatElapsed, sanitizeLine, stripTerminalCodes, truncateToWidth } from './format.ts';
 
@@ -84,7 +86,10 @@ export function createLiveOutput(options: LiveOutputOptions): LiveOutput {
     const text = sanitizeLine(line, color);
     const gutter = which === 'stderr' ? style.red(glyphs.errorGutter) : style.dim(glyphs.gutter);
     if (text.length === 0) return `${INDENT}${gutter}\n`;
-    return `${INDENT}${gutter} ${which === 'stderr' ? style.dim(text) : text}\n`;
+    // In a terminal, a line wider than it is folded here, so every row keeps the gutter.
+    const room = tty ? (stream.columns && stream.columns > 0 ? stream.columns : DEFAULT_COLUMNS) - displayWidth(INDENT) - 3 : Infinity;
+    const rows = visibleWidth(text) > room ? wrapAnsi(text, room, { hard: true, trim: false, wordWrap: false }).split('\n') : [text];
+    return rows.map((row) => `${INDENT}${gutter} ${which === 'stderr' ? style.dim(row) : row}\n`).join('');
   };
 
   const statusLine = (): string => {

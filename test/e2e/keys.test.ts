@@ -160,3 +160,43 @@ describe('reasons a learner reads', () => {
     expect(await t.exitCode()).toBe(0);
   });
 });
+
+describe('screens at 80 and 120 columns', () => {
+  test.each([80, 120])('%i columns: long commands fold inside their card, long titles are whole, wide output keeps its gutter', async (cols) => {
+    const journey = join(sandbox.root, 'wide');
+    await mkdir(journey, { recursive: true });
+    const long = 'kubectl get deployment hero --namespace development-environment-of-hero --output jsonpath=\'{.status.availableReplicas}\' --request-timeout=30s -o';
+    await writeFile(join(journey, 'journey.yaml'), 'id: wide\ntitle: Wide\nstart: only\n');
+    await writeFile(
+      join(journey, 'only.md'),
+      [
+        '---',
+        'title: Only',
+        '---',
+        '',
+        '```sh title="Install the CloudNativePG operator and wait until its admission webhook answers requests from the API server"',
+        `true || ${long} name; true || { echo "kbld is missing: see https://carvel.dev/kbld/docs/latest/install/ and more words here" >&2; exit 1; }`,
+        `printf 'x%.0s' $(seq 1 ${cols + 40}); echo`,
+        '```',
+        '',
+      ].join('\n'),
+    );
+    const t = open(['--journey', journey], { cols });
+    let screen = await t.waitFor('Run this step?');
+    // The whole title is there (wrapped into the card), not cut with an ellipsis.
+    expect(screen.replace(/[│|]/g, ' ').replace(/\s+/g, ' ')).toContain('Install the CloudNativePG operator and wait until its admission webhook answers requests from the API server');
+    const card = screen.split('\n').filter((line) => line.startsWith('│'));
+    expect(card.length).toBeGreaterThan(2);
+    // Every row of the card ends in its border: nothing spilled over and was wrapped by the terminal.
+    for (const row of card) expect(row.trimEnd().endsWith('│'), row).toBe(true);
+    // No continuation that is empty, a lone brace, or a flag without its value.
+    for (const row of card) expect(row, row).not.toMatch(/│ ↪\s*(\}|-o|-n)?\s*│$/);
+    expect(card.some((row) => /-o\s*│$/.test(row)), 'a row ends in a flag without its value').toBe(false);
+    t.press('r');
+    screen = await t.waitFor(/done in/);
+    const output = screen.split('\n').filter((line) => line.includes('xxxxxxxxxx'));
+    expect(output.length).toBeGreaterThan(1);
+    for (const row of output) expect(row, row).toMatch(/^ {2}│ x+$/);
+    expect(await t.exitCode()).toBe(0);
+  });
+});

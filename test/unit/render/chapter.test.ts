@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
+  foldCodeLine,
   renderCallout,
   renderChapterHeader,
   renderChoices,
@@ -74,10 +75,12 @@ describe('renderChapterHeader', () => {
     for (const line of lines) expect(visibleWidth(line)).toBe(40);
   });
 
-  test('a journey title too long for the border is cut with an ellipsis', () => {
-    const lines = rows(renderChapterHeader({ title: 'T', journeyTitle: 'x'.repeat(100) }, { ...plain, width: 40 }));
-    expect(lines[0]).toMatch(/^╭─ x+… ─╮$/);
-    expect(visibleWidth(lines[0] ?? '')).toBe(40);
+  test('a border title too long for the border is not cut: the part that does not fit opens the box', () => {
+    const lines = rows(renderChapterHeader({ title: 'T', journeyTitle: 'The Quest of Hero', phase: 'From source code to a running app' }, { ...plain, width: 40 }));
+    expect(lines[0]).toMatch(/^╭─ The Quest of Hero ─+╮$/);
+    expect(lines.join('\n')).toMatch(/│ +From source code to a running app +│/);
+    expect(lines.join('\n')).not.toContain('…');
+    for (const line of lines) expect(visibleWidth(line)).toBe(40);
   });
 });
 
@@ -212,5 +215,32 @@ describe('renderChoices', () => {
     );
     const coloured = renderChoices('Pick', [{ label: 'a' }, { label: 'b', disabled: 'no' }], rich);
     expect(coloured).toContain('\u001B[2m');
+  });
+});
+
+describe('foldCodeLine', () => {
+  const fold = (line: string, width: number) => foldCodeLine(line, line, width, 2);
+  test('a flag stays with its value, and no row is a lone closing token', () => {
+    const rows = fold('kubectl get deployment hero --namespace dev --output jsonpath -o wide; { echo done; }', 40);
+    for (const row of rows) expect(row.length).toBeLessThanOrEqual(40);
+    expect(rows.some((row) => /(^|\s)-o$/.test(row.trim()))).toBe(false);
+    expect(rows.at(-1)!.trim().length).toBeGreaterThan(6);
+  });
+
+  test('continuations keep the line\'s indentation, and still fit after the mark', () => {
+    const rows = fold('    echo "pack is too old: this chapter needs 0.35 or newer, which can build for your CPU"', 40);
+    expect(rows[0]).toMatch(/^ {4}echo/);
+    for (const row of rows.slice(1)) {
+      expect(row).toMatch(/^ {4}\S/);
+      expect(row.length + 2).toBeLessThanOrEqual(40);
+    }
+  });
+
+  test('colours survive the cut', () => {
+    const styled = `\u001B[32mecho\u001B[39m ${'word '.repeat(12).trim()}`;
+    const plainLine = stripAnsi(styled);
+    const rows = foldCodeLine(plainLine, styled, 30, 2);
+    expect(rows.map((row) => stripAnsi(row)).join(' ')).toBe(plainLine);
+    expect(rows[0]).toContain('\u001B[32mecho');
   });
 });
