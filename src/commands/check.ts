@@ -4,6 +4,7 @@ import { outcomeJson } from '../checks/report.ts';
 import { ExitCode } from '../errors.ts';
 import { conditionContext } from '../journey/expressions.ts';
 import { kubeEnvironment } from '../kube/env.ts';
+import { chapterKubeEnvironment } from '../play/chapter-cluster.ts';
 import { resolveKubeconfig } from '../kube/kubeconfig.ts';
 import { interactiveAsker } from '../prompts.ts';
 import { renderStatusLine } from '../render/chapter.ts';
@@ -26,9 +27,11 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
     return ExitCode.ok;
   }
 
-  const kube = kubeSelection(options, io);
-  const stepEnv = await kubeEnvironment({ ...kube, scratchDir: `${session.progressFile.replace(/\.json$/, '')}.d` });
   const vars = { ...journey.vars, ...variableValues(progress), ...options.set };
+  // A chapter that names its cluster's kubeconfig (a second cluster in the workspace) is checked there.
+  const cluster = chapterKubeEnvironment(chapter, vars, session.workspace);
+  const kube = cluster.KUBECONFIG ? { kubeconfig: cluster.KUBECONFIG, env: io.env, cwd: io.cwd } : kubeSelection(options, io);
+  const stepEnv = await kubeEnvironment({ ...kube, scratchDir: `${session.progressFile.replace(/\.json$/, '')}.d` });
   if (!options.json) {
     const where = await resolveKubeconfig(kube).then(
       (k) => ` against context "${k.context}" (${k.server})`,

@@ -14,7 +14,7 @@ import { sortProblems } from './problems.ts';
 import { idPattern, variableNamePattern } from './text.ts';
 import { YamlReader, type Field } from './yaml-fields.ts';
 
-export const chapterKeys = ['title', 'episode', 'summary', 'when', 'because', 'skip-to', 'inputs', 'choices', 'next', 'dead-end', 'message', 'checks'] as const;
+export const chapterKeys = ['title', 'episode', 'summary', 'when', 'because', 'skip-to', 'kubeconfig', 'inputs', 'choices', 'next', 'dead-end', 'message', 'checks'] as const;
 export const inputKeys = ['name', 'prompt', 'help', 'default', 'validate', 'message', 'secret', 'when', 'because'] as const;
 export const choiceKeys = ['id', 'label', 'goto', 'summary', 'when', 'because'] as const;
 export const nextKeys = ['goto', 'when'] as const;
@@ -142,6 +142,11 @@ function readFrontMatter(reader: YamlReader, parsed: ParsedChapter, closeLine: n
   const skipTo = ref(reader, parsed, skipToField, '`skip-to`');
   if (skipTo !== undefined) chapter.skipTo = skipTo;
 
+  const kubeconfig = reader.text(fields.get('kubeconfig'));
+  if (kubeconfig !== undefined) {
+    if (/^(\/|~)|(^|\/)\.\.(\/|$)/.test(kubeconfig)) reader.error(fields.get('kubeconfig')!.line, '`kubeconfig` is a file in the learner\'s workspace: write a relative path without `..`');
+    else chapter.kubeconfig = kubeconfig;
+  }
   chapter.inputs = readInputs(reader, fields.get('inputs'), parsed.expressions);
   chapter.choices = readChoices(reader, parsed, fields.get('choices'));
   chapter.next = readNext(reader, parsed, fields.get('next'));

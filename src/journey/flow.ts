@@ -106,12 +106,19 @@ export function flowProblems(journey: Journey, options: FlowOptions = {}): FlowR
   for (const chapter of journey.chapters.values()) plans.set(chapter.id, planChapter(chapter));
 
   const evaluated = new Map<string, Tri>();
+  // What each expression reads, once: undefined when it cannot be known in advance (a variable).
+  const readsOf = new Map<string, string[] | undefined>();
   const evaluate = (when: Expression | undefined, choices: Record<string, string>): Tri => {
     if (!when) return true;
-    const references = expressionReferences(when.source);
-    if (!references) return 'unknown';
-    if (references.vars.some((name) => !(name in knownVars))) return 'unknown';
-    const key = `${when.source}\u0000${JSON.stringify(choices)}`;
+    let points = readsOf.get(when.source);
+    if (!readsOf.has(when.source)) {
+      const references = expressionReferences(when.source);
+      points = references && references.vars.every((name) => name in knownVars) ? references.choices.map((c) => c.chapter) : undefined;
+      readsOf.set(when.source, points);
+    }
+    if (!points) return 'unknown';
+    let key = when.source;
+    for (const point of points) key += `\u0000${choices[point] ?? ''}`;
     let value = evaluated.get(key);
     if (value === undefined) {
       const result = evaluateCondition(when, conditionContext(journey, choices, knownVars));
@@ -122,12 +129,13 @@ export function flowProblems(journey: Journey, options: FlowOptions = {}): FlowR
   };
 
   // Defined from the first chapter on: journey defaults and journey-wide inputs (asked before it).
-  const initial = new Set([...Object.keys(journey.vars), ...(options.defined ?? [])]);
-  for (const input of journey.inputs) if (evaluate(input.when, options.choices ?? {}) === true) initial.add(input.name);
+  const names = new NameIndex();
+  let initial = names.set([...Object.keys(journey.vars), ...(options.defined ?? [])]);
+  for (const input of journey.inputs) if (evaluate(input.when, options.choices ?? {}) === true) initial = initial.with(input.name);
   const below = subtreeFootprints(journey, plans);
 
   const unset = new Set<string>();
-  const checkReads = (reads: readonly VariableRead[], defined: ReadonlySet<string>, trail: readonly PathStep[]): void => {
+  const checkReads = (reads: readonly VariableRead[], defined: NameSet, trail: Trail): void => {
     for (const read of reads) {
       if (defined.has(read.name)) continue;
       if (setters.has(read.name)) unset.add(read.name);
@@ -146,7 +154,7 @@ export function flowProblems(journey: Journey, options: FlowOptions = {}): FlowR
       report(
         key,
         read.loc,
-        `${read.what} uses \`${spelling(read)}\`, which is not set on every path that reaches it: on the path ${formatPath(trail)}, nothing sets it before (it is set in ${shown})`,
+        `${read.what} uses \`${spelling(read)}\`, which is not set on every path that reaches it: on the path ${formatPath(steps(trail))}, nothing sets it before (it is set in ${shown})`,
       );
     }
   };
@@ -164,15 +172,13 @@ export function flowProblems(journey: Journey, options: FlowOptions = {}): FlowR
   // same way: the subtree is walked once (its problems are reported once anyway) and counted again.
   // This keeps a journey of several seasons, whose paths multiply, quick to lint.
   const memo = new Map<string, number>();
-  const walk = (id: string, trail: PathStep[], choices: Record<string, string>, defined: ReadonlySet<string>): void => {
+  const walk = (id: string, trail: Trail, choices: Record<string, string>, defined: NameSet): void => {
     if (truncated) return;
     const footprint = below.get(id);
-    if (!footprint || trail.some((step) => footprint.chapters.has(step.chapter))) return walkChapter(id, trail, choices, defined);
-    const key = [
-      id,
-      [...footprint.choicePoints].map((point) => choices[point] ?? '').join('\u0001'),
-      [...footprint.vars].filter((name) => defined.has(name)).join('\u0001'),
-    ].join('\u0000');
+    // Only a chapter on a loop can lead back to one already on the path.
+    if (!footprint || (footprint.onCycle && someStep(trail, (step) => footprint.chapters.has(step.chapter)))) return walkChapter(id, trail, choices, defined);
+    let key = `${id}\u0000${defined.key}`;
+    for (const point of footprint.choicePoints) key += `\u0001${choices[point] ?? ''}`;
     const known = memo.get(key);
     if (known !== undefined) {
       paths += known;
@@ -183,26 +189,27 @@ export function flowProblems(journey: Journey, options: FlowOptions = {}): FlowR
     if (!truncated) memo.set(key, paths - before);
   };
 
-  const walkChapter = (id: string, trail: PathStep[], choices: Record<string, string>, defined: ReadonlySet<string>): void => {
+  const walkChapter = (id: string, trail: Trail, choices: Record<string, string>, defined: NameSet): void => {
     const chapter = journey.chapters.get(id);
     const plan = plans.get(id);
     if (!chapter || !plan) return finish(); // An unknown chapter: the loader reports the reference.
-    const seenAt = trail.findIndex((step) => step.chapter === id);
+    const path = below.get(id)?.onCycle === false ? [] : steps(trail);
+    const seenAt = path.findIndex((step) => step.chapter === id);
     if (seenAt !== -1) {
       finish();
-      const loop = trail.slice(seenAt);
+      const loop = path.slice(seenAt);
       if (!loop.some((step) => step.choice !== undefined) && !isForcedLoop(journey, loop)) {
         const key = `cycle\u0000${loop.map((step) => step.chapter).sort().join('\u0000')}`;
-        report(key, chapter.loc, `the path ${formatPath([...trail, { chapter: id }])} comes back to \`${id}\` with no choice on the way: the learner would go round forever`);
+        report(key, chapter.loc, `the path ${formatPath([...path, { chapter: id }])} comes back to \`${id}\` with no choice on the way: the learner would go round forever`);
       }
       return;
     }
-    const here = [...trail, { chapter: id }];
+    const here = extend(trail, { chapter: id });
 
     checkReads(plan.whenReads, defined, here);
     const active = evaluate(chapter.when, choices);
     if (active !== true) {
-      const skipped = [...trail, { chapter: id, skipped: true }];
+      const skipped = extend(trail, { chapter: id, skipped: true });
       if (chapter.skipTo !== undefined) walk(chapter.skipTo, skipped, choices, defined);
       else followNext(chapter, plan, skipped, choices, defined);
       if (active === false) return;
@@ -210,9 +217,7 @@ export function flowProblems(journey: Journey, options: FlowOptions = {}): FlowR
 
     let defs = defined;
     const define = (name: string): void => {
-      if (defs.has(name)) return;
-      if (defs === defined) defs = new Set(defined);
-      (defs as Set<string>).add(name);
+      defs = defs.with(name);
     };
     for (const input of plan.inputs) {
       checkReads(input.whenReads, defs, here);
@@ -240,14 +245,14 @@ export function flowProblems(journey: Journey, options: FlowOptions = {}): FlowR
       for (const choice of plan.choices) {
         if (evaluate(choice.when, choices) === false) continue;
         open++;
-        walk(choice.goto, [...trail, { chapter: id, choice: choice.id }], { ...choices, [id]: choice.id }, defs);
+        walk(choice.goto, extend(trail, { chapter: id, choice: choice.id }), { ...choices, [id]: choice.id }, defs);
       }
       if (open === 0) {
         finish();
         report(
           `stuck\u0000${id}`,
           chapter.choices[0]!.loc,
-          `on the path ${formatPath(here)}, the \`when\` of every choice is false: the learner cannot pick any option; leave one choice without \`when\``,
+          `on the path ${formatPath(steps(here))}, the \`when\` of every choice is false: the learner cannot pick any option; leave one choice without \`when\``,
         );
       }
       return;
@@ -255,7 +260,7 @@ export function flowProblems(journey: Journey, options: FlowOptions = {}): FlowR
     followNext(chapter, plan, here, choices, defs);
   };
 
-  const followNext = (chapter: Chapter, plan: ChapterPlan, trail: PathStep[], choices: Record<string, string>, defined: ReadonlySet<string>): void => {
+  const followNext = (chapter: Chapter, plan: ChapterPlan, trail: Trail, choices: Record<string, string>, defined: NameSet): void => {
     if (plan.next.length === 0) return finish(); // An ending.
     let open = false;
     for (const rule of plan.next) {
@@ -272,12 +277,12 @@ export function flowProblems(journey: Journey, options: FlowOptions = {}): FlowR
     report(
       `gap\u0000${chapter.id}`,
       chapter.next[0]!.loc,
-      `no \`next\` rule applies on the path ${formatPath(trail)}: the learner is stuck here; add a last rule without \`when\`, or one that covers these choices`,
+      `no \`next\` rule applies on the path ${formatPath(steps(trail))}: the learner is stuck here; add a last rule without \`when\`, or one that covers these choices`,
     );
   };
 
   const start = options.start ?? journey.start;
-  if (journey.chapters.has(start)) walk(start, [], { ...options.choices }, initial);
+  if (journey.chapters.has(start)) walk(start, undefined, { ...options.choices }, initial);
   return { problems, paths, truncated, unset: [...unset] };
 }
 
@@ -286,6 +291,78 @@ interface Footprint {
   chapters: Set<string>;
   choicePoints: Set<string>;
   vars: Set<string>;
+  /** The chapter can lead back to itself. */
+  onCycle: boolean;
+}
+
+/** Numbers for variable names, so that sets of them are small bit arrays, cheap to copy and compare. */
+class NameIndex {
+  private readonly numbers = new Map<string, number>();
+
+  number(name: string): number {
+    let n = this.numbers.get(name);
+    if (n === undefined) this.numbers.set(name, (n = this.numbers.size));
+    return n;
+  }
+
+  has(name: string): number | undefined {
+    return this.numbers.get(name);
+  }
+
+  set(names: Iterable<string>): NameSet {
+    let set = new NameSet(this, new Uint32Array(0));
+    for (const name of names) set = set.with(name);
+    return set;
+  }
+}
+
+/** An immutable set of variable names. */
+class NameSet {
+  private readonly index: NameIndex;
+  private readonly bits: Uint32Array;
+  /** Equal for sets with the same names (a memo key). */
+  readonly key: string;
+
+  constructor(index: NameIndex, bits: Uint32Array) {
+    this.index = index;
+    this.bits = bits;
+    let end = bits.length;
+    while (end > 0 && bits[end - 1] === 0) end--;
+    this.key = bits.subarray(0, end).join(',');
+  }
+
+  has(name: string): boolean {
+    const n = this.index.has(name);
+    return n !== undefined && ((this.bits[n >>> 5] ?? 0) & (1 << (n & 31))) !== 0;
+  }
+
+  with(name: string): NameSet {
+    if (this.has(name)) return this;
+    const n = this.index.number(name);
+    const bits = new Uint32Array(Math.max(this.bits.length, (n >>> 5) + 1));
+    bits.set(this.bits);
+    bits[n >>> 5]! |= 1 << (n & 31);
+    return new NameSet(this.index, bits);
+  }
+}
+
+/** The path so far, newest step first: extending it copies nothing. */
+type Trail = { step: PathStep; prev: Trail } | undefined;
+
+function extend(trail: Trail, step: PathStep): Trail {
+  return { step, prev: trail };
+}
+
+/** The path's steps, oldest first. */
+function steps(trail: Trail): PathStep[] {
+  const list: PathStep[] = [];
+  for (let at = trail; at; at = at.prev) list.push(at.step);
+  return list.reverse();
+}
+
+function someStep(trail: Trail, test: (step: PathStep) => boolean): boolean {
+  for (let at = trail; at; at = at.prev) if (test(at.step)) return true;
+  return false;
 }
 
 /** The footprint of every chapter (ignoring conditions: a superset is safe). */
@@ -309,7 +386,7 @@ function subtreeFootprints(journey: Journey, plans: ReadonlyMap<string, ChapterP
   }
   const result = new Map<string, Footprint>();
   for (const chapter of journey.chapters.values()) {
-    const footprint: Footprint = { chapters: new Set(), choicePoints: new Set(), vars: new Set() };
+    const footprint: Footprint = { chapters: new Set(), choicePoints: new Set(), vars: new Set(), onCycle: false };
     const queue = [chapter.id];
     while (queue.length > 0) {
       const id = queue.pop()!;
@@ -324,6 +401,10 @@ function subtreeFootprints(journey: Journey, plans: ReadonlyMap<string, ChapterP
     footprint.choicePoints = new Set([...footprint.choicePoints].sort());
     footprint.vars = new Set([...footprint.vars].sort());
     result.set(chapter.id, footprint);
+  }
+  for (const chapter of journey.chapters.values()) {
+    const next = [...chapter.choices.map((c) => c.goto), ...chapter.next.map((r) => r.goto), ...(chapter.skipTo !== undefined ? [chapter.skipTo] : [])];
+    result.get(chapter.id)!.onCycle = next.some((id) => result.get(id)?.chapters.has(chapter.id) ?? false);
   }
   return result;
 }
@@ -352,7 +433,7 @@ function isForcedLoop(journey: Journey, loop: readonly PathStep[]): boolean {
 function planChapter(chapter: Chapter): ChapterPlan {
   const whenReads = (when: Expression | undefined, what: string): VariableRead[] => (when ? expressionReads(when, what) : []);
   return {
-    whenReads: whenReads(chapter.when, 'the chapter `when`'),
+    whenReads: [...whenReads(chapter.when, 'the chapter `when`'), ...templateReads(chapter.kubeconfig, 'the chapter `kubeconfig`', chapter.loc)],
     inputs: chapter.inputs.map((input) => ({
       name: input.name,
       ...(input.when ? { when: input.when } : {}),

@@ -150,8 +150,8 @@ export interface PathStep {
   choice?: string;
 }
 
-/** How a path ends. */
-export type PathEnd = 'ending' | 'dead-end' | 'blocked' | 'cycle' | 'missing';
+/** How a path ends; `until` when it reached the chapter `EnumerateOptions.until` names. */
+export type PathEnd = 'ending' | 'dead-end' | 'blocked' | 'cycle' | 'missing' | 'until';
 
 export interface JourneyPath {
   steps: PathStep[];
@@ -165,6 +165,12 @@ export interface EnumerateOptions {
   vars?: Record<string, string>;
   /** Stop after this many paths (default 10 000). */
   limit?: number;
+  /** Start here instead of the journey's start (a learner who jumped in). */
+  start?: string;
+  /** Choices made before `start`. */
+  choices?: Record<string, string>;
+  /** End each path where it reaches this chapter (a season's first), without entering it. */
+  until?: string;
 }
 
 type Tri = boolean | 'unknown';
@@ -190,6 +196,7 @@ export function enumeratePaths(journey: Journey, options: EnumerateOptions = {})
     const finish = (end: PathEnd, extra: PathStep[] = []): void => {
       paths.push({ steps: [...steps, ...extra], choices: { ...choices }, end });
     };
+    if (id === options.until && steps.length > 0) return finish('until');
     const chapter = journey.chapters.get(id);
     if (!chapter) return finish('missing', [{ chapter: id }]);
     if (steps.some((step) => step.chapter === id)) return finish('cycle', [{ chapter: id }]);
@@ -226,6 +233,6 @@ export function enumeratePaths(journey: Journey, options: EnumerateOptions = {})
     paths.push({ steps, choices: { ...choices }, end: 'blocked' });
   };
 
-  walk(journey.start, [], {});
+  walk(options.start ?? journey.start, [], { ...options.choices });
   return paths;
 }

@@ -7,15 +7,22 @@
 
 import { conditionContext, evaluateCondition, expressionReferences } from './expressions.ts';
 import { flowProblems } from './flow.ts';
-import { chapterExpressions, reachable } from './graph.ts';
+import { reachable } from './graph.ts';
 import type { Chapter, Expression, InputSpec, Journey } from './model.ts';
 
-/** Choice points outside what `target` reaches whose answer an expression from `target` on reads, nearest the start first. */
+/**
+ * Choice points outside what `target` reaches whose answer decides the way on from `target`: read
+ * by a chapter's `when`, an option's `when` or a `next` rule (variants, skipped chapters, disabled
+ * options), nearest the start first. Steps and checks that depend on an answer not given are
+ * skipped, as for any choice point not chosen.
+ */
 export function upstreamChoicesUsed(journey: Journey, target: string): string[] {
   const below = reachable(journey, target);
   const used = new Set<string>();
   for (const id of below) {
-    for (const expr of chapterExpressions(journey.chapters.get(id)!)) {
+    const chapter = journey.chapters.get(id)!;
+    const route = [chapter.when, ...chapter.choices.map((c) => c.when), ...chapter.next.map((r) => r.when)].filter((e): e is Expression => e !== undefined);
+    for (const expr of route) {
       for (const entry of expressionReferences(expr.source, 'object')?.choices ?? []) {
         if (!below.has(entry.chapter) && journey.chapters.get(entry.chapter)?.choices.length) used.add(entry.chapter);
       }

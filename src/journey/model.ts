@@ -62,6 +62,12 @@ export interface Chapter {
   /** When false, the chapter is skipped (with a visible reason) to `skipTo`. */
   when?: Expression;
   skipTo?: string;
+  /**
+   * The kubeconfig file, in the learner's workspace, of the cluster this chapter's steps and
+   * checks talk to (a second cluster the journey created); may use `${NAME}`. Absent: the
+   * learner's own kubeconfig and context.
+   */
+  kubeconfig?: string;
   inputs: InputSpec[];
   /** Non-empty makes the chapter a choice point. */
   choices: Choice[];

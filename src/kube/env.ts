@@ -27,3 +27,4 @@ export async function kubeEnvironment(
   );
   return { KUBECONFIG: [overlay, ...files].join(delimiter) };
 }
+

@@ -24,6 +24,7 @@ import { runStep } from '../steps/run.ts';
 import { formatTimeout } from '../checks/countdown.ts';
 import { DEFAULT_TIMEOUT_SECONDS } from '../checks/engine.ts';
 import { checkChapter, checkingNotice, helpText, prepareForChecks } from '../checks/gate.ts';
+import { chapterKubeEnvironment } from './chapter-cluster.ts';
 import { interpolate, validateInput } from './inputs.ts';
 import { skipReason } from '../journey/reasons.ts';
 import { chapterHeaderInfo, whereYouAre } from './page.ts';
@@ -630,7 +631,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
     result = await runStep({
       code: step.code,
       cwd: ctx.workspace,
-      env: { ...stepVariables(vars), ...ctx.stepEnv, HERO_JOURNEY_CHAPTER: chapter.id, HERO_JOURNEY_WORKSPACE: ctx.workspace },
+      env: { ...stepVariables(vars), ...ctx.stepEnv, ...chapterKubeEnvironment(chapter, vars, ctx.workspace), HERO_JOURNEY_CHAPTER: chapter.id, HERO_JOURNEY_WORKSPACE: ctx.workspace },
       ...(step.timeout ? { timeoutSeconds: step.timeout } : {}),
       signal: ctx.signal,
       onOutput: (text, stream) => live.write(maskers[stream].push(text), stream),
@@ -709,6 +710,7 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' |
   for (;;) {
     // Read on each round: the learner may have set a variable at the menu.
     const vars = dict(ctx.journey.vars, variableValues(ctx.progress));
+    const cluster = chapterKubeEnvironment(chapter, vars, ctx.workspace);
     ctx.write(checkingNotice(chapter, ctx.terminal));
     const stop = new AbortController();
     const releaseGuard = ctx.guardStep?.(wait && ctx.asker.interactive ? () => stop.abort() : undefined);
@@ -716,8 +718,8 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' |
       journey: ctx.journey,
       vars,
       choices: conditions(ctx).choices,
-      kube: { env: { ...process.env, ...ctx.stepEnv }, cwd: ctx.workspace },
-      execEnv: { ...process.env, ...stepVariables(vars), ...ctx.stepEnv },
+      kube: { env: { ...process.env, ...ctx.stepEnv, ...cluster }, cwd: ctx.workspace },
+      execEnv: { ...process.env, ...stepVariables(vars), ...ctx.stepEnv, ...cluster },
       cwd: ctx.workspace,
       terminal: ctx.terminal,
       tty: ctx.tty,

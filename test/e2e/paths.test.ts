@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { conditionContext, evaluateCondition } from '../../src/journey/expressions.ts';
 import { enumeratePaths, type JourneyPath } from '../../src/journey/graph.ts';
+import { seasonStarts, upstreamChoicesUsed } from '../../src/journey/jump.ts';
 import { loadJourney } from '../../src/journey/load.ts';
 import type { Chapter, InputSpec, Journey } from '../../src/journey/model.ts';
 import { validateInput } from '../../src/play/inputs.ts';
@@ -207,7 +208,13 @@ function label(path: Pick<JourneyPath, 'choices' | 'end'>): string {
  */
 function selectPaths(paths: JourneyPath[]): JourneyPath[] {
   if (playAll || paths.length <= SMALL) return paths;
-  const features = paths.map((path) => {
+  return greedyCover(paths.map((path) => ({ path, extra: [] })));
+}
+
+/** A greedy cover of the paths' features (and the extra ones given with each path). */
+function greedyCover(candidates: Array<{ path: JourneyPath; extra: string[] }>): JourneyPath[] {
+  const paths = candidates.map((candidate) => candidate.path);
+  const features = candidates.map(({ path, extra }) => {
     const found = new Set<string>([`end:${path.end}`]);
     path.steps.forEach((step, index) => {
       found.add(`${step.skipped ? 'skip' : 'play'}:${step.chapter}`);
@@ -218,6 +225,7 @@ function selectPaths(paths: JourneyPath[]): JourneyPath[] {
       found.add(a);
       for (const b of choices) if (a < b) found.add(`${a}&${b}`);
     }
+    for (const feature of extra) found.add(feature);
     return found;
   });
   const uncovered = new Set(features.flatMap((found) => [...found]));
@@ -270,6 +278,66 @@ function disabledOptions(journey: Journey, paths: JourneyPath[]): DisabledOption
   return [...found.values()];
 }
 
+/**
+ * A journey's paths, and the ones to play. A journey of seasons (phases learners may jump in at,
+ * see `seasonStarts`) has as many paths as the product of its seasons' paths: the first season's
+ * paths are enumerated up to the second season's start, and the second season's from there, once
+ * for each combination of the earlier answers its way on depends on. The paths played join a
+ * pairwise cover of the first season with second-season paths, so that every first-season path of
+ * the cover is played and every pair of choices (across the seasons too, such as the
+ * app-definition tool and the GitOps tool) appears on at least one played path.
+ */
+function journeyPaths(journey: Journey): {
+  paths: JourneyPath[];
+  total: number;
+  selected: JourneyPath[];
+  /** Whole paths from the start, many enough to find every option some earlier answer disables. */
+  whole: JourneyPath[];
+  all: () => Iterable<JourneyPath>;
+} {
+  const season = seasonStarts(journey)[0];
+  if (season === undefined) {
+    const paths = enumeratePaths(journey);
+    return { paths, total: paths.length, selected: selectPaths(paths), whole: paths, all: () => paths };
+  }
+  const first = enumeratePaths(journey, { until: season, limit: 100_000 });
+  const routeChoices = upstreamChoicesUsed(journey, season);
+  const seconds = new Map<string, JourneyPath[]>();
+  const secondsAfter = (path: JourneyPath): JourneyPath[] => {
+    const before = Object.fromEntries(routeChoices.flatMap((id) => (path.choices[id] !== undefined ? [[id, path.choices[id]]] : [])));
+    const key = JSON.stringify(before);
+    let found = seconds.get(key);
+    if (!found) {
+      found = enumeratePaths(journey, { start: season, choices: before }).map((p) => ({
+        ...p,
+        choices: Object.fromEntries(Object.entries(p.choices).filter(([id]) => !(id in before))),
+      }));
+      seconds.set(key, found);
+    }
+    return found;
+  };
+  const join = (a: JourneyPath, b: JourneyPath): JourneyPath => ({ steps: [...a.steps, ...b.steps], choices: { ...a.choices, ...b.choices }, end: b.end });
+  const whole = (path: JourneyPath): JourneyPath[] => (path.end === 'until' ? secondsAfter(path).map((second) => join(path, second)) : [path]);
+  for (const path of first) if (path.end === 'until') secondsAfter(path);
+  // Every first-season path (up to the second season), and every second-season path once per set of earlier answers.
+  const paths = [...first, ...[...seconds.values()].flat()];
+  const total = first.reduce((sum, path) => sum + (path.end === 'until' ? secondsAfter(path).length : 1), 0);
+  const cover = selectPaths(first);
+  const candidates = cover.flatMap((path, index) => whole(path).map((joined) => ({ joined, index })));
+  const selected = greedyCover(candidates.map(({ joined, index }) => ({ path: joined, extra: [`first:${index}`] })));
+  return {
+    paths,
+    total,
+    selected,
+    whole: [...first, ...candidates.map((candidate) => candidate.joined)],
+    all: () => ({
+      *[Symbol.iterator]() {
+        for (const path of first) yield* whole(path);
+      },
+    }),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The tests, for each journey.
 
@@ -298,18 +366,17 @@ for (const { name, dir, bundled } of journeys) {
       return;
     }
     const { journey } = loaded;
-    const paths = enumeratePaths(journey);
-    const selected = selectPaths(paths);
+    const { paths, total, selected, whole, all } = journeyPaths(journey);
     // The bundled journey is the default; another one is named with --journey.
     const journeyFlags = bundled ? [] : ['--journey', dir];
     const base = [...journeyFlags, '--dry-run', '--json', '--no-color'];
 
-    test(`all ${paths.length} paths end in an ending or a dead end (${selected.length} are played below)`, () => {
-      expect(paths.filter((path) => path.end !== 'ending' && path.end !== 'dead-end').map((path) => `${label(path)}: ${path.end}`)).toEqual([]);
+    test(`all ${total} paths end in an ending or a dead end (${selected.length} are played below)`, () => {
+      expect(paths.filter((path) => !['ending', 'dead-end', 'until'].includes(path.end)).map((path) => `${label(path)}: ${path.end}`)).toEqual([]);
       expect(paths.some((path) => path.end === 'ending')).toBe(true);
     });
 
-    for (const path of selected) {
+    for (const path of playAll ? all() : selected) {
       test.concurrent(label(path), async () => {
         const deadEnd = path.end === 'dead-end';
         const run = await play([...base, ...flagsFor(journey, path)], sandbox, deadEnd ? (out) => out.includes('"event":"dead-end"') : undefined);
@@ -332,7 +399,7 @@ for (const { name, dir, bundled } of journeys) {
       }, PLAY_TIMEOUT_MS + 30_000);
     }
 
-    for (const disabled of disabledOptions(journey, paths)) {
+    for (const disabled of disabledOptions(journey, whole)) {
       test.concurrent(`--choose ${disabled.chapter.id}=${disabled.choice} is refused where it is disabled, with the reason`, async () => {
         const run = await play([...base, ...flagsFor(journey, disabled.prefix)], sandbox);
         expect(run.exitCode).toBe(2);
@@ -351,7 +418,7 @@ for (const { name, dir, bundled } of journeys) {
           expect(path.steps.some((step) => step.chapter.startsWith('https/')), label(path)).toBe(false);
           expect(path.choices.registry, label(path)).not.toBe('harbor');
         }
-        for (const path of real.filter((p) => p.end === 'ending')) {
+        for (const path of real.filter((p) => p.end !== 'dead-end')) {
           expect(path.steps.find((step) => step.chapter === 'https'), label(path)).toEqual({ chapter: 'https', choice: 'cert-manager' });
         }
         expect(real.some((path) => path.choices.registry === 'harbor')).toBe(true);
@@ -359,8 +426,18 @@ for (const { name, dir, bundled } of journeys) {
         expect(selected.some((path) => path.choices['setup/domain'] === 'nip' && path.end === 'ending')).toBe(true);
       });
 
+      test('the played paths take every chapter, and every app-definition tool with every GitOps tool it works with', () => {
+        const played = new Set(selected.flatMap((path) => path.steps.map((step) => step.chapter)));
+        expect([...journey.chapters.keys()].filter((id) => !played.has(id))).toEqual([]);
+        const pairs = new Set(selected.map((path) => `${path.choices['define-app']} × ${path.choices['production/gitops']}`));
+        const expected = ['helm', 'kustomize', 'ytt', 'cdk8s'].flatMap((tool) =>
+          ['flux', 'argocd', 'kapp'].filter((gitops) => !(tool === 'kustomize' && gitops === 'kapp')).map((gitops) => `${tool} × ${gitops}`),
+        );
+        expect([...pairs].filter((pair) => expected.includes(pair)).sort()).toEqual(expected.sort());
+      });
+
       test('nip.io with --choose registry=harbor is refused with the reason', () => {
-        const harbor = disabledOptions(journey, paths).find((d) => d.chapter.id === 'registry' && d.choice === 'harbor');
+        const harbor = disabledOptions(journey, whole).find((d) => d.chapter.id === 'registry' && d.choice === 'harbor');
         expect(harbor?.prefix.choices['setup/domain']).toBe('nip');
       });
 

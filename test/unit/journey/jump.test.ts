@@ -60,3 +60,28 @@ describe('lint proves every season start is playable from a jump', async () => {
     ]);
   });
 });
+
+describe('a chapter that names its cluster\'s kubeconfig', async () => {
+  const { chapterKubeEnvironment } = await import('../../../src/play/chapter-cluster.ts');
+  const { parseChapter } = await import('../../../src/journey/chapter.ts');
+
+  it('runs its steps and checks with that file of the workspace alone', () => {
+    expect(chapterKubeEnvironment({ kubeconfig: '${PROD_KUBECONFIG}' }, { PROD_KUBECONFIG: 'kubeconfig-production.yaml' }, '/work/hero')).toEqual({
+      KUBECONFIG: '/work/hero/kubeconfig-production.yaml',
+    });
+    expect(chapterKubeEnvironment({}, {}, '/work/hero')).toEqual({});
+  });
+
+  it('refuses a file outside the workspace, or a variable that is not set', () => {
+    expect(() => chapterKubeEnvironment({ kubeconfig: '${WHERE}' }, { WHERE: '../../home/me/.kube/config' }, '/work/hero')).toThrow(/is not a file in the workspace/);
+    expect(() => chapterKubeEnvironment({ kubeconfig: '${WHERE}' }, { WHERE: '/etc/kubeconfig' }, '/work/hero')).toThrow(/is not a file in the workspace/);
+    expect(() => chapterKubeEnvironment({ kubeconfig: '${WHERE}' }, {}, '/work/hero')).toThrow(/uses \$\{WHERE\}, which is not set/);
+  });
+
+  it('is refused by the loader when written as a path outside the workspace', () => {
+    for (const written of ['../other.yaml', '/etc/kubeconfig', '~/.kube/config', 'a/../../b']) {
+      const parsed = parseChapter(`---\ntitle: t\nkubeconfig: "${written}"\n---\n\n# t\n`, 'c.md');
+      expect(parsed.problems.map((p) => p.message), written).toEqual([expect.stringContaining('`kubeconfig` is a file in the learner\'s workspace')]);
+    }
+  });
+});

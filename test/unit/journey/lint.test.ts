@@ -56,7 +56,7 @@ describe('lintJourney', () => {
       'notitle.md:1  chapter `notitle` cannot be reached from the start: no choice, `next` or `skip-to` leads to it',
       'notitle.md:2  the front matter needs `title`',
       'notitle.md:3  warning: `when` uses `vars.REALMS`, which no `vars` entry, input or step `export` of this journey sets — did you mean `REALM`?',
-      'start.md:3  unknown key `chioces` in the front matter — did you mean `choices`? (known keys: title, episode, summary, when, because, skip-to, inputs, choices, next, dead-end, message, checks)',
+      'start.md:3  unknown key `chioces` in the front matter — did you mean `choices`? (known keys: title, episode, summary, when, because, skip-to, kubeconfig, inputs, choices, next, dead-end, message, checks)',
       'start.md:6  input name `1ST` must be a shell variable name (letters, digits and `_`, not starting with a digit), like `DOMAIN`',
       'start.md:8  `validate` pattern does not compile: Invalid regular expression: /(/u: Unterminated group',
       'start.md:9  warning: input `API_TOKEN` is named like a credential but has no `secret: true`: add it, so the value is masked when typed and never shown, logged or mirrored (play already treats it so)',

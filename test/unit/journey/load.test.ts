@@ -162,7 +162,7 @@ describe('parseChapter', () => {
     [
       'unknown key',
       '---\ntitle: t\nchioces: []\n---\n',
-      ['3 error: unknown key `chioces` in the front matter — did you mean `choices`? (known keys: title, episode, summary, when, because, skip-to, inputs, choices, next, dead-end, message, checks)'],
+      ['3 error: unknown key `chioces` in the front matter — did you mean `choices`? (known keys: title, episode, summary, when, because, skip-to, kubeconfig, inputs, choices, next, dead-end, message, checks)'],
     ],
     ['bad YAML', '---\ntitle: t\nnext: [a\n---\n', ['3 error: this is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]']],
     ['a duplicate key', '---\ntitle: t\ntitle: u\n---\n', ['3 error: this key is given twice in the same mapping; keep one']],
@@ -339,7 +339,7 @@ describe('loadJourney', () => {
     expect((error as JourneyError).message).toBe(
       [
         `journey at ${dir} has 4 problems:`,
-        '  a/b.md:2  unknown key `titel` in the front matter — did you mean `title`? (known keys: title, episode, summary, when, because, skip-to, inputs, choices, next, dead-end, message, checks)',
+        '  a/b.md:2  unknown key `titel` in the front matter — did you mean `title`? (known keys: title, episode, summary, when, because, skip-to, kubeconfig, inputs, choices, next, dead-end, message, checks)',
         '  a/b.md:2  the front matter needs `title`',
         '  one.md:3  `next` points at unknown chapter `two`',
         '  one.md:6  `when` of step `step-1` is not a valid expression: Unexpected token: EOF (at character 10) in `vars.X ==`',

@@ -1,0 +1,24 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import { UserError } from '../errors.ts';
+import type { Chapter } from '../journey/model.ts';
+import { interpolate } from './inputs.ts';
+
+/**
+ * The environment for a chapter whose front matter names its cluster's kubeconfig (a file in the
+ * workspace, `${NAME}` filled in from `vars`): KUBECONFIG set to that file alone, so neither the
+ * learner's KUBECONFIG nor --context applies. Empty for other chapters.
+ */
+export function chapterKubeEnvironment(chapter: Pick<Chapter, 'kubeconfig'>, vars: Record<string, string>, workspace: string): Record<string, string> {
+  if (chapter.kubeconfig === undefined) return {};
+  const written = interpolate(chapter.kubeconfig, vars);
+  const file = resolve(workspace, written);
+  const inside = relative(workspace, file);
+  const unset = [...written.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]);
+  if (unset.length > 0 || inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    throw new UserError(
+      `the chapter's kubeconfig "${chapter.kubeconfig}" ${unset.length > 0 ? `uses ${unset.map((n) => `\${${n}}`).join(', ')}, which is not set` : 'is not a file in the workspace'}`,
+      { hint: 'this is a mistake in the journey: tell its author ("hero-journey lint" finds it)' },
+    );
+  }
+  return { KUBECONFIG: file };
+}
