@@ -95,6 +95,7 @@ export function parseChapter(source: string, file: string): ParsedChapter {
   for (const step of split.steps) {
     if (step.when) parsed.expressions.push({ expr: step.when, scope: 'condition', role: `\`when\` of step \`${step.id}\`` });
   }
+  for (const when of split.proseConditions) parsed.expressions.push({ expr: when, scope: 'outcome', role: '`when` of a text block' });
   parsed.problems = sortProblems(parsed.problems);
   return parsed;
 }

@@ -12,8 +12,11 @@ import { Environment, type ASTNode, type ParseResult } from '@marcbachmann/cel-j
 import type { Expression, Journey } from './model.ts';
 import { dict } from '../dict.ts';
 
-/** Which names an expression may use: `condition` (choices, vars) or `object` (also the checked object). */
-export type ExpressionScope = 'condition' | 'object';
+/**
+ * Which names an expression may use: `condition` (choices, vars), `object` (also the checked
+ * object), or `outcome` (text that depends on how things went: also `step`, `steps` and `checks`).
+ */
+export type ExpressionScope = 'condition' | 'object' | 'outcome';
 
 /** What conditions are evaluated against. */
 export interface ConditionContext {
@@ -34,6 +37,12 @@ function environment(scope: ExpressionScope): Environment {
       .registerVariable('choices', 'map<string, string>')
       .registerVariable('vars', 'map<string, string>')
       .registerVariable('object', 'map<string, dyn>'),
+    outcome: new Environment()
+      .registerVariable('choices', 'map<string, string>')
+      .registerVariable('vars', 'map<string, string>')
+      .registerVariable('step', 'string')
+      .registerVariable('steps', 'map<string, string>')
+      .registerVariable('checks', 'string'),
   };
   return environments[scope];
 }

@@ -4,7 +4,8 @@
  */
 
 import { Lexer, type Token, type Tokens } from 'marked';
-import type { JourneyProblem, Segment, Step } from './model.ts';
+import type { Expression, JourneyProblem, Segment, Step } from './model.ts';
+import { hasOutcomeBlocks, splitProse } from './outcome-text.ts';
 import { exportedNames } from './shell.ts';
 import { didYouMean, idPattern, parseDuration } from './text.ts';
 
@@ -22,6 +23,8 @@ export interface SplitBody {
   segments: Segment[];
   steps: Step[];
   problems: JourneyProblem[];
+  /** Conditions of the prose's `<!-- when: ... -->` blocks, to be checked like any expression. */
+  proseConditions: Expression[];
 }
 
 export interface BodyOrigin {
@@ -37,6 +40,7 @@ export function splitChapterBody(body: string, origin: BodyOrigin): SplitBody {
   const segments: Segment[] = [];
   const steps: Step[] = [];
   const problems: JourneyProblem[] = [];
+  const proseConditions: Expression[] = [];
   const lineAt = (offset: number): number => origin.startLine + countNewlines(text, offset);
   const problem = (line: number, message: string, severity: JourneyProblem['severity'] = 'error'): void => {
     problems.push({ loc: { file: origin.file, line }, message, severity });
@@ -45,7 +49,13 @@ export function splitChapterBody(body: string, origin: BodyOrigin): SplitBody {
   let cursor = 0;
   let proseStart = 0;
   const flushProse = (end: number): void => {
-    const prose = trimBlankLines(text.slice(proseStart, end));
+    const raw = text.slice(proseStart, end);
+    if (hasOutcomeBlocks(raw)) {
+      const split = splitProse(raw, origin.file, lineAt(proseStart));
+      problems.push(...split.problems);
+      for (const piece of split.pieces) if (piece.kind === 'when') proseConditions.push(piece.when);
+    }
+    const prose = trimBlankLines(raw);
     if (prose) segments.push({ kind: 'markdown', text: prose });
   };
 
@@ -102,7 +112,7 @@ export function splitChapterBody(body: string, origin: BodyOrigin): SplitBody {
     segments.push({ kind: 'step', step });
   }
   flushProse(text.length);
-  return { segments, steps, problems };
+  return { segments, steps, problems, proseConditions };
 }
 
 /** A parsed info string: the attributes after the language. */

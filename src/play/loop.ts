@@ -28,6 +28,7 @@ import { chapterKubeEnvironment } from './chapter-cluster.ts';
 import { interpolate, validateInput } from './inputs.ts';
 import { skipReason } from '../journey/reasons.ts';
 import { chapterHeaderInfo, whereYouAre } from './page.ts';
+import { renderDeferred, renderProse, type DeferredBlock } from './prose.ts';
 import { askSkippedExports, SET_VARIABLE_OPTION, setVariable, type VariableAsking } from './variables.ts';
 import { jumpInputFor, jumpVariables, nextJumpChoice } from '../journey/jump.ts';
 import { dict } from '../dict.ts';
@@ -224,9 +225,12 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
   ctx.preflight?.pageShown();
 
   let inputsAsked = false;
+  let lastStep: Step | undefined;
+  const deferred: DeferredBlock[] = [];
+  const proseState = () => ({ chapter, progress, conditions: conditions(ctx), dryRun: ctx.dryRun, lastStep });
   for (const [index, segment] of chapter.segments.entries()) {
     if (segment.kind === 'markdown') {
-      const text = renderMarkdown(segment.text, ctx.terminal, index === 0 ? { omitTitle: chapter.title } : {});
+      const text = renderProse(segment.text, proseState(), ctx.terminal, { ...(index === 0 ? { omitTitle: chapter.title } : {}), deferred });
       if (text.trim()) ctx.write(text);
       continue;
     }
@@ -235,11 +239,14 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
       inputsAsked = true;
     }
     if ((await playStep(ctx, chapter, segment.step)) === 'back') return backToLastChoice(ctx);
+    lastStep = segment.step;
   }
   if (!inputsAsked) await askInputs(ctx, chapter.inputs, chapter);
 
   const gate = await checkGate(ctx, chapter);
   if (gate === 'back') return backToLastChoice(ctx);
+  const after = renderDeferred(deferred, proseState(), ctx.terminal);
+  if (after.trim()) ctx.write(after);
 
   if (chapter.deadEnd) {
     entry.outcome = 'dead-end';

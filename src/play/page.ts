@@ -6,6 +6,7 @@ import { describePattern } from './inputs.ts';
 import type { Chapter, Expression, InputSpec, Journey } from '../journey/model.ts';
 import { renderCallout, renderChapterHeader, renderChoices, renderStatusLine, renderStepCard, type ChapterHeaderInfo } from '../render/chapter.ts';
 import { renderMarkdown } from '../render/markdown.ts';
+import { hasOutcomeBlocks, splitProse } from '../journey/outcome-text.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
 import { choiceValues, variableValues, type Progress } from '../state/progress.ts';
 import { dict } from '../dict.ts';
@@ -64,8 +65,22 @@ export function renderChapterPage(journey: Journey, chapter: Chapter, progress: 
 
   for (const [index, segment] of chapter.segments.entries()) {
     if (segment.kind === 'markdown') {
-      const text = renderMarkdown(segment.text, terminal, index === 0 ? { omitTitle: chapter.title } : {});
-      if (text.trim()) out.push(text);
+      const omit = index === 0 ? { omitTitle: chapter.title } : {};
+      // Text that depends on how things went: each branch, labelled with when it shows.
+      const pieces = hasOutcomeBlocks(segment.text) ? splitProse(segment.text, chapter.file, 0).pieces : [{ kind: 'text' as const, text: segment.text }];
+      for (const piece of pieces) {
+        if (piece.kind === 'text') {
+          const text = renderMarkdown(piece.text, terminal, omit);
+          if (text.trim()) out.push(text);
+          continue;
+        }
+        note(`Shown when ${piece.when.source}${piece.afterChecks ? ' (after the checks)' : ''}:`);
+        if (piece.then) out.push(renderMarkdown(piece.then, terminal));
+        if (piece.otherwise) {
+          note('Otherwise:');
+          out.push(renderMarkdown(piece.otherwise, terminal));
+        }
+      }
       continue;
     }
     const step = segment.step;

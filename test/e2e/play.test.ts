@@ -188,6 +188,53 @@ describe('variables the learner gives by hand', () => {
   });
 });
 
+describe('text that depends on how the step and the checks went', () => {
+  let journey: string;
+  beforeEach(async () => {
+    journey = join(sandbox.root, 'campfire');
+    await mkdir(join(journey, 'checks'), { recursive: true });
+    await writeFile(join(journey, 'journey.yaml'), 'id: campfire\ntitle: Campfire\nstart: only\n');
+    await writeFile(
+      join(journey, 'only.md'),
+      '---\ntitle: Only\nchecks:\n  - use: fire\n---\n\n```sh title="Light the fire"\ntouch fire\n```\n\n' +
+        '<!-- when: step == "done" -->\nThe match caught.\n<!-- else -->\nNo match was struck.\n<!-- end -->\n\n' +
+        '<!-- when: checks == "passed" -->\nThe fire burns: proven.\n<!-- else -->\nNobody proved a fire.\n<!-- end -->\n',
+    );
+    await writeFile(
+      join(journey, 'checks', 'fire.js'),
+      "import { existsSync } from 'node:fs';\nexport default { id: 'fire', title: 'A fire burns', run: () => existsSync('fire') ? { ok: true, reason: 'it burns' } : { ok: false, reason: 'no fire' } };\n",
+    );
+  });
+
+  test('after a step that ran and checks that passed, the text says so, in order', async () => {
+    const result = await runBin(['--journey', journey, '--yes', '--trust', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('The match caught.');
+    expect(result.stdout).not.toContain('No match was struck.');
+    expect(result.stdout).not.toContain('Nobody proved a fire.');
+    // The text about the checks comes after they ran.
+    expect(result.stdout.indexOf('The fire burns: proven.')).toBeGreaterThan(result.stdout.indexOf('A fire burns: it burns'));
+  });
+
+  test('after a skipped step and skipped checks, the other branches show', async () => {
+    const t = new TerminalSession(['--journey', journey, '--trust', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
+    sessions.push(t);
+    await t.waitFor(/Light the fire[\s\S]*Run this step\?/);
+    t.press('s');
+    await t.waitFor('No match was struck.');
+    await t.waitFor('The checks did not pass. What now?');
+    t.press('s');
+    await t.waitFor('Go on without proof');
+    t.press('y', 'enter');
+    await t.waitFor('The end of this journey');
+    const screen = await t.screen();
+    expect(screen).toContain('Nobody proved a fire.');
+    expect(screen).not.toContain('The match caught.');
+    expect(screen).not.toContain('The fire burns: proven.');
+    expect(await t.exitCode()).toBe(0);
+  });
+});
+
 describe('a failing step', () => {
   let journey: string;
   beforeEach(async () => {
