@@ -1,10 +1,10 @@
 // The setup chapter's steps that need no internet, run for real against the local control plane:
 // "Meet your cluster" reads the Kubernetes version the journey's minimum is checked against, and
-// "Find the ingress address" runs with the address a LoadBalancer would report set on a Traefik-like Service: an address
-// this machine cannot reach (as kind's and k3d's are on macOS and Windows, inside Docker
-// Desktop's VM) must stop the step at once with the reason and what to change, not later at
-// `http-answers`; and when 127.0.0.1 answers (ports mapped to the machine), the step uses it and
-// says why. 127.0.0.2 plays the unreachable address: on Linux every 127.x address is this
+// "Find the ingress address" runs with the address a LoadBalancer would report set on a
+// Traefik-like Service: an address this machine cannot reach (as kind's and k3d's are on macOS
+// and Windows, inside Docker Desktop's VM) must stop the step at once with the reason and what to
+// change, not later at `http-answers`; and when 127.0.0.1 answers (ports mapped to the machine),
+// the step uses it and says why. 127.0.0.2 plays the unreachable address: on Linux every 127.x address is this
 // machine's loopback, where nothing listens on port 80 unless this test starts a server.
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
