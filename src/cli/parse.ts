@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { UserError, ExitCode } from '../errors.ts';
 import { closest } from '../journey/text.ts';
-import { variableNameRefusal } from '../state/variables.ts';
+import { isVariableName, variableNameRefusal } from '../state/variables.ts';
 import { commands, options, type CommandName } from './options.ts';
 import { dict } from '../dict.ts';
 
@@ -193,7 +193,12 @@ function variablePairs(value: unknown): Record<string, string> {
   const set = pairs(value, '--set', 'NAME=VALUE');
   for (const name of Object.keys(set)) {
     const refusal = variableNameRefusal(name);
-    if (refusal) throw usageError(`--set ${name}=...: ${name} is refused: ${refusal}`, 'set it in your own shell before running hero-journey if a step needs it');
+    if (refusal) {
+      throw usageError(
+        `--set ${name}=...: ${name} is refused: ${refusal}`,
+        isVariableName(name) ? 'set it in your own shell before running hero-journey if a step needs it' : 'name a variable like DOMAIN or APP_HOST',
+      );
+    }
   }
   return set;
 }

@@ -17,7 +17,7 @@ import { sortProblems } from './problems.ts';
 import { shellcheckSteps } from './shellcheck.ts';
 import { stepProblems } from './step-rules.ts';
 import { nameLooksSecret } from '../state/progress.ts';
-import { variableNameRefusal } from '../state/variables.ts';
+import { isVariableName, variableNameRefusal } from '../state/variables.ts';
 
 export interface LintResult {
   /** The journey, when journey.yaml could be read (it may still have errors). */
@@ -136,7 +136,7 @@ export function graphProblems(journey: Journey): JourneyProblem[] {
   // PATH, KUBECONFIG, BASH_ENV and the like never reach steps from an input, and a step's export of one is not carried on.
   for (const { input, file } of inputs) {
     // A name that is no shell variable name at all is the loader's error already.
-    const refusal = /^[A-Za-z_][A-Za-z0-9_]*$/.test(input.name) ? variableNameRefusal(input.name) : undefined;
+    const refusal = isVariableName(input.name) ? variableNameRefusal(input.name) : undefined;
     if (refusal) problems.push({ loc: { file, line: input.loc.line }, message: `input \`${input.name}\` is never passed to steps: ${refusal}; give it another name`, severity: 'error' });
   }
   for (const chapter of journey.chapters.values()) {

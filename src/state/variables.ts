@@ -27,12 +27,17 @@ const DENIED_PREFIXES = [
   '_JAVA_OPTIONS', 'JDK_JAVA_OPTIONS', 'LUA_', 'TCL', 'GOFLAGS', 'GOPROXY', 'CGO_', 'HERO_JOURNEY', '__hero_journey',
 ];
 
+/** Whether `name` is a name a shell variable can have (letters, digits and _, not starting with a digit). */
+export function isVariableName(name: string): boolean {
+  return IDENTIFIER.test(name);
+}
+
 /**
  * Why `name` may not become a variable of the learner's steps and checks, or undefined when it may.
  * One sentence, to follow "NAME is refused:".
  */
 export function variableNameRefusal(name: string): string | undefined {
-  if (!IDENTIFIER.test(name)) return 'it is not a shell variable name (letters, digits and _, not starting with a digit)';
+  if (!isVariableName(name)) return 'it is not a shell variable name (letters, digits and _, not starting with a digit)';
   if (DENIED.has(name) || DENIED_PREFIXES.some((prefix) => name.startsWith(prefix))) {
     return 'it changes how the shell, the system or kubectl and helm behave, so hero-journey never takes it from outside your own shell';
   }
