@@ -51,8 +51,26 @@ export interface ParsedChapter {
   readable: boolean;
 }
 
+/** Largest chapter file read (characters): the bundled chapters have 20 thousand at most. */
+export const MAX_FILE_CHARACTERS = 1_000_000;
+
+/** A chapter file too large to read: one problem on its first line, nothing parsed. */
+function tooLarge(source: string, file: string, id: string): ParsedChapter {
+  const chapter: Chapter = { id, file, title: id, inputs: [], choices: [], next: [], checks: [], segments: [], steps: [], bodyLine: 1, loc: { file, line: 1 } };
+  const size = (source.length / 1_000_000).toFixed(1);
+  return {
+    chapter,
+    problems: [{ loc: { file, line: 1 }, message: `the file has ${size} million characters; a chapter may have at most ${MAX_FILE_CHARACTERS / 1_000_000} million: split it into several chapters`, severity: 'error' }],
+    refs: [],
+    expressions: [],
+    uses: [],
+    readable: false,
+  };
+}
+
 /** Parse a chapter file. `file` is its path relative to the journey folder, with `/`. */
 export function parseChapter(source: string, file: string): ParsedChapter {
+  if (source.length > MAX_FILE_CHARACTERS) return tooLarge(source, file, chapterIdFromPath(file));
   const text = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const id = chapterIdFromPath(file);
   const chapter: Chapter = {

@@ -60,7 +60,16 @@ export function splitChapterBody(body: string, origin: BodyOrigin): SplitBody {
   };
 
   // Block tokens are all we need; skipping the inline pass keeps loading a journey fast.
-  for (const token of new Lexer().blockTokens(text)) {
+  let tokens: Token[];
+  try {
+    tokens = new Lexer().blockTokens(text);
+  } catch (error) {
+    // marked recurses per nesting level and per line of some blocks: hostile Markdown overflows the stack.
+    if (!(error instanceof RangeError)) throw error;
+    problem(origin.startLine, 'the Markdown is nested too deeply or has a block too long to read: split it up');
+    return { segments, steps, problems, proseConditions };
+  }
+  for (const token of tokens) {
     const found = text.indexOf(token.raw, cursor);
     const offset = found === -1 ? cursor : found;
     cursor = offset + token.raw.length;

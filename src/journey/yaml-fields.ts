@@ -208,7 +208,13 @@ export class YamlReader {
       this.error(field.line, `\`${field.key}\` must be a mapping`);
       return undefined;
     }
-    return node.toJS(this.doc) as Record<string, unknown>;
+    try {
+      // yaml refuses more than 100 alias expansions (a "billion laughs" bomb) by throwing.
+      return node.toJS(this.doc, { maxAliasCount: 100 }) as Record<string, unknown>;
+    } catch (error) {
+      this.error(field.line, `\`${field.key}\` cannot be read: ${(error as Error).message.replace(/ indicates a resource exhaustion attack$/, '')} (more than 100 uses of YAML aliases such as *name): write the values out`);
+      return undefined;
+    }
   }
 }
 

@@ -148,6 +148,40 @@ export function undoLastChoice(progress: Progress): string | undefined {
   return undefined;
 }
 
+/**
+ * Remove entries of steps, checks and history that are not records of the right shape (`null`,
+ * a number, an entry without its status): one bad entry must not cost the rest. Returns what was
+ * removed, for a notice. Times that are missing become the epoch.
+ */
+export function dropUnreadableEntries(progress: Progress): string[] {
+  const dropped: string[] = [];
+  const validTime = (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value));
+  for (const [key, record] of Object.entries(progress.steps)) {
+    if (!isRecord(record) || typeof record.status !== 'string') {
+      delete progress.steps[key];
+      dropped.push(`step "${key}"`);
+    }
+  }
+  for (const [key, record] of Object.entries(progress.checks)) {
+    if (!isRecord(record) || typeof record.status !== 'string') {
+      delete progress.checks[key];
+      dropped.push(`checks of "${key}"`);
+    }
+  }
+  const history = progress.history.filter((entry, index) => {
+    const ok = isRecord(entry) && typeof entry.chapter === 'string';
+    if (!ok) dropped.push(`history entry ${index + 1}`);
+    return ok;
+  });
+  progress.history = history.map((entry) => (validTime(entry.at) ? entry : { ...entry, at: new Date(0).toISOString() }));
+  for (const record of [...Object.values(progress.steps), ...Object.values(progress.checks), ...Object.values(progress.choices), ...Object.values(progress.vars)]) {
+    if (!validTime(record.at)) record.at = new Date(0).toISOString();
+  }
+  if (!validTime(progress.startedAt)) progress.startedAt = new Date(0).toISOString();
+  if (!validTime(progress.updatedAt)) progress.updatedAt = progress.startedAt;
+  return dropped;
+}
+
 /** Problems that make a parsed file unusable as progress; empty when it is fine. */
 export function progressShapeProblems(data: unknown): string[] {
   if (!isRecord(data)) return ['not a JSON object'];

@@ -3,7 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'nod
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
-import { newProgress, progressShapeProblems, PROGRESS_SCHEMA_VERSION, type Progress } from './progress.ts';
+import { dropUnreadableEntries, newProgress, progressShapeProblems, PROGRESS_SCHEMA_VERSION, type Progress } from './progress.ts';
 import { dict } from '../dict.ts';
 
 /** The XDG state folder of hero-journey (`$XDG_STATE_HOME/hero-journey`, default `~/.local/state/hero-journey`). */
@@ -58,7 +58,13 @@ export async function loadProgress(path: string, journeyId: string, workspace: s
         { hint: 'update hero-journey (npx hero-journey@latest), or use --workspace to play in another folder' },
       );
     }
-    return { progress, fresh: false };
+    const dropped = dropUnreadableEntries(progress);
+    if (dropped.length === 0) return { progress, fresh: false };
+    return {
+      progress,
+      fresh: false,
+      notice: `Saved progress at ${path} had entries that could not be read (${dropped.slice(0, 3).join(', ')}${dropped.length > 3 ? `, and ${dropped.length - 3} more` : ''}); they are left out and the rest is kept.`,
+    };
   }
   const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   try {
@@ -91,12 +97,25 @@ export async function writeFileAtomic(path: string, text: string, now = new Date
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    // A full disk or a folder gone read-only: no half-written temp file stays, the last save stays as it was.
+    await rm(temp, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+      throw new UserError(`cannot save ${path}: ${(error as Error).message}`, {
+        hint: `${code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space' : `make ${dir} writable`}, then run hero-journey again: it continues from the last step that was saved`,
+        cause: error,
+      });
+    }
+    throw error;
   }
   try {
     await rename(temp, path);

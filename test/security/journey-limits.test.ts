@@ -52,7 +52,25 @@ describe('expression limits', () => {
   });
 
   it('refuses a very long expression with file:line and without repeating all of it', async () => {
-    const dir = await journeyWith(`when: '${'true || '.repeat(150_000)}true'`);
-    await expectCleanRefusal(dir, /second\.md:3 +`when` is not a valid expression: the expression is 1200004 characters long; at most 4096 are allowed/);
+    const dir = await journeyWith(`when: '${'true || '.repeat(12_000)}true'`);
+    await expectCleanRefusal(dir, /second\.md:3 +`when` is not a valid expression: the expression is 96004 characters long; at most 4096 are allowed/);
+  });
+});
+
+describe('huge or hostile YAML and Markdown', () => {
+  it('refuses more than 100 YAML aliases in an assert with file:line', async () => {
+    const aliases = Array.from({ length: 150 }, (_, i) => `        k${i}: *meta`).join('\n');
+    const dir = await journeyWith(`checks:\n  - assert:\n      apiVersion: v1\n      kind: ConfigMap\n      metadata: &meta\n        name: x\n      data:\n${aliases}`);
+    await expectCleanRefusal(dir, /second\.md:4 +`assert` cannot be read: Excessive alias count \(more than 100 uses of YAML aliases such as \*name\): write the values out/);
+  });
+
+  it('refuses a 10 MB chapter file with file:line', async () => {
+    const dir = await journeyWith('', `${'Hero walks on and on. '.repeat(20)}\n`.repeat(25_000));
+    await expectCleanRefusal(dir, /second\.md:1 +the file has 11\.\d million characters; a chapter may have at most 1 million: split it into several chapters/);
+  });
+
+  it('refuses Markdown nested too deeply to read with file:line', async () => {
+    const dir = await journeyWith('', `${'>'.repeat(20_000)} deep\n`);
+    await expectCleanRefusal(dir, /second\.md:\d+ +the Markdown is nested too deeply or has a block too long to read/);
   });
 });
