@@ -29,6 +29,7 @@ import { interpolate, validateInput } from './inputs.ts';
 import { skipReason } from '../journey/reasons.ts';
 import { chapterHeaderInfo, whereYouAre } from './page.ts';
 import { renderDeferred, renderProse, type DeferredBlock } from './prose.ts';
+import { editInEditor, editorCommand } from './edit.ts';
 import { askSkippedExports, SET_VARIABLE_OPTION, setVariable, type VariableAsking } from './variables.ts';
 import { jumpInputFor, jumpVariables, nextJumpChoice } from '../journey/jump.ts';
 import { dict } from '../dict.ts';
@@ -473,6 +474,23 @@ function variableAsking(ctx: PlayContext): VariableAsking {
   return { journey: ctx.journey, progress: ctx.progress, asker: ctx.asker, terminal: ctx.terminal, write: ctx.write, env: process.env, at: () => timestamp(ctx) };
 }
 
+const AGAIN_OPTION = { value: 'again', name: 'Run an earlier step of this chapter again', key: 'a' } as const;
+
+/** Pick a step of the chapter before `before` (0-based) and run it again, its card shown first. */
+async function runStepAgain(ctx: PlayContext, chapter: Chapter, before: number): Promise<void> {
+  const candidates = chapter.steps.filter((s) => s.index < before && !conditionFails(ctx, s.when));
+  const back = ' back';
+  const picked = await ctx.asker.select(
+    'Which step, again?',
+    [...candidates.map((s) => ({ value: s.id, name: `Step ${s.index + 1}${s.title ? `: ${s.title}` : ''}` })), { value: back, name: 'None: back to the menu', key: 'b' }],
+    candidates.at(-1)?.id ?? back,
+  );
+  const step = candidates.find((s) => s.id === picked);
+  if (!step) return;
+  ctx.write(renderStepCard({ ...(step.title ? { title: step.title } : {}), code: step.code, lang: step.lang, index: step.index, total: chapter.steps.length, optional: step.optional }, ctx.terminal));
+  await executeStep(ctx, chapter, step);
+}
+
 /** "Set a variable" at a menu, saved at once. */
 async function setVariableAndSave(ctx: PlayContext, chapterId: string): Promise<void> {
   await setVariable(variableAsking(ctx), chapterId);
@@ -488,7 +506,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
   const emitStep = (status: Extract<PlayEvent, { event: 'step' }>['status'], more: { reason?: string; exitCode?: number; captured?: string[] } = {}) =>
     ctx.emit?.({ event: 'step', chapter: chapter.id, step: step.id, index: step.index, ...(step.title ? { title: step.title } : {}), status, ...more });
   if (record?.status === 'done') {
-    ctx.write(renderStatusLine('done', `Step ${step.index + 1} of ${total} (${label}): done earlier`, ctx.terminal));
+    ctx.write(renderStatusLine('done', `Step ${step.index + 1} of ${total} (${label}): done earlier${record.edited ? ', as you edited it' : ''}`, ctx.terminal));
     emitStep('done-earlier');
     return undefined;
   }
@@ -543,14 +561,19 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
     await ctx.save();
   };
   let retrying = runNow;
+  // The commands as the learner may have edited them.
+  let code = step.code;
+  let edited = false;
   for (;;) {
     if (ctx.asker.interactive && !retrying) {
       const action = await ctx.asker.select(
-        'Run this step?',
+        edited ? 'Run this step as you edited it?' : 'Run this step?',
         [
           { value: 'run', name: 'Run it', key: 'r' },
           { value: 'skip', name: 'Skip it (I did it myself, or it does not apply)', key: 's' },
+          { value: 'edit', name: `Edit it first (in ${editorCommand(process.env)})`, key: 'e' },
           { value: 'plain', name: 'Show the command plain, to copy', key: 'c' },
+          ...(step.index > 0 ? [AGAIN_OPTION] : []),
           SET_VARIABLE_OPTION,
           { value: 'quit', name: 'Quit (progress is saved)', key: 'q' },
         ],
@@ -559,7 +582,22 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
       );
       if (action === 'quit') throw new StopPlaying();
       if (action === 'plain') {
-        ctx.write(`\n${renderPlainCommand(step.code)}\n\n`);
+        ctx.write(`\n${renderPlainCommand(code)}\n\n`);
+        continue;
+      }
+      if (action === 'edit') {
+        const result = await editInEditor(code, process.env);
+        if ('error' in result) ctx.write(renderStatusLine('failed', result.error, ctx.terminal));
+        else if (result.code === code) ctx.write(renderStatusLine('info', 'The step is unchanged.', ctx.terminal));
+        else {
+          code = result.code;
+          edited = true;
+          ctx.write(renderStepCard({ title: `${label} (edited)`, code, lang: step.lang, index: step.index, total, optional: step.optional }, ctx.terminal));
+        }
+        continue;
+      }
+      if (action === 'again') {
+        await runStepAgain(ctx, chapter, step.index);
         continue;
       }
       if (action === 'set-variable') {
@@ -571,7 +609,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
         return undefined;
       }
     }
-    const outcome = await executeStep(ctx, chapter, step);
+    const outcome = await executeStep(ctx, chapter, { ...step, code }, edited);
     if (outcome.status === 'done') {
       emitStep('done', outcome.captured.length > 0 ? { captured: outcome.captured } : {});
       return undefined;
@@ -616,7 +654,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
   }
 }
 
-async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise<{ status: 'done'; captured: string[] } | { status: 'failed'; exitCode?: number }> {
+async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step, edited = false): Promise<{ status: 'done'; captured: string[] } | { status: 'failed'; exitCode?: number }> {
   // Loading the Kubernetes client for the checks takes most of a second: do it while the step runs.
   prepareForChecks(chapter);
   const key = stepKey(chapter.id, step.id);
@@ -667,7 +705,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
       names.add(name);
       ctx.progress.vars[name] = { value, source: 'capture', chapter: chapter.id, secret: nameLooksSecret(name), at };
     }
-    ctx.progress.steps[key] = { status: 'done', at, exitCode: 0 };
+    ctx.progress.steps[key] = { status: 'done', at, exitCode: 0, ...(edited ? { edited: true } : {}) };
     await ctx.save();
     if (names.size > 0) ctx.write(renderStatusLine('info', `Remembered for later steps: ${[...names].join(', ')}`, ctx.terminal));
     if (refused.length > 0) {
@@ -675,7 +713,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step): Prom
     }
     return { status: 'done', captured: [...names] };
   }
-  ctx.progress.steps[key] = { status: 'failed', at, ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) };
+  ctx.progress.steps[key] = { status: 'failed', at, ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}), ...(edited ? { edited: true } : {}) };
   await ctx.save();
   const tail = maskSecrets(result.stderrTail.trimEnd(), secrets);
   ctx.write(
@@ -768,6 +806,7 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' |
           { value: 'now', name: 'Check again now (after you fixed something)', key: 'r' },
           { value: 'wait', name: `Wait for it (up to ${formatTimeout(longest)}; any key stops waiting)`, key: 'w' },
           { value: 'hint', name: 'Show the hints and details', key: 'h' },
+          ...(chapter.steps.length > 0 ? [{ ...AGAIN_OPTION, name: 'Run a step of this chapter again' }] : []),
           { value: 'skip', name: 'Skip the checks and go on (recorded as skipped)', key: 's' },
           SET_VARIABLE_OPTION,
           backOption(ctx, back),
@@ -785,6 +824,10 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' |
       }
       if (action === 'set-variable') {
         await setVariableAndSave(ctx, chapter.id);
+        continue;
+      }
+      if (action === 'again') {
+        await runStepAgain(ctx, chapter, chapter.steps.length);
         continue;
       }
       if (action === 'quit') {

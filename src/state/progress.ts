@@ -66,6 +66,8 @@ export interface StepRecord {
   exitCode?: number;
   /** Set when the learner chose to skip it (not a `when` that was false): resuming does not offer it again. */
   by?: 'learner';
+  /** The learner edited the commands before they ran. */
+  edited?: boolean;
 }
 
 export interface CheckRecord {

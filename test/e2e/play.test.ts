@@ -131,7 +131,7 @@ describe('playing in a terminal', () => {
   test('NO_COLOR output carries no colour codes; plain copy shows the bare command', async () => {
     const t = play(['--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers'], { NO_COLOR: '1' });
     await t.waitFor(/Prepare a greeting[\s\S]*Run this step\?/);
-    t.press('down', 'down', 'enter'); // show plain
+    t.press('c'); // show plain
     const screen = await t.waitFor(/\n\s*export GREETING="Hello, \$\{HERO_NAME\} of the \$\{GUILD\}"\n/);
     expect(screen).toBeTruthy();
     t.press('ctrl-c');
@@ -185,6 +185,42 @@ describe('variables the learner gives by hand', () => {
     const saved = (await progressFile()) as { vars: Record<string, { value: string; secret: boolean }> };
     expect(saved.vars.MOTTO).toMatchObject({ value: 'onward', secret: false });
     expect(saved.vars.SHIP_TOKEN).toMatchObject({ value: 'tok-2f9a7c', secret: true });
+  });
+});
+
+describe('editing a step and running an earlier one again', () => {
+  test('e opens the step in $EDITOR; the edited commands are shown, run when asked, and recorded as edited', async () => {
+    const t = play(['--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers'], { EDITOR: 'sed -i s/Hello/Howdy/' });
+    await t.waitFor(/Prepare a greeting[\s\S]*Run this step\?/);
+    t.press('e');
+    await t.waitFor(/Prepare a greeting \(edited\)[\s\S]*export GREETING="Howdy, [\s\S]*Run this step as you edited it\?/);
+    t.press('enter');
+    await t.waitFor('Howdy, Ada of the Wanderers');
+    await t.waitFor(/Stretch[\s\S]*Run this step\?/);
+    t.press('ctrl-c');
+    await t.exitCode();
+    const saved = (await progressFile()) as { vars: Record<string, { value: string }>; steps: Record<string, { status: string; edited?: boolean }> };
+    expect(saved.steps['start#greet']).toMatchObject({ status: 'done', edited: true });
+    expect(saved.vars.GREETING?.value).toBe('Howdy, Ada of the Wanderers');
+    // Resuming says the step was done as edited.
+    const again = play();
+    await again.waitFor(/Step 1 of 2 \(Prepare a greeting\): done earlier, as you edited it/);
+    again.press('ctrl-c');
+    await again.exitCode();
+  });
+
+  test('a runs an earlier step of the chapter again, then the menu of the current step comes back', async () => {
+    const t = play(['--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers']);
+    await t.waitFor(/Prepare a greeting[\s\S]*Run this step\?/);
+    t.press('enter');
+    await t.waitFor(/Stretch[\s\S]*Run this step\?/);
+    t.press('a');
+    await t.waitFor(/Which step, again\?[\s\S]*Step 1: Prepare a greeting/);
+    t.press('enter');
+    const screen = await t.waitFor(/Which step, again\?[\s\S]*Hello, Ada of the Wanderers[\s\S]*Run this step\?/);
+    expect(screen.split('Hello, Ada of the Wanderers').length - 1).toBeGreaterThanOrEqual(2);
+    t.press('ctrl-c');
+    await t.exitCode();
   });
 });
 

@@ -90,14 +90,14 @@ it('shows the hints, and skips only after confirmation; status shows the skip', 
     await session.waitFor(/Run this step\?/);
     session.pty.write('\r');
     await session.waitFor(/The checks did not pass\. What now\?/);
-    session.pty.write('\u001b[B\u001b[B\r'); // Show the hints (after Check again now and Wait for it)
+    session.pty.write('h'); // Show the hints
     await session.waitFor(/What to try[\s\S]*Try: create it with `kubectl create configmap villain -n/);
     await session.waitFor(/What now\?[\s\S]*What now\?/);
-    session.pty.write('\u001b[B\u001b[B\u001b[B\r');
+    session.pty.write('s'); // Skip the checks
     await session.waitFor(/Go on without proof that this chapter worked\?/);
     session.pty.write('n\r');
     await session.waitFor(/What now\?[\s\S]*What now\?[\s\S]*What now\?/);
-    session.pty.write('\u001b[B\u001b[B\u001b[B\r');
+    session.pty.write('s'); // Skip the checks
     await session.waitFor(/Go on without proof[\s\S]*Go on without proof/);
     session.pty.write('y\r');
     expect(await session.exited).toBe(0);
