@@ -84,6 +84,11 @@ export function parseCli(argv: string[]): CliOptions {
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const positionals = [...parsed.positionals];
   let command: CommandName = 'play';
+  // `hero-journey help [COMMAND]`, as git and npm have it: the same as --help.
+  if (positionals[0] === 'help' && positionals.length <= 2) {
+    positionals.shift();
+    values.help = true;
+  }
   const first = positionals[0];
   if (first !== undefined) {
     const known = commands.find((c) => c.name === first);
@@ -111,7 +116,7 @@ export function parseCli(argv: string[]): CliOptions {
   } else if (format !== undefined && !['tree', 'mermaid', 'json'].includes(format)) {
     throw usageError(`unknown --format "${format}"`, 'use --format tree or --format mermaid (or --json)');
   }
-  if (command === 'classroom' && positionals[0] !== 'rbac') {
+  if (command === 'classroom' && positionals[0] !== 'rbac' && values.help !== true) {
     throw usageError(positionals[0] ? `unknown classroom command "${positionals[0]}"` : 'hero-journey classroom needs a command', 'run "hero-journey classroom rbac"');
   }
   if (values.vote === undefined) {

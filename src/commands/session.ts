@@ -45,9 +45,17 @@ export function findChapter(journey: Journey, name: string, cwd: string, command
     const byFile = !inside.startsWith('..') ? journey.chapters.get(id) : undefined;
     if (byFile) return byFile;
   }
-  const guess = closest(name, journey.chapters.keys());
+  // `cert-manager` for `setup/cert-manager` and `https/cert-manager`: every chapter the name ends, not a guess at one.
+  const ending = [...journey.chapters.keys()].filter((id) => id.endsWith(`/${name.replace(/^\/+|\/+$/g, '')}`));
+  const guesses = ending.length > 0 ? ending : [closest(name, journey.chapters.keys())].filter((g): g is string => g !== undefined);
+  const one = (id: string) => `"hero-journey ${command} ${id}"`;
   throw new UserError(`journey "${journey.title}" has no chapter "${name}"`, {
-    hint: guess ? `did you mean "hero-journey ${command} ${guess}"? ("hero-journey map" lists the chapters)` : '"hero-journey map" lists the chapters',
+    hint:
+      guesses.length > 1
+        ? `did you mean ${guesses.slice(0, -1).map(one).join(', ')} or ${one(guesses.at(-1)!)}? ("hero-journey map" lists the chapters)`
+        : guesses.length === 1
+          ? `did you mean ${one(guesses[0]!)}? ("hero-journey map" lists the chapters)`
+          : '"hero-journey map" lists the chapters',
     exitCode: ExitCode.usage,
   });
 }

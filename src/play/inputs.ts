@@ -23,7 +23,11 @@ export function validateInput(spec: Pick<InputSpec, 'validate' | 'name' | 'messa
 }
 
 function ruleVerdict(rule: string, value: string): string | true {
-  if (rule === 'hostname') return HOSTNAME.test(value) ? true : `"${value}" is not a valid host name (letters, digits, dashes and dots, like hero.example.com)`;
+  if (rule === 'hostname') {
+    if (!HOSTNAME.test(value)) return `"${value}" is not a valid host name (letters, digits, dashes and dots, like hero.example.com)`;
+    // Kubernetes (Ingress hosts, certificates) takes host names in lower case only.
+    return value === value.toLowerCase() ? true : `"${value}" has capital letters: write host names in lower case, like ${value.toLowerCase()}`;
+  }
   if (rule === 'email') return EMAIL.test(value) ? true : `"${value}" is not an email address (like you@example.com)`;
   if (rule === 'url') {
     try {

@@ -60,6 +60,21 @@ test('an unknown chapter is a usage error that suggests the closest id', async (
   expect(result.stderr).toContain('did you mean "hero-journey show castle/gate"?');
 });
 
+test('a name that ends two chapters\' ids suggests both', async () => {
+  const result = await runBin(['show', 'cert-manager'], { cwd: sandbox.workspace, env: sandbox.env });
+  expect(result.exitCode).toBe(2);
+  expect(result.stderr).toContain('did you mean "hero-journey show https/cert-manager" or "hero-journey show setup/cert-manager"?');
+});
+
+test('hero-journey help and classroom --help print help and exit 0, with no error', async () => {
+  for (const args of [['help'], ['help', 'classroom'], ['classroom', '--help']]) {
+    const result = await runBin(args, { cwd: sandbox.workspace, env: sandbox.env });
+    expect(result.exitCode, args.join(' ')).toBe(0);
+    expect(result.stdout).toContain('Usage: hero-journey');
+    expect(result.stderr).toBe('');
+  }
+});
+
 test('--watch redraws the page as the author edits, shows a broken file\'s error, and stops on Ctrl-C', async () => {
   const file = join(journeyDir, 'start.md');
   const original = await readFile(file, 'utf8');

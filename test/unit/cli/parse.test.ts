@@ -55,6 +55,13 @@ describe('parseCli', () => {
     }
   });
 
+  test('`help` and `help COMMAND` are --help; `classroom --help` is help, not a missing subcommand', () => {
+    expect(parseCli(['help'])).toMatchObject({ command: 'play', help: true });
+    expect(parseCli(['help', 'map'])).toMatchObject({ command: 'map', help: true });
+    expect(parseCli(['classroom', '--help'])).toMatchObject({ command: 'classroom', help: true });
+    expect(() => parseCli(['classroom'])).toThrow(/classroom needs a command/);
+  });
+
   test('suggests the closest command', () => {
     expect(() => parseCli(['stauts'])).toThrowError(expect.objectContaining({ hint: expect.stringContaining('hero-journey status') }));
   });

@@ -16,6 +16,7 @@ describe('validateInput', () => {
     ['hostname', '10.0.0.1.nip.io', true],
     ['hostname', 'bad_host!', false],
     ['hostname', '-leading.example.com', false],
+    ['hostname', 'Hero.Example.com', false],
     ['email', 'you@example.com', true],
     ['email', 'you@', false],
     ['url', 'https://example.com/x', true],
@@ -29,5 +30,9 @@ describe('validateInput', () => {
     const verdict = check(rule, value);
     if (ok) expect(verdict).toBe(true);
     else expect(verdict).toEqual(expect.any(String));
+  });
+
+  test('a host name in capitals is refused with the lower-case one to type instead', () => {
+    expect(check('hostname', 'Hero.Example.com')).toBe('"Hero.Example.com" has capital letters: write host names in lower case, like hero.example.com');
   });
 });
