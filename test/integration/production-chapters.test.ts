@@ -1,0 +1,273 @@
+// Season 2 of the bundled journey against the local control plane, with two clusters as the
+// learner has them: the management cluster is the learner's own kubeconfig (KUBECONFIG), and
+// the production cluster is the kubeconfig a chapter keeps in the workspace. Here both reach the
+// same API server, as different users: the production one is a client certificate the test
+// mints, handed over the way a Composition hands it over (a Secret the chapter's step decodes).
+// Chapters that name `kubeconfig: ${PROD_KUBECONFIG}` are checked with the learner's KUBECONFIG
+// pointing at a port where nothing listens: they pass only by using the workspace's file.
+//
+// The steps are the chapters' own code, run as play runs them (the chapter's kubeconfig in the
+// environment). What the control plane cannot do is done by the test, and said where:
+// - no Argo CD, Flux, kapp-controller, Cluster API or Crossplane runs: their CRDs are installed
+//   (fixtures/production/crds.yaml) and the test sets each status as the controller would; the
+//   chapters' checks must fail before and pass after;
+// - the GitOps repository is a local bare repository; the test applies what GitOps would apply
+//   from it (Hero's chart rendered with the committed production values).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadJourney } from '../../src/journey/load.ts';
+import type { Journey } from '../../src/journey/model.ts';
+import { chapterKubeEnvironment } from '../../src/play/chapter-cluster.ts';
+import { runStep } from '../../src/steps/run.ts';
+import type { Sandbox } from '../cluster/testenv.ts';
+import { runBin } from '../e2e/cli.ts';
+import { cluster, mergePatch, adminApi } from './checks/support.ts';
+import { ok, run } from './helpers.ts';
+
+const exec = promisify(execFile);
+const chaptersDir = fileURLToPath(new URL('../../chapters', import.meta.url));
+const crds = fileURLToPath(new URL('./fixtures/production/crds.yaml', import.meta.url));
+const NS = 'production';
+
+let sandbox: Sandbox;
+let env: Record<string, string>;
+let journey: Journey;
+let workspace = '';
+/** A kubeconfig whose server does not answer: the learner's own, while production chapters are checked. */
+let deadKubeconfig = '';
+/** The production cluster's kubeconfig, as a Composition would hand it over. */
+let productionKubeconfig = '';
+let vars: Record<string, string> = {};
+
+interface CheckJson {
+  id: string;
+  status: string;
+  reason: string;
+}
+
+/** Run one step of a bundled chapter, found by its title, as `play` runs it (with the chapter's kubeconfig, if it names one). */
+async function playStep(chapterId: string, title: string, extra: Record<string, string> = {}): Promise<string> {
+  const chapter = journey.chapters.get(chapterId);
+  const step = chapter?.steps.find((s) => s.title === title);
+  if (!chapter || !step) throw new Error(`chapter ${chapterId} has no step "${title}"`);
+  let output = '';
+  const result = await runStep({
+    code: step.code,
+    cwd: workspace,
+    env: { ...env, ...vars, ...extra, ...chapterKubeEnvironment(chapter, { ...vars, ...extra }, workspace) },
+    timeoutSeconds: 120,
+    onOutput: (text) => (output += text),
+  });
+  expect(result.exitCode, `step "${title}" of ${chapterId} failed:\n${output}`).toBe(0);
+  vars = { ...vars, ...result.captured };
+  return output;
+}
+
+/** `hero-journey check CHAPTER --json` with the built CLI in the workspace, the learner's KUBECONFIG as given. */
+async function check(chapterId: string, kubeconfig: string): Promise<{ code: number | null; checks: CheckJson[] }> {
+  const sets = Object.entries(vars).flatMap(([name, value]) => ['--set', `${name}=${value}`]);
+  const result = await runBin(['check', chapterId, '--json', ...sets], { cwd: workspace, env: { ...env, KUBECONFIG: kubeconfig } });
+  try {
+    return { code: result.exitCode, checks: (JSON.parse(result.stdout) as { checks: CheckJson[] }).checks };
+  } catch {
+    throw new Error(`hero-journey check ${chapterId} printed no JSON (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+/** The outcome of each named check, run again (up to 10 s) until they are as expected. */
+async function expectChecks(chapterId: string, kubeconfig: string, expected: Record<string, 'passed' | 'failed'>): Promise<CheckJson[]> {
+  let result = await check(chapterId, kubeconfig);
+  const matches = () => Object.entries(expected).every(([id, status]) => result.checks.find((c) => c.id === id)?.status === status);
+  for (let attempt = 1; attempt < 10 && !matches(); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    result = await check(chapterId, kubeconfig);
+  }
+  for (const [id, status] of Object.entries(expected)) {
+    expect(result.checks.find((c) => c.id === id), `${chapterId}: ${JSON.stringify(result.checks)}`).toMatchObject({ status });
+  }
+  return result.checks;
+}
+
+/** Set an object's status as its controller would (a merge patch on the status subresource, or on the object when it has none). */
+async function setStatus(group: string, version: string, plural: string, namespace: string, name: string, status: object, subresource = true): Promise<void> {
+  const { custom } = adminApi();
+  const common = { group, version, plural, namespace, name, body: { status } };
+  if (subresource) await custom.patchNamespacedCustomObjectStatus(common, mergePatch);
+  else await custom.patchNamespacedCustomObject(common, mergePatch);
+}
+
+const condition = (type: string, status: 'True' | 'False' = 'True') => ({
+  conditions: [{ type, status, reason: status === 'True' ? 'Succeeded' : 'Progressing', message: '', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }],
+});
+
+beforeAll(async () => {
+  if (!existsSync(join(fileURLToPath(new URL('../../dist', import.meta.url)), 'cli'))) throw new Error('run `npm run build` first: this test runs the built CLI');
+  sandbox = cluster.sandbox();
+  env = Object.fromEntries(Object.entries(sandbox.env).filter((e): e is [string, string] => e[1] !== undefined));
+  journey = await loadJourney(chaptersDir);
+  workspace = join(sandbox.home, 'hero');
+  const init = await runBin(['init', workspace], { cwd: sandbox.home, env });
+  expect(init.exitCode, init.stderr).toBe(0);
+  deadKubeconfig = join(sandbox.home, 'unreachable.kubeconfig');
+  writeFileSync(
+    deadKubeconfig,
+    'apiVersion: v1\nkind: Config\nclusters: [{name: gone, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: gone, context: {cluster: gone, user: u}}]\ncurrent-context: gone\n',
+  );
+  productionKubeconfig = cluster.mintUser('hero-production-admin', ['system:masters']);
+  await ok(sandbox, 'kubectl', ['apply', '-f', crds]);
+  await ok(sandbox, 'kubectl', ['wait', '--for=condition=Established', '--timeout=30s', ...Array.from(readFileSync(crds, 'utf8').matchAll(/^  name: (\S+)$/gm), (m) => `crd/${m[1]}`)]);
+  // A bare repository stands in for the learner's repository on a Git host.
+  const remote = join(sandbox.home, 'hero-production.git');
+  await exec('git', ['init', '--bare', '--initial-branch=main', remote]);
+  vars = { ...journey.vars, IMAGE_REPO: 'localhost/hero', IMAGE_TAG: '0.1.0', GITOPS_REPO_URL: `file://${remote}`, GITOPS_BRANCH: 'main' };
+  await playStep('production', 'Make room on the management cluster');
+  await playStep('production', 'Pick Hero\'s production image', { PROD_IMAGE_TAG: '0.2.0' });
+  vars.PROD_IMAGE_TAG = '0.2.0';
+  expect(vars.PROD_IMAGE).toBe('localhost/hero:0.2.0');
+}, 120_000);
+
+afterAll(async () => {
+  if (!sandbox) return;
+  await run(sandbox, 'kubectl', ['delete', 'namespace', NS, 'argocd', 'flux-system', 'carvel-apps', '--ignore-not-found', '--wait=false']);
+  await run(sandbox, 'kubectl', ['delete', 'clusterrolebinding', 'hero-gitops', '--ignore-not-found']);
+  sandbox.cleanup();
+});
+
+describe('management and production clusters', () => {
+  it('Crossplane: the claim waits until Ready; the production kubeconfig is decoded into the workspace, and only into it', async () => {
+    const claimed = playStep('production/cluster/crossplane-google', 'Claim the production cluster');
+    // Crossplane's part: the claim becomes Ready and its connection Secret holds the new cluster's kubeconfig.
+    await ok(sandbox, 'kubectl', ['wait', '--for=create', 'clusterclaim/production', '-n', NS, '--timeout=60s']);
+    const before = await check('production/cluster/crossplane-google', sandbox.kubeconfig);
+    expect(before.checks.find((c) => c.id === 'cluster-claim-ready')).toMatchObject({ status: 'failed', reason: expect.stringContaining('Ready') });
+    await setStatus('devopstoolkitseries.com', 'v1alpha1', 'clusterclaims', NS, 'production', condition('Ready'));
+    await ok(sandbox, 'kubectl', ['create', 'secret', 'generic', 'production-cluster', '-n', NS, `--from-file=kubeconfig=${productionKubeconfig}`]);
+    await claimed;
+    expect(vars).toMatchObject({ CLUSTER_CLOUD: 'google', TRAIL_CLUSTER: 'Crossplane (Google GKE)' });
+    const before0 = readFileSync(sandbox.kubeconfig, 'utf8');
+    const output = await playStep('production/cluster/crossplane-google', 'Keep the production kubeconfig in the workspace');
+    expect(output).toMatch(/Ready/); // kubectl get nodes, through the new file
+    const kept = join(workspace, 'kubeconfig-production.yaml');
+    expect(readFileSync(kept, 'utf8')).toBe(readFileSync(productionKubeconfig, 'utf8'));
+    expect(statSync(kept).mode & 0o077).toBe(0);
+    // The learner's own kubeconfig is never edited.
+    expect(readFileSync(sandbox.kubeconfig, 'utf8')).toBe(before0);
+    await expectChecks('production/cluster/crossplane-google', sandbox.kubeconfig, { 'cluster-claim-ready': 'passed' });
+  });
+
+  it('Cluster API: the Cluster check reads the management cluster, and passes once the Cluster is Provisioned', async () => {
+    await ok(sandbox, 'kubectl', ['apply', '-n', NS, '-f', writeYaml('capi-cluster.yaml', 'apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata:\n  name: production\nspec: {}\n')]);
+    const pending = await expectChecks('production/cluster/capi-aws', sandbox.kubeconfig, { 'cluster-provisioned': 'failed' });
+    expect(pending[0]!.reason).toMatch(/phase/);
+    await setStatus('cluster.x-k8s.io', 'v1beta1', 'clusters', NS, 'production', { phase: 'Provisioned', controlPlaneReady: true, infrastructureReady: true });
+    await expectChecks('production/cluster/capi-aws', sandbox.kubeconfig, { 'cluster-provisioned': 'passed' });
+    // With the learner's kubeconfig pointing elsewhere, a management-cluster chapter does not pass.
+    const elsewhere = await check('production/cluster/capi-aws', deadKubeconfig);
+    expect(elsewhere.checks[0]!.status).not.toBe('passed');
+  });
+
+  it('a chapter that names the production kubeconfig checks production with it, whatever KUBECONFIG says', async () => {
+    await expectChecks('production/gitops', deadKubeconfig, { 'nodes-ready': 'passed' });
+  });
+});
+
+describe('GitOps objects, applied by the chapters to production, checked as their controllers report', () => {
+  it('the repository: cloned from the learner\'s remote, laid out, pushed', async () => {
+    await playStep('production/gitops', 'Prepare the GitOps repository');
+    await playStep('production/gitops', 'Create the production namespace in production');
+    const files = await exec('git', ['--git-dir', join(sandbox.home, 'hero-production.git'), 'ls-tree', '-r', '--name-only', 'main']);
+    expect(files.stdout.split('\n').filter(Boolean).sort()).toEqual(['README.md', 'apps/README.md', 'infra/README.md']);
+    // Again: nothing new to commit, and the step still succeeds.
+    await playStep('production/gitops', 'Prepare the GitOps repository');
+  });
+
+  it('Argo CD: Applications infra and apps, failing until Synced and Healthy', async () => {
+    await ok(sandbox, 'kubectl', ['create', 'namespace', 'argocd']);
+    await playStep('production/gitops/argocd', 'Point Argo CD at your repository');
+    const failing = await expectChecks('production/gitops/argocd', deadKubeconfig, { 'infra-synced': 'failed', 'apps-synced': 'failed' });
+    expect(failing.find((c) => c.id === 'infra-synced')!.reason).toMatch(/sync|status/);
+    for (const name of ['infra', 'apps']) {
+      await setStatus('argoproj.io', 'v1alpha1', 'applications', 'argocd', name, { sync: { status: 'Synced' }, health: { status: 'Healthy' } }, false);
+    }
+    await expectChecks('production/gitops/argocd', deadKubeconfig, { 'infra-synced': 'passed', 'apps-synced': 'passed' });
+    const application = JSON.parse(await ok(sandbox, 'kubectl', ['get', 'application', 'apps', '-n', 'argocd', '-o', 'json'])) as { spec: Record<string, any> };
+    expect(application.spec.source).toMatchObject({ repoURL: vars.GITOPS_REPO_URL, targetRevision: 'main', path: 'apps' });
+  });
+
+  it('Flux: a GitRepository and two Kustomizations, failing until Ready', async () => {
+    await ok(sandbox, 'kubectl', ['create', 'namespace', 'flux-system']);
+    await playStep('production/gitops/flux', 'Point Flux at your repository');
+    await expectChecks('production/gitops/flux', deadKubeconfig, { 'source-ready': 'failed', 'infra-ready': 'failed', 'apps-ready': 'failed' });
+    await setStatus('source.toolkit.fluxcd.io', 'v1', 'gitrepositories', 'flux-system', 'hero', condition('Ready'));
+    for (const name of ['infra', 'apps']) await setStatus('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', 'flux-system', name, condition('Ready'));
+    await expectChecks('production/gitops/flux', deadKubeconfig, { 'source-ready': 'passed', 'infra-ready': 'passed', 'apps-ready': 'passed' });
+  });
+
+  it('kapp-controller: the Apps\' account and two Apps, failing until ReconcileSucceeded', async () => {
+    await playStep('production/gitops/kapp', 'A namespace and an account for the Apps');
+    await playStep('production/gitops/kapp', 'Point kapp-controller at your repository');
+    await expectChecks('production/gitops/kapp', deadKubeconfig, { 'infra-reconciled': 'failed', 'apps-reconciled': 'failed' });
+    await setStatus('kappctrl.k14s.io', 'v1alpha1', 'apps', 'carvel-apps', 'infra', condition('ReconcileFailed'));
+    await expectChecks('production/gitops/kapp', deadKubeconfig, { 'infra-reconciled': 'failed' });
+    for (const name of ['infra', 'apps']) await setStatus('kappctrl.k14s.io', 'v1alpha1', 'apps', 'carvel-apps', name, condition('ReconcileSucceeded'));
+    await expectChecks('production/gitops/kapp', deadKubeconfig, { 'infra-reconciled': 'passed', 'apps-reconciled': 'passed' });
+  });
+});
+
+describe('Hero in production, and its database', () => {
+  it('Helm: the chart and the production values (with the chosen image tag) are pushed; rendered from Git, Hero becomes Available', async () => {
+    vars = { ...vars, PROD_HOST: 'hero.127.0.0.1.nip.io', PROD_URL: 'http://hero.127.0.0.1.nip.io', PROD_INGRESS_CLASS: 'nginx' };
+    const rendered = await playStep('production/app/helm', 'Put Hero\'s chart and production values into the repository');
+    expect(rendered).toContain('image: "localhost/hero:0.2.0"');
+    await playStep('production/app/helm', 'Flux: a HelmRelease for Hero\'s chart');
+    await playStep('production/app/helm', 'Commit and push');
+    // What GitOps does next: render the chart from the repository with its values, and apply it.
+    const clone = mkdtempSync(join(sandbox.home, 'gitops-'));
+    await exec('git', ['clone', '-q', vars.GITOPS_REPO_URL!, clone]);
+    expect(readFileSync(join(clone, 'charts/hero/values-production.yaml'), 'utf8')).toMatch(/tag: "0\.2\.0"/);
+    expect(readFileSync(join(clone, 'apps/hero.yaml'), 'utf8')).toMatch(/kind: HelmRelease/);
+    const manifest = await ok(sandbox, 'helm', ['template', 'hero', join(clone, 'charts/hero'), '--namespace', NS, '-f', join(clone, 'charts/hero/values-production.yaml')]);
+    await ok(sandbox, 'kubectl', ['apply', '-n', NS, '-f', writeYaml('hero-production.yaml', manifest)]);
+    const ingress = JSON.parse(await ok(sandbox, 'kubectl', ['get', 'ingress', 'hero', '-n', NS, '-o', 'json'])) as { spec: Record<string, any> };
+    expect(ingress.spec).toMatchObject({ ingressClassName: 'nginx', rules: [{ host: 'hero.127.0.0.1.nip.io' }] });
+    await ok(sandbox, 'kubectl', ['rollout', 'status', 'deployment/hero', '-n', NS, '--timeout=120s']);
+    const checks = await expectChecks('production/app/helm', deadKubeconfig, { 'hero-available': 'passed', 'http-answers': 'failed' });
+    // Nothing listens on the production host here: that check fails, and only for that reason.
+    expect(checks.find((c) => c.id === 'http-answers')!.reason).toMatch(/^GET http:\/\/hero\.127\.0\.0\.1\.nip\.io\/: /);
+  });
+
+  it('the database claim goes through Git; the Secret is completed once the claim is Ready; db.enabled is switched on in Git', async () => {
+    await playStep('production/db/local', 'Write Hero\'s database claim');
+    expect(vars.PROD_DB_LOCATION).toBe('local');
+    await playStep('production/db/connect', 'Create the credentials Secret in production');
+    await playStep('production/db/connect', 'Commit and push the claim');
+    // GitOps applies the claim from the repository; Crossplane makes it Ready.
+    const claim = readFileSync(join(workspace, 'gitops/apps/hero-db.yaml'), 'utf8');
+    await ok(sandbox, 'kubectl', ['apply', '-f', writeYaml('hero-db.yaml', claim)]);
+    await expectChecks('production/db/connect', deadKubeconfig, { 'sql-ready': 'failed', 'secret-has-keys': 'failed' });
+    await setStatus('platform.example.org', 'v1alpha1', 'sqls', NS, 'hero-db', condition('Ready'));
+    await playStep('production/db/connect', 'Wait for the database, complete the connection Secret');
+    await playStep('production/db/connect', 'Helm: db.enabled in the production values');
+    await playStep('production/db/connect', 'Commit and push');
+    const values = (await exec('git', ['--git-dir', join(sandbox.home, 'hero-production.git'), 'show', 'main:charts/hero/values-production.yaml'])).stdout;
+    expect(values).toMatch(/db:\n  enabled: true\n  secretName: hero-db-app/);
+    await expectChecks('production/db/connect', deadKubeconfig, { 'sql-ready': 'passed', 'secret-has-keys': 'passed' });
+    // Run again, the Secret keeps the password the database was made with.
+    const password = await ok(sandbox, 'kubectl', ['get', 'secret', 'hero-db-app', '-n', NS, '-o', 'jsonpath={.data.password}']);
+    await playStep('production/db/connect', 'Create the credentials Secret in production');
+    expect(await ok(sandbox, 'kubectl', ['get', 'secret', 'hero-db-app', '-n', NS, '-o', 'jsonpath={.data.password}'])).toBe(password);
+  });
+});
+
+/** Write YAML into the sandbox and return its path. */
+function writeYaml(name: string, text: string): string {
+  const dir = join(sandbox.home, 'yaml');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
