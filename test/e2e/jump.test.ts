@@ -1,7 +1,7 @@
 // `hero-journey play --from CHAPTER`: jumping in at a later season asks for exactly the earlier
 // answers the chapters from there on use, in a real terminal, or takes them from flags.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { runBin } from './cli.ts';
 import { makeSandbox, repoRoot, TerminalSession, type Sandbox } from './pty.ts';
@@ -98,5 +98,49 @@ describe('play --from without a terminal', () => {
     const result = await runBin(['--journey', seasons, '--from', 'sumit'], { cwd: sandbox.workspace, env: sandbox.env });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('did you mean "hero-journey play --from summit"?');
+  });
+});
+
+describe('progress saved halfway through Season 1, before Season 2 existed', () => {
+  const fixture = join(repoRoot, 'test', 'fixtures', 'progress', 'season1-half.json');
+  const answers = ['--choose', 'db=helm', '--choose', 'db-schema=schemahero', '--choose', 'develop=odo', '--choose', 'production/cluster=kind', '--choose', 'production/ingress=nginx'];
+  const inputs = ['--set', 'GITOPS_REPO_URL=https://git.example.com/heroine/hero-production.git', '--set', 'PROD_DOMAIN=hero.example.com'];
+
+  async function savedHalfway(): Promise<void> {
+    const { progressPath } = await import('../../src/state/store.ts');
+    const { progressShapeProblems } = await import('../../src/state/progress.ts');
+    const saved = JSON.parse(await readFile(fixture, 'utf8')) as Record<string, unknown>;
+    saved.workspace = sandbox.workspace;
+    expect(progressShapeProblems(saved)).toEqual([]);
+    const file = progressPath('hero-development', sandbox.workspace, sandbox.env);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify(saved, null, 2), { mode: 0o600 });
+  }
+
+  test('resumes where the learner stopped and plays on into Season 2 with every earlier answer in force', async () => {
+    await savedHalfway();
+    const status = await runBin(['status', '--json'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(status.exitCode, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ fresh: false, progress: { current: 'db', choices: { 'define-app': { choice: 'kustomize' } } } });
+    const run = await runBin(['--dry-run', '--json', '--no-sync', ...answers, '--choose', 'production/gitops=flux', ...inputs], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(run.exitCode, run.stderr.slice(-1500)).toBe(0);
+    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; chapter?: string });
+    const chapters = events.filter((e) => e.event === 'chapter').map((e) => e.chapter);
+    expect(chapters[0]).toBe('db');
+    // Season 1's Kustomize picks Season 2's variant; its registry answer gives production its image.
+    expect(chapters).toEqual(expect.arrayContaining(['the-end', 'production', 'production/app', 'production/app/kustomize', 'production/app/gitops', 'cleanup']));
+    expect(chapters).not.toContain('production/app/helm');
+    // Nothing Season 1 answered is asked again: not the image repository, not the way Hero is defined.
+    const asked = events.filter((e) => e.event === 'input').map((e) => (e as { name?: string }).name);
+    expect(asked).not.toContain('IMAGE_REPO');
+    expect(events.filter((e) => e.event === 'choice').map((e) => e.chapter)).not.toContain('define-app');
+    expect(events.at(-1)).toEqual({ event: 'end', journey: 'hero-development' });
+  });
+
+  test('kapp-controller is shown as not available to a learner who defined Hero with Kustomize, with the reason', async () => {
+    await savedHalfway();
+    const run = await runBin(['--dry-run', '--no-sync', ...answers, '--choose', 'production/gitops=kapp', ...inputs], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.replace(/\s+/g, ' ')).toContain('--choose production/gitops=kapp: that option is not available: kapp-controller templates with ytt, Helm, kbld and CUE, not Kustomize');
   });
 });
