@@ -13,7 +13,7 @@ import { ExitCode, UserError } from '../errors.ts';
 import type { Journey } from '../journey/model.ts';
 import type { CommandIO } from './io.ts';
 import { openJourney } from './session.ts';
-import { terminalFor } from './terminal.ts';
+import { tableTerminalFor } from './terminal.ts';
 
 /** Seconds between --watch / --serve rounds (a round itself takes up to the timeout). */
 const WATCH_INTERVAL_MS = 2000;
@@ -74,13 +74,13 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
     io.stdout.write(renderJson(report, until ? { passedUntil: Object.fromEntries(report.attendees.map((a) => [a.name, passedUntil(a, until, order)])) } : {}));
   } else if (format === 'junit') io.stdout.write(renderJunit(report));
   else if (format === 'html') io.stdout.write(renderHtml(report));
-  else io.stdout.write(renderGrid(report, terminalFor(options, io)));
+  else io.stdout.write(renderGrid(report, tableTerminalFor(options, io)));
   return exitCode(report);
 }
 
 /** Refresh the grid in place (a terminal) or print it again when it changed (a pipe), until Ctrl-C. */
 async function watch(classOptions: ClassOptions, options: CliOptions, io: CommandIO, grade: (report: ClassroomReport) => void = () => {}): Promise<number> {
-  const terminal = terminalFor(options, io);
+  const terminal = tableTerminalFor(options, io);
   const tty = Boolean(io.stdout.isTTY);
   const controller = new AbortController();
   const stop = () => controller.abort();

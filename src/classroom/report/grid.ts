@@ -25,9 +25,13 @@ export function renderGrid(report: ClassroomReport, terminal: TerminalOptions): 
     Math.max(visibleWidth(cut(column.id, CELL_MAX)), ...wideTexts.map((row) => visibleWidth(row[i]!))),
   );
   const longestName = Math.max(8, ...fullNames.map(visibleWidth));
-  const compact = longestName + wideWidths.reduce((sum, w) => sum + w + 2, 0) > width;
-  const gap = compact ? ' ' : '  ';
-  const columnWidths = compact ? report.columns.map((_, i) => String(i + 1).length) : wideWidths;
+  // Between the two: named columns with one mark per cell, before falling back to numbers and a legend.
+  const markWidths = report.columns.map((column) => visibleWidth(cut(column.id, CELL_MAX)));
+  const wide = longestName + wideWidths.reduce((sum, w) => sum + w + 2, 0) <= width;
+  const marksOnly = !wide && Math.min(longestName, 20) + markWidths.reduce((sum, w) => sum + w + 1, 0) <= width;
+  const compact = !wide && !marksOnly;
+  const gap = wide ? '  ' : ' ';
+  const columnWidths = compact ? report.columns.map((_, i) => String(i + 1).length) : marksOnly ? markWidths : wideWidths;
   const headers = report.columns.map((column, i) => (compact ? String(i + 1) : cut(column.id, CELL_MAX)));
   const cellsWidth = columnWidths.reduce((sum, w) => sum + w + gap.length, 0);
   // Names get at most 40% of a narrow terminal: the reasons beside and beneath them need room too.
@@ -51,7 +55,7 @@ export function renderGrid(report: ClassroomReport, terminal: TerminalOptions): 
       clip(wrapWords(text, room), 2, room, cut).forEach((line, i) => lines.push(`${i === 0 ? name : ' '.repeat(nameWidth)}${gap}${styled(line)}`));
       return;
     }
-    const rowCells = cells[row]!.map((cell, i) => padEndVisible(compact ? cellText(cell, theme, true, clean, CELL_MAX) : styleCell(cell, wideTexts[row]![i]!, theme), columnWidths[i]!));
+    const rowCells = cells[row]!.map((cell, i) => padEndVisible(!wide ? cellText(cell, theme, true, clean, CELL_MAX) : styleCell(cell, wideTexts[row]![i]!, theme), columnWidths[i]!));
     lines.push(`${name}${gap}${rowCells.join(gap)}`.trimEnd());
     const beneath = reasonBeneath(attendee, clean);
     if (beneath) {

@@ -113,6 +113,18 @@ describe('terminal grid', () => {
     expect(text).not.toContain('\u001b[31m"');
   });
 
+  test('too narrow for variants but wide enough for the names: one mark under each named column, no numbers', () => {
+    const text = renderGrid(sample(), { ...plainTerminal(64), width: 64, unicode: true });
+    const lines = text.split('\n');
+    expect(lines.slice(4, 7)).toEqual([
+      'attendee                setup build-image registry https the-end',
+      'Alice A. (alice)        ✔     ✔                    …',
+      'bob                     ✔     ✖           …',
+    ]);
+    expect(text).not.toMatch(/1 setup/);
+    expect(lines.filter((line) => line.length > 64)).toEqual([]);
+  });
+
   test('too narrow for variants: one mark per numbered column, with a legend', () => {
     const text = renderGrid(sample(), { ...plainTerminal(40), unicode: false });
     const lines = text.split('\n');

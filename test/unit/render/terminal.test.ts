@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { clampWidth, detectTerminal, plainTerminal } from '../../../src/render/terminal.ts';
 
@@ -87,4 +88,15 @@ describe('detectTerminal: width', () => {
 test('plainTerminal has no colour and no links', () => {
   expect(plainTerminal()).toEqual({ width: 80, color: false, hyperlinks: false, unicode: true });
   expect(clampWidth(39.5)).toBe(40);
+});
+
+describe('tables use the whole terminal', () => {
+  test('a 120-column terminal gives verify\'s grid 120 columns, prose stays at 100', async () => {
+    const { tableTerminalFor, terminalFor } = await import('../../../src/commands/terminal.ts');
+    const io = { env: {}, stdout: Object.assign(new PassThrough(), { isTTY: true, columns: 120 }) };
+    expect(terminalFor({}, io).width).toBe(100);
+    expect(tableTerminalFor({}, io).width).toBe(120);
+    expect(tableTerminalFor({}, { env: { COLUMNS: '150' }, stdout: new PassThrough() }).width).toBe(150);
+    expect(tableTerminalFor({}, { env: {}, stdout: new PassThrough() }).width).toBe(80);
+  });
 });
