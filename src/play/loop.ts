@@ -751,7 +751,9 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' |
   };
   const missed = missedSteps(ctx, chapter);
   const failedBefore = ctx.progress.checks[chapter.id]?.status === 'failed';
-  let wait = ctx.asker.interactive ? missed.length === 0 && !failedBefore : true;
+  // Without a terminal, checks that failed before are waited for again (a script's next run); a skipped step still means no wait.
+  let wait = missed.length === 0 && !(ctx.asker.interactive && failedBefore);
+  const missedText = missed.map(({ step, status }) => `step ${step.index + 1}${step.title ? ` (${step.title})` : ''} ${status === 'failed' ? 'failed' : 'was skipped'}`).join(', ');
   for (;;) {
     // Read on each round: the learner may have set a variable at the menu.
     const vars = dict(ctx.journey.vars, variableValues(ctx.progress));
@@ -788,14 +790,14 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' |
     const cannotPass = result.outcomes.find((o) => o.cannotPass);
     if (!ctx.asker.interactive) {
       await record('failed', result.summary);
-      throw new UserError(`the checks of chapter "${chapter.title}" did not pass (${result.summary})${cannotPass ? `: ${cannotPass.reason}` : ''}`, {
+      const why = cannotPass ? `: ${cannotPass.reason}` : missed.length > 0 ? `, and were not waited for: ${missedText}` : '';
+      throw new UserError(`the checks of chapter "${chapter.title}" did not pass (${result.summary})${why}`, {
         hint: cannotPass?.hint ?? `fix what the check says and run ${cmd(ctx)} again (it checks again before going on), or play interactively to skip them on purpose`,
       });
     }
     if (stop.signal.aborted) ctx.write(renderStatusLine('info', 'You stopped waiting.', ctx.terminal));
     else if (missed.length > 0 && !wait) {
-      const list = missed.map(({ step, status }) => `step ${step.index + 1}${step.title ? ` (${step.title})` : ''} ${status === 'failed' ? 'failed' : 'was skipped'}`).join(', ');
-      ctx.write(renderStatusLine('info', `Not waiting: ${list}, so what it makes may not be there. If you did it yourself, check again now or wait for it.`, ctx.terminal));
+      ctx.write(renderStatusLine('info', `Not waiting: ${missedText}, so what it makes may not be there. If you did it yourself, check again now or wait for it.`, ctx.terminal));
     } else if (cannotPass) ctx.write(renderStatusLine('info', `Not waiting: waiting cannot make this pass (${cannotPass.reason}).`, ctx.terminal));
     const back = lastChoicePoint(ctx.progress);
     const longest = Math.max(...chapter.checks.map((c) => c.timeout ?? DEFAULT_TIMEOUT_SECONDS));

@@ -5,6 +5,7 @@
 import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { runBin } from './cli.ts';
 import { makeSandbox, TerminalSession, type Sandbox } from './pty.ts';
 
 let sandbox: Sandbox;
@@ -191,5 +192,21 @@ describe('waiting for checks', () => {
     expect(screen).not.toContain(STOP_HINT);
     t.press('ctrl-c');
     expect(await t.exitCode()).toBe(0);
+  });
+
+  test('without a terminal, a step skipped earlier stays skipped and the checks fail at once, saying why', async () => {
+    const first = play();
+    await first.waitFor('The fork: what is your choice?');
+    first.press('enter');
+    await first.waitFor(/Plant it[\s\S]*Run this step\?/);
+    first.press('s');
+    await first.waitFor(MENU);
+    first.press('q');
+    expect(await first.exitCode()).toBe(1);
+
+    const scripted = await runBin(['--journey', journey, '--trust', '--yes', '--no-color'], { cwd: sandbox.workspace, env: { ...sandbox.env, HERO_JOURNEY_SYNC: '0' } });
+    expect(scripted.exitCode).toBe(1);
+    expect(scripted.stdout).toMatch(/Skipped step 1 of 1 \(Plant it\): you skipped it earlier/);
+    expect(scripted.stderr).toMatch(/did not pass \(1 check: 1 failed\), and were not waited for: step 1 \(Plant it\) was skipped/);
   });
 });
