@@ -302,11 +302,7 @@ async function recheckPath(
     path.map(async (chapter): Promise<ChapterReport> => {
       const spec = journey.chapters.get(chapter.id);
       if (chapter.state !== 'passed' || !spec || spec.checks.length === 0) return chapter;
-      if (spec.kubeconfig !== undefined) {
-        // The chapter talks to another cluster of the learner's, whose kubeconfig is in their workspace.
-        const reason = `looks at another cluster of the learner's (kubeconfig ${spec.kubeconfig} in their workspace), so only the learner can run it`;
-        return { ...chapter, checks: spec.checks.map((check) => ({ id: check.id, title: check.title ?? check.id, status: 'local' as const, reason, durationMs: 0 })) };
-      }
+      if (spec.kubeconfig !== undefined) return { ...chapter, checks: otherClusterChecks(spec) };
       const prepared = prepareChecks(spec.checks, { vars, choices });
       const outcomes = await runChecks(
         prepared,
@@ -378,6 +374,16 @@ class LocalProgram extends Error {
     super(`runs ${program}`);
     this.program = program;
   }
+}
+
+/**
+ * The checks of a chapter that talks to another cluster of the learner's (its kubeconfig is a file
+ * in their workspace, such as the production cluster Season 2 creates): the attendee's kubeconfig
+ * does not reach it, so they are reported as the learner's own to run, never run elsewhere.
+ */
+export function otherClusterChecks(chapter: Pick<Chapter, 'checks' | 'kubeconfig'>): CheckReport[] {
+  const reason = `looks at another cluster of the learner's (kubeconfig ${chapter.kubeconfig ?? ''} in their workspace), so only the learner can run it`;
+  return chapter.checks.map((check) => ({ id: check.id, title: check.title ?? check.id, status: 'local', reason, durationMs: 0 }));
 }
 
 /** What the instructor sees of one check outcome: local checks and untrusted modules named as such, Secret values hidden, credentials masked. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { cellFor, journeyColumns, leaders, passedUntil, type ChapterReport } from '../../../src/classroom/model.ts';
-import { checkReport, MODULES_REFUSED, pathOf, redact } from '../../../src/classroom/recheck.ts';
+import { checkReport, MODULES_REFUSED, otherClusterChecks, pathOf, redact } from '../../../src/classroom/recheck.ts';
 import { renderGrid } from '../../../src/classroom/report/grid.ts';
 import { escapeHtml, renderHtml, renderRow } from '../../../src/classroom/report/html.ts';
 import { renderJson } from '../../../src/classroom/report/json.ts';
@@ -302,5 +302,18 @@ describe('the limiter', () => {
       }),
     );
     expect(most).toBe(8);
+  });
+});
+
+describe('a chapter that talks to another cluster of the learner\'s', () => {
+  test('its checks are reported as the learner\'s own to run, naming the kubeconfig, never run with the attendee\'s', async () => {
+    const { loadJourney } = await import('../../../src/journey/load.ts');
+    const bundled = await loadJourney(new URL('../../../chapters', import.meta.url).pathname);
+    const chapter = bundled.chapters.get('production/gitops/argocd')!;
+    expect(chapter.kubeconfig).toBe('${PROD_KUBECONFIG}');
+    expect(otherClusterChecks(chapter)).toEqual([
+      expect.objectContaining({ id: 'infra-synced', status: 'local', reason: expect.stringContaining('kubeconfig ${PROD_KUBECONFIG} in their workspace') }),
+      expect.objectContaining({ id: 'apps-synced', status: 'local' }),
+    ]);
   });
 });
