@@ -144,7 +144,11 @@ export async function playJourney(ctx: PlayContext): Promise<number> {
     );
   }
   await askInputs(ctx, journey.inputs, { id: '', title: journey.title });
+  const visited = { order: [] as string[], counts: new Map<string, number>() };
   for (let guard = 0; guard < MAX_CHAPTERS_PER_RUN; guard++) {
+    // SIGTERM or Ctrl-C between chapters (a scripted run never waits at a prompt): stop, progress saved.
+    if (ctx.signal?.aborted) throw new StopPlaying(ExitCode.interrupted);
+    refuseEndlessLoop(ctx, visited, current);
     const chapter = journey.chapters.get(current);
     if (!chapter) {
       throw new UserError(`saved progress points at chapter "${current}", which journey "${journey.id}" does not have`, {
@@ -165,7 +169,31 @@ export async function playJourney(ctx: PlayContext): Promise<number> {
     progress.current = next;
     await ctx.save();
   }
-  throw new Error(`journey "${journey.id}" did not end after ${MAX_CHAPTERS_PER_RUN} chapters: it loops`);
+  throw new UserError(`journey "${journey.id}" did not end after ${MAX_CHAPTERS_PER_RUN} chapters in one run: it goes round in a loop`, {
+    hint: `your progress is saved: run "${cmd(ctx, 'status')}" to see the path, "${cmd(ctx, 'back')}" to change the last choice`,
+  });
+}
+
+/** Times a run without a person choosing may enter the same chapter: answers given up front repeat themselves. */
+const MAX_SCRIPTED_VISITS = 100;
+
+/**
+ * A run whose choices all come from --choose, --answers or --yes takes the same way every time it
+ * meets a choice point again, so a loop in the journey never ends: refuse it once a chapter comes
+ * round the hundredth time, naming the loop.
+ */
+function refuseEndlessLoop(ctx: PlayContext, visited: { order: string[]; counts: Map<string, number> }, chapterId: string): void {
+  if (ctx.asker.interactive) return;
+  visited.order.push(chapterId);
+  const count = (visited.counts.get(chapterId) ?? 0) + 1;
+  visited.counts.set(chapterId, count);
+  if (count < MAX_SCRIPTED_VISITS) return;
+  const before = visited.order.lastIndexOf(chapterId, visited.order.length - 2);
+  const loop = visited.order.slice(before).map((id) => ctx.journey.chapters.get(id)?.title ?? id);
+  const answers = Object.entries(ctx.answers.choices).map(([point, option]) => `--choose ${point}=${option}`);
+  throw new UserError(`journey "${ctx.journey.id}" came round to "${loop[0]}" ${MAX_SCRIPTED_VISITS} times without anyone choosing: ${loop.join(' → ')} repeats forever`, {
+    hint: `${answers.length > 0 ? `the answers given (${answers.join(' ')}) always take the same way: ` : ''}answer a choice point on that loop with another option, or play in a terminal to choose each time. Your progress is saved.`,
+  });
 }
 
 /**

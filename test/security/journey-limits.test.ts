@@ -74,3 +74,23 @@ describe('huge or hostile YAML and Markdown', () => {
     await expectCleanRefusal(dir, /second\.md:\d+ +the Markdown is nested too deeply or has a block too long to read/);
   });
 });
+
+describe('a journey that loops', () => {
+  it('a run whose --choose answers go round a loop stops with the loop named, quickly, progress saved', async () => {
+    const dir = join(sandbox.root, 'loop');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'journey.yaml'), 'id: loop\ntitle: Loop\nstart: fork\n');
+    await writeFile(join(dir, 'fork.md'), '---\ntitle: Fork\nchoices:\n  - id: again\n    label: Again\n    goto: round\n  - id: stop\n    label: Stop\n    goto: end\n---\n\nPick.\n');
+    await writeFile(join(dir, 'round.md'), '---\ntitle: Round\nnext: fork\n---\n\nAround.\n');
+    await writeFile(join(dir, 'end.md'), '---\ntitle: End\n---\n\nDone.\n');
+    for (const extra of [[], ['--dry-run']]) {
+      const result = await runBin(['--yes', '--no-sync', '--choose', 'fork=again', ...extra, '--journey', dir], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 50_000 });
+      expect(result.exitCode, extra.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(/journey "loop" came round to "Fork" 100 times without anyone choosing: Fork → Round → Fork repeats forever/);
+      expect(result.stderr).toContain('--choose fork=again');
+      expect(result.stderr).not.toMatch(/hit a bug|\n {4}at /);
+    }
+    const status = await runBin(['status', '--journey', dir], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 30_000 });
+    expect(status.stdout).toContain('Current chapter: Fork [fork]');
+  });
+});
