@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CheckDefinition, CheckResult } from '../../../src/checks/define.ts';
 import { defineCheck } from '../../../src/checks/define.ts';
 import { prepareChecks, runChecks, type CheckOutcome, type EngineOptions } from '../../../src/checks/engine.ts';
@@ -37,6 +37,13 @@ function engine(modules: Record<string, CheckDefinition | (() => never)>, extra:
 
 async function run(specs: CheckSpec[], options: EngineOptions, wait = false, timeoutSeconds = 1): Promise<CheckOutcome[]> {
   return runChecks(prepareChecks(specs, options), options, { wait, defaultTimeoutSeconds: timeoutSeconds });
+}
+
+/** A promise and whether it has settled yet, to step a fake clock and look in between. */
+function settledFlag<T>(promise: Promise<T>): { promise: Promise<T>; settled: boolean } {
+  const flag = { promise, settled: false };
+  void promise.then(() => (flag.settled = true), () => (flag.settled = true));
+  return flag;
 }
 
 const passing = defineCheck({ id: 'ok', title: 'Always fine', run: ({ args }) => ({ ok: true, reason: `host is ${String(args.host)}` }) });
@@ -154,22 +161,39 @@ describe('when, variables and waiting', () => {
     expect(states.at(-1)).toBe('passed:passed on call 2');
   });
 
-  it('gives up at the timeout with the last reason', async () => {
-    const started = performance.now();
-    const [outcome] = await run([use('bad', { timeout: 1 })], engine({ bad: failing }), true);
-    expect(outcome).toMatchObject({ status: 'failed', reason: 'it is not there' });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
-    expect(performance.now() - started).toBeLessThan(4000);
+  it('gives up at the timeout with the last reason, not before', async () => {
+    vi.useFakeTimers();
+    try {
+      let calls = 0;
+      const counting = defineCheck({ id: 'bad', title: 'Never fine', run: () => ({ ok: false, reason: `it is not there (call ${++calls})` }) });
+      const outcomes = settledFlag(run([use('bad', { timeout: 3 })], engine({ bad: counting }), true));
+      await vi.advanceTimersByTimeAsync(2999);
+      expect(outcomes.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(outcomes.settled).toBe(true);
+      const [outcome] = await outcomes.promise;
+      // Polled once a second while waiting: at 0, 1 and 2 s; the deadline at 3 s comes before the next poll.
+      expect(outcome).toMatchObject({ status: 'failed', reason: 'it is not there (call 3)', attempts: 3, durationMs: 3000 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stops waiting when aborted', async () => {
-    const controller = new AbortController();
-    const options = engine({ bad: failing });
-    setTimeout(() => controller.abort(), 50);
-    const started = performance.now();
-    const [outcome] = await runChecks(prepareChecks([use('bad')], options), options, { wait: true, defaultTimeoutSeconds: 30, signal: controller.signal });
-    expect(outcome!.reason).toBe('it is not there (stopped waiting)');
-    expect(performance.now() - started).toBeLessThan(2000);
+    vi.useFakeTimers();
+    try {
+      const controller = new AbortController();
+      const options = engine({ bad: failing });
+      const outcomes = settledFlag(runChecks(prepareChecks([use('bad')], options), options, { wait: true, defaultTimeoutSeconds: 30, signal: controller.signal }));
+      await vi.advanceTimersByTimeAsync(50);
+      expect(outcomes.settled).toBe(false);
+      controller.abort();
+      // No clock moves after the abort: the wait ends on the abort itself.
+      const [outcome] = await outcomes.promise;
+      expect(outcome).toMatchObject({ reason: 'it is not there (stopped waiting)', durationMs: 50 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('does not count down when waiting cannot help: no kubeconfig ends the wait at once, marked as such', async () => {
@@ -183,12 +207,17 @@ describe('when, variables and waiting', () => {
   });
 
   it('runs several checks at once and keeps their order', async () => {
-    const slow = defineCheck({ id: 'slow', title: 'Slow', run: () => new Promise<CheckResult>((r) => setTimeout(() => r({ ok: true, reason: 'slow' }), 200)) });
-    const started = performance.now();
-    const outcomes = await run([use('slow'), use('ok', { id: 'b' }), use('slow', { id: 'c' })], engine({ slow, ok: passing }));
-    expect(outcomes.map((o) => o.id)).toEqual(['slow', 'b', 'c']);
-    // One after the other would take at least 600 ms.
-    expect(performance.now() - started).toBeLessThan(590);
+    vi.useFakeTimers();
+    try {
+      const slow = defineCheck({ id: 'slow', title: 'Slow', run: () => new Promise<CheckResult>((r) => setTimeout(() => r({ ok: true, reason: 'slow' }), 200)) });
+      const outcomes = settledFlag(run([use('slow'), use('ok', { id: 'b' }), use('slow', { id: 'c' })], engine({ slow, ok: passing })));
+      // One after the other, the two slow checks would need 400 ms.
+      await vi.advanceTimersByTimeAsync(200);
+      expect(outcomes.settled).toBe(true);
+      expect((await outcomes.promise).map((o) => [o.id, o.durationMs])).toEqual([['slow', 200], ['b', 0], ['c', 200]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -133,9 +133,11 @@ describe('startProgressSync', () => {
     await until(() => b.state.failures === 2);
     expect(b.takeNotice()).toMatch(/^Progress is not mirrored to your cluster \(Error from server \(Forbidden\): configmaps "x" is forbidden.*--no-sync turns this off\.$/);
     expect(b.takeNotice()).toBeUndefined();
-    const started = Date.now();
-    await b.close(5000);
-    expect(Date.now() - started).toBeLessThan(200);
+    // After a refusal, closing makes no last write and does not wait for its limit, which is far
+    // beyond the test's own timeout: a close that waited would fail the test.
+    const before = loud.calls().length;
+    await b.close(600_000);
+    expect(loud.calls()).toHaveLength(before);
   });
 
   test('without kubectl it turns itself off, quietly', async () => {
