@@ -7,7 +7,7 @@ import { delimiter, join } from 'node:path';
 import type { Asker } from '../prompts.ts';
 import type { Journey } from '../journey/model.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
-import { wrapText } from '../render/text.ts';
+import { formatDateTime, wrapText } from '../render/text.ts';
 import { themeFor } from '../render/theme.ts';
 import { validateInput } from '../play/inputs.ts';
 import { renderCallout } from '../render/chapter.ts';
@@ -189,7 +189,7 @@ function describePosition(journey: Journey, mirror: ProgressMirror): string {
   if (mirror.finished) return 'you finished the journey';
   const chapter = mirror.current ? journey.chapters.get(mirror.current) : undefined;
   const done = mirror.history.filter((h) => h.outcome === 'completed').length;
-  const when = mirror.updatedAt ? `, saved ${new Date(mirror.updatedAt).toLocaleString()}` : '';
+  const when = mirror.updatedAt ? `, saved ${formatDateTime(mirror.updatedAt)}` : '';
   return `at chapter "${chapter?.title ?? mirror.current ?? journey.start}", ${done} chapter${done === 1 ? '' : 's'} done${when}`;
 }
 

@@ -1,6 +1,6 @@
 import type { CliOptions } from '../cli/parse.ts';
 import { describeAudience, type Progress } from '../state/progress.ts';
-import { jsonText, sanitize } from '../render/text.ts';
+import { formatDateTime, jsonText, sanitize } from '../render/text.ts';
 import type { CommandIO } from './io.ts';
 import { openSession, type Session } from './session.ts';
 
@@ -41,7 +41,7 @@ function statusText(session: Session): string {
   for (const [chapterId, record] of choices) {
     const option = journey.chapters.get(chapterId)?.choices.find((c) => c.id === record.choice);
     const audience = describeAudience(record);
-    lines.push(`  ${title(chapterId)}: ${option?.label ?? record.choice}  (${audience ? `${audience}, ` : ''}${record.at.slice(0, 16).replace('T', ' ')})`);
+    lines.push(`  ${title(chapterId)}: ${option?.label ?? record.choice}  (${audience ? `${audience}, ` : ''}${formatDateTime(record.at)})`);
   }
   const vars = Object.entries(progress.vars);
   if (vars.length) lines.push('', 'Variables:');

@@ -196,3 +196,11 @@ export function collapseBlankLines(text: string, max = 1): string {
   }
   return out.join('\n');
 }
+
+/** A moment as people read it, the same everywhere: `2026-12-06 14:05`, in local time. */
+export function formatDateTime(value: Date | string): string {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) return String(value);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
+  formatDateTime,
   collapseBlankLines,
   expandTabs,
   hyperlink,
@@ -60,5 +61,13 @@ describe('wrapLines and list items', () => {
   });
   test('a dash that starts a word is not a bullet', () => {
     expect(wrapLines('--force overwrites files that exist already', 20).split('\n')).toEqual(['--force overwrites', 'files that exist', 'already']);
+  });
+});
+
+describe('formatDateTime', () => {
+  test('one format for every date a learner reads: local time, to the minute', () => {
+    expect(formatDateTime(new Date(2026, 11, 6, 14, 5, 59))).toBe('2026-12-06 14:05');
+    expect(formatDateTime(new Date(2026, 0, 2, 3, 4).toISOString())).toBe('2026-01-02 03:04');
+    expect(formatDateTime('not a date')).toBe('not a date');
   });
 });
