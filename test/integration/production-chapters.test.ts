@@ -12,7 +12,11 @@
 //   (fixtures/production/crds.yaml) and the test sets each status as the controller would; the
 //   chapters' checks must fail before and pass after;
 // - the GitOps repository is a local bare repository; the test applies what GitOps would apply
-//   from it (Hero's chart rendered with the committed production values).
+//   from it (Hero's chart rendered with the committed production values, the Kustomize overlay
+//   built from the repository);
+// - no kustomize CLI: a stand-in runs kubectl's built-in Kustomize for `build` and writes what
+//   `kustomize edit set image` would. (ytt and cdk8s are not built here: their chapters are
+//   played by the dry-run paths test only.)
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -238,6 +242,48 @@ describe('Hero in production, and its database', () => {
     const checks = await expectChecks('production/app/helm', deadKubeconfig, { 'hero-available': 'passed', 'http-answers': 'failed' });
     // Nothing listens on the production host here: that check fails, and only for that reason.
     expect(checks.find((c) => c.id === 'http-answers')!.reason).toMatch(/^GET http:\/\/hero\.127\.0\.0\.1\.nip\.io\/: /);
+  });
+
+  it('Kustomize: a production overlay next to dev, built from Git, deploys Hero with the production image, host and class', async () => {
+    // The kustomize CLI is not built here: a stand-in runs kubectl's built-in Kustomize for `build`,
+    // and writes what `kustomize edit set image` would.
+    const bin = join(sandbox.home, 'kustomize-bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(
+      join(bin, 'kustomize'),
+      [
+        '#!/usr/bin/env bash',
+        'set -euo pipefail',
+        'case "$1 ${2:-}" in',
+        '  "build "*) exec kubectl kustomize "$2" ;;',
+        '  "edit set") ref=${4#*=}; name=${4%%=*}; sed -i "s|^  - name: ${name}\$|  - name: ${name}\\n    newName: ${ref%:*}\\n    newTag: \"${ref##*:}\"|" kustomization.yaml ;;',
+        '  *) echo "kustomize stand-in: $* is not supported" >&2; exit 2 ;;',
+        'esac',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const path = { PATH: `${bin}:${env.PATH}` };
+    // Hero's Helm release from the test above goes, as it would when switching definitions.
+    await ok(sandbox, 'kubectl', ['delete', 'deployment,service,ingress', 'hero', '-n', NS, '--ignore-not-found']);
+    const built = await playStep('production/app/kustomize', 'Write the production overlay', path);
+    expect(built).toContain('image: localhost/hero:0.2.0');
+    await playStep('production/app/kustomize', 'Put Hero\'s Kustomize folder into the repository', path);
+    expect(vars.HERO_SOURCE_PATH).toBe('hero-kustomize/overlays/production');
+    await playStep('production/app/gitops', 'Argo CD: an Application for Hero');
+    await playStep('production/app/gitops', 'Commit and push');
+    const clone = mkdtempSync(join(sandbox.home, 'gitops-'));
+    await exec('git', ['clone', '-q', vars.GITOPS_REPO_URL!, clone]);
+    expect(readFileSync(join(clone, 'apps/hero.yaml'), 'utf8')).toMatch(/path: hero-kustomize\/overlays\/production/);
+    // What Argo CD does with it: build the overlay from the repository, and apply.
+    const manifest = await ok(sandbox, 'kubectl', ['kustomize', join(clone, 'hero-kustomize/overlays/production')]);
+    await ok(sandbox, 'kubectl', ['apply', '-f', writeYaml('hero-kustomize.yaml', manifest)]);
+    const deployment = JSON.parse(await ok(sandbox, 'kubectl', ['get', 'deployment', 'hero', '-n', NS, '-o', 'json'])) as { spec: Record<string, any> };
+    expect(deployment.spec.template.spec.containers[0].image).toBe('localhost/hero:0.2.0');
+    const ingress = JSON.parse(await ok(sandbox, 'kubectl', ['get', 'ingress', 'hero', '-n', NS, '-o', 'json'])) as { spec: Record<string, any> };
+    expect(ingress.spec).toMatchObject({ ingressClassName: 'nginx', rules: [{ host: 'hero.127.0.0.1.nip.io' }] });
+    await ok(sandbox, 'kubectl', ['rollout', 'status', 'deployment/hero', '-n', NS, '--timeout=120s']);
+    await expectChecks('production/app/gitops', deadKubeconfig, { 'hero-available': 'passed', 'http-answers': 'failed' });
   });
 
   it('the database claim goes through Git; the Secret is completed once the claim is Ready; db.enabled is switched on in Git', async () => {
