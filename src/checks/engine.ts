@@ -75,6 +75,8 @@ export interface RunOptions {
   onProgress?: (state: WaitState) => void;
   /** Clock in milliseconds; tests pass their own. */
   now?: () => number;
+  /** Milliseconds between polls while waiting (default 1 s); tests set it beyond their timeout to see a watch at work. */
+  pollMs?: number;
 }
 
 /** What the countdown shows. */
@@ -353,7 +355,7 @@ class Tracker {
         if (this.check.type === 'use') this.watchReads();
         this.schedulePoll();
       });
-    }, POLL_MS);
+    }, this.options.pollMs ?? POLL_MS);
   }
 
   // --- declarative asserts ---------------------------------------------------------------
@@ -429,7 +431,7 @@ class Tracker {
   private schedulePollThenWatch(): void {
     if (this.settled) return;
     clearTimeout(this.pollTimer);
-    this.pollTimer = setTimeout(() => void this.watchAssert(), POLL_MS);
+    this.pollTimer = setTimeout(() => void this.watchAssert(), this.options.pollMs ?? POLL_MS);
   }
 
   // --- code checks -----------------------------------------------------------------------

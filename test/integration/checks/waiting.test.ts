@@ -1,9 +1,9 @@
 // Declarative asserts and code checks against the real control plane: they pass and fail as
-// objects change, and waiting reacts to a change through a watch within 100 ms.
+// objects change, and waiting reacts to a change through a watch (how fast: `npm run bench:checks`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCheck } from '../../../src/checks/define.ts';
 import { connectKube } from '../../../src/kube/client.ts';
-import type { CheckOutcome, EngineOptions, WaitState } from '../../../src/checks/engine.ts';
+import type { CheckOutcome, EngineOptions } from '../../../src/checks/engine.ts';
 import type { CheckSpec } from '../../../src/journey/model.ts';
 import { uniqueName } from '../helpers.ts';
 import { admin, adminApi, apply, assertCheck, check, cluster, engineFor, errorCheck, installCertManagerCrds, mergePatch, ok, readOnlyUser, ready, setStatus, useCheck } from './support.ts';
@@ -31,38 +31,35 @@ spec:
 `);
 }
 
-/** Resolves once the engine has reported a failing check and had time to start watching. */
-function waitingStarted(): { onProgress: (s: WaitState) => void; started: Promise<void> } {
+/** The engine's options with a connection that says when a watch is running (listed, then watching from that list). */
+function watching(options: EngineOptions): { options: EngineOptions; started: Promise<void> } {
   let resolve: () => void = () => {};
   const started = new Promise<void>((r) => (resolve = r));
-  return {
-    onProgress: (state) => {
-      if (state.checks.some((c) => c.status === 'failed' && !c.settled)) setTimeout(resolve, 300);
-    },
-    started,
+  const connect: EngineOptions['connect'] = async () => {
+    const connection = await options.connect();
+    return {
+      ...connection,
+      informer: async (...args: Parameters<typeof connection.informer>) => {
+        const handle = await connection.informer(...args);
+        resolve();
+        return handle;
+      },
+    };
   };
+  return { options: { ...options, connect }, started };
 }
 
 /**
- * Wait for one check while `change` makes it true, and measure from the moment the change was
- * sent to the moment the check passed (as its waiting reported it, before the run returned).
+ * Wait for one check while `change` makes it true, sent once the check watches. Polling is set
+ * to ten minutes, beyond the test's timeout: the check can only pass through the watch.
  */
-async function timeUntilPassed(spec: CheckSpec, options: EngineOptions, change: () => Promise<unknown>): Promise<{ outcome: CheckOutcome; ms: number }> {
-  const progress = waitingStarted();
-  let passedAt = 0;
-  const waiting = check([spec], options, {
-    wait: true,
-    defaultTimeoutSeconds: 30,
-    onProgress: (state) => {
-      progress.onProgress(state);
-      if (state.checks[0]!.status === 'passed' && !passedAt) passedAt = performance.now();
-    },
-  });
-  await progress.started;
-  const changed = performance.now();
+async function passOnChange(spec: CheckSpec, options: EngineOptions, change: () => Promise<unknown>): Promise<CheckOutcome> {
+  const watched = watching(options);
+  const waiting = check([spec], watched.options, { wait: true, defaultTimeoutSeconds: 600, pollMs: 600_000 });
+  await watched.started;
   await change();
   const [outcome] = await waiting;
-  return { outcome: outcome!, ms: passedAt - changed };
+  return outcome!;
 }
 
 describe('declarative asserts', () => {
@@ -135,19 +132,11 @@ spec:
 });
 
 describe('waiting', () => {
-  it('reacts to the change through a watch within 100 ms (median of 5)', async () => {
-    const latencies: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const name = `latency-${i}`;
-      await createCertificate(name);
-      const { outcome, ms } = await timeUntilPassed(readyCertificate(name), engine, () => setStatus('certificates', name, ns, ready('True')));
-      expect(outcome.status).toBe('passed');
-      latencies.push(ms);
-    }
-    const sorted = [...latencies].sort((a, b) => a - b);
-    console.log(`check latency (status patch sent → check passed) ms: ${latencies.map((l) => l.toFixed(1)).join(', ')}`);
-    expect(sorted[2]).toBeLessThan(100);
-    expect(sorted[4]).toBeLessThan(1000);
+  // How fast it reacts is measured by `npm run bench:checks`; here, that a watch makes it react.
+  it('reacts to the change through a watch, not by polling', async () => {
+    await createCertificate('watched');
+    const outcome = await passOnChange(readyCertificate('watched'), engine, () => setStatus('certificates', 'watched', ns, ready('True')));
+    expect(outcome).toMatchObject({ status: 'passed', reason: `Certificate ${ns}/watched is as expected` });
   });
 
   it('runs a code check again when an object it read changes', async () => {
@@ -162,20 +151,18 @@ describe('waiting', () => {
       },
     });
     const options = engineFor(cluster.kubeconfig, { 'door-open': doorOpen });
-    const { outcome, ms } = await timeUntilPassed(useCheck('door-open'), options, () =>
+    const outcome = await passOnChange(useCheck('door-open'), options, () =>
       adminApi().core.patchNamespacedConfigMap({ name: 'door', namespace: ns, body: { data: { state: 'open' } } }, mergePatch),
     );
-    expect(outcome).toMatchObject({ status: 'passed', reason: 'the door is open' });
-    // Well under the 1 s polling fallback: the watch on the ConfigMap triggered the re-run.
-    expect(ms).toBeLessThan(500);
+    // Run once before waiting and once more for the change: no poll ran it.
+    expect(outcome).toMatchObject({ status: 'passed', reason: 'the door is open', attempts: 2 });
   });
 
   it('gives up at the timeout with the last reason', async () => {
-    const started = performance.now();
     const [outcome] = await check([assertCheck({ ...certificate('never'), status: { conditions: [{ type: 'Ready', status: 'True' }] } }, { timeout: 2 })], engine, { wait: true });
     expect(outcome).toMatchObject({ status: 'failed', reason: `Certificate never in namespace ${ns} does not exist` });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(1900);
-    expect(performance.now() - started).toBeLessThan(4000);
+    // Not before its 2 s; and it does end (a wait that never did would run into the test's timeout).
+    expect(outcome!.durationMs).toBeGreaterThanOrEqual(1990);
   });
 });
 
