@@ -7,7 +7,7 @@
 // Exits 1 when a budget is missed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as k8s from '@kubernetes/client-node';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import { prepareChecks, runChecks, type EngineOptions } from '../src/checks/engi
 import type { CheckSpec } from '../src/journey/model.ts';
 import { connectKube, type KubeConnection } from '../src/kube/client.ts';
 import { stopCluster } from '../test/cluster/cluster.ts';
-import { median, percentile, benchCluster } from './shared.ts';
+import { median, percentile, benchCluster, tenPassingChecks } from './shared.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 20);
@@ -42,9 +42,7 @@ const makeReady = (name: string) =>
   );
 
 try {
-  kubectl(['apply', '-f', join(root, 'test', 'integration', 'checks', 'fixtures', 'cert-manager-crds.yaml')]);
-  kubectl(['wait', '--for=condition=Established', 'crd/certificates.cert-manager.io', '--timeout=30s']);
-  kubectl(['create', 'namespace', ns]);
+  const { journey } = tenPassingChecks(state, ns, scratch, root);
   const certificate = (name: string) => `apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  secretName: ${name}-tls\n`;
   const readySpec = (name: string): CheckSpec => ({
     kind: 'assert',
@@ -93,10 +91,6 @@ try {
   }
 
   // 2. Ten passing checks.
-  for (let i = 0; i < 10; i++) {
-    kubectl(['apply', '-f', '-'], certificate(`ten-${i}`));
-    await makeReady(`ten-${i}`);
-  }
   const ten = Array.from({ length: 10 }, (_, i) => readySpec(`ten-${i}`));
   const warm: number[] = [];
   for (let i = 0; i < 10; i++) {
@@ -105,13 +99,6 @@ try {
     warm.push(performance.now() - t);
     if (outcomes.some((o) => o.status !== 'passed')) throw new Error('the ten checks did not all pass');
   }
-  const journey = join(scratch, 'journey');
-  mkdirSync(journey);
-  writeFileSync(join(journey, 'journey.yaml'), 'id: bench\ntitle: Bench\nstart: ten\n');
-  const checksYaml = ten
-    .map((_, i) => `  - id: ten-${i}\n    assert:\n      apiVersion: cert-manager.io/v1\n      kind: Certificate\n      metadata:\n        name: ten-${i}\n        namespace: ${ns}\n      status:\n        conditions:\n          - type: Ready\n            status: "True"`)
-    .join('\n');
-  writeFileSync(join(journey, 'ten.md'), `---\ntitle: Ten checks\nchecks:\n${checksYaml}\n---\n\n# Ten checks\n`);
   const cold: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
