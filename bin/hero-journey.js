@@ -9,8 +9,15 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exitCode = 1;
 } else {
-  const { enableCompileCache } = await import('node:module');
-  enableCompileCache?.();
+  // Compiled code is kept beside the journey cache, $XDG_CACHE_HOME/hero-journey (default ~/.cache/hero-journey);
+  // a folder that cannot be written only means no cache.
+  const [{ enableCompileCache }, { homedir }, { isAbsolute, join }] = await Promise.all([import('node:module'), import('node:os'), import('node:path')]);
+  const xdgCache = process.env.XDG_CACHE_HOME;
+  try {
+    enableCompileCache?.(join(xdgCache && isAbsolute(xdgCache) ? xdgCache : join(homedir(), '.cache'), 'hero-journey', 'compile'));
+  } catch {
+    // No cache then.
+  }
   const { main } = await import('../dist/cli/index.js');
   await main(process.argv.slice(2));
 }
