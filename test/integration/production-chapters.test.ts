@@ -309,6 +309,34 @@ describe('Hero in production, and its database', () => {
   });
 });
 
+describe('cleanup', () => {
+  it('stops GitOps in production, deletes the database claim and the load balancers, then the production namespace and kubeconfig; run again, it does nothing and succeeds', async () => {
+    await ok(sandbox, 'kubectl', ['create', 'service', 'loadbalancer', 'front-door', '--tcp=80:8080', '-n', NS]);
+    const cleanup = journey.chapters.get('cleanup')!;
+    const productionSteps = cleanup.steps.filter((step) => step.when?.source.includes('"production/cluster"') && step.when.source.includes('!= ""'));
+    expect(productionSteps.map((step) => step.title)).toEqual(['Stop GitOps in production, delete the database and the load balancer', 'Remove the production namespace and kubeconfig']);
+    for (let round = 1; round <= 2; round++) {
+      const output = await playStep('cleanup', 'Stop GitOps in production, delete the database and the load balancer');
+      if (round === 1) {
+        expect(output).toContain('Production is quiet');
+        for (const [kind, namespace, name, field] of [
+          ['kustomization', 'flux-system', 'apps', '{.spec.suspend}'],
+          ['app', 'carvel-apps', 'apps', '{.spec.paused}'],
+        ] as const) {
+          expect(await ok(sandbox, 'kubectl', ['get', kind, name, '-n', namespace, '-o', `jsonpath=${field}`]), `${kind} ${name}`).toBe('true');
+        }
+        expect(await ok(sandbox, 'kubectl', ['get', 'application', 'apps', '-n', 'argocd', '-o', 'jsonpath={.spec.syncPolicy}'])).toBe('');
+        expect((await run(sandbox, 'kubectl', ['get', 'sql', 'hero-db', '-n', NS])).code).not.toBe(0);
+        expect((await run(sandbox, 'kubectl', ['get', 'service', 'front-door', '-n', NS])).code).not.toBe(0);
+      }
+      await playStep('cleanup', 'Remove the production namespace and kubeconfig');
+      expect(existsSync(join(workspace, 'kubeconfig-production.yaml'))).toBe(false);
+    }
+    // Without the production kubeconfig, the first step says there is nothing to clean there.
+    expect(await playStep('cleanup', 'Stop GitOps in production, delete the database and the load balancer')).toContain('nothing to clean in the production cluster');
+  });
+});
+
 /** Write YAML into the sandbox and return its path. */
 function writeYaml(name: string, text: string): string {
   const dir = join(sandbox.home, 'yaml');
