@@ -17,6 +17,7 @@ import type { CheckContext, CheckResult } from './define.ts';
 import { createExec, RefusedCommandError } from './exec.ts';
 import { createHelpers } from './helpers.ts';
 import { BrokenCheckError, type LoadedCheck } from './modules.ts';
+import { sanitize } from '../render/text.ts';
 
 /** How one check ended. */
 export type CheckStatus = 'passed' | 'failed' | 'broken' | 'not-applicable';
@@ -291,8 +292,18 @@ class Tracker {
     return this.deadline - this.now();
   }
 
-  private record(verdict: Verdict): void {
+  private record(raw: Verdict): void {
     if (this.settled) return;
+    // Reasons carry what the cluster and check modules say: no escape sequence of theirs reaches a terminal.
+    const verdict: Verdict = {
+      ...raw,
+      reason: sanitize(raw.reason),
+      ...(raw.title !== undefined ? { title: sanitize(raw.title) } : {}),
+      ...(raw.details !== undefined ? { details: sanitize(raw.details) } : {}),
+      ...(raw.hint !== undefined ? { hint: sanitize(raw.hint) } : {}),
+      ...(raw.expected ? { expected: raw.expected.map(sanitize) } : {}),
+      ...(raw.found ? { found: raw.found.map(sanitize) } : {}),
+    };
     this.attempts++;
     if (verdict.title) this.title = verdict.title;
     this.verdict = verdict;
