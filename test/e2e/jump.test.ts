@@ -144,3 +144,42 @@ describe('progress saved halfway through Season 1, before Season 2 existed', () 
     expect(run.stderr.replace(/\s+/g, ' ')).toContain('--choose production/gitops=kapp: that option is not available: kapp-controller templates with ytt, Helm, kbld and CUE, not Kustomize');
   });
 });
+
+describe('a room that starts at Season 2 of the bundled journey', () => {
+  const flags = ['--dry-run', '--json', '--no-sync', '--from', 'production'];
+  const season2 = ['--choose', 'production/cluster=kind', '--choose', 'production/gitops=argocd', '--choose', 'production/ingress=contour', '--set', 'GITOPS_REPO_URL=https://git.example.com/room/hero.git', '--set', 'PROD_DOMAIN=hero.example.com'];
+  const events = (stdout: string) => stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; chapter?: string; name?: string; choice?: string });
+
+  test('is asked only the Season 1 answers Season 2 uses: how Hero is defined, its database, the image repository', async () => {
+    const missing = await runBin(flags, { cwd: sandbox.workspace, env: sandbox.env });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/pass --choose define-app=<option> with one of: helm, kustomize, ytt, cdk8s/);
+    const run = await runBin([...flags, '--choose', 'define-app=ytt', '--choose', 'db=crossplane-cloud', '--choose', 'db/crossplane-cloud=azure', '--set', 'IMAGE_REPO=docker.io/room/hero', ...season2], {
+      cwd: sandbox.workspace,
+      env: sandbox.env,
+    });
+    expect(run.exitCode, run.stderr.slice(-1500)).toBe(0);
+    const played = events(run.stdout);
+    const before = played.slice(0, played.findIndex((e) => e.event === 'chapter'));
+    // Before the first chapter: the Season 1 choices the way on depends on, and the one variable.
+    expect(before.map((e) => (e.event === 'choice' ? `${e.chapter}=${e.choice}` : `${e.event}:${e.name}`))).toEqual([
+      'define-app=ytt',
+      'db=crossplane-cloud',
+      'db/crossplane-cloud=azure',
+      'input:IMAGE_REPO',
+    ]);
+    const chapters = played.filter((e) => e.event === 'chapter').map((e) => e.chapter);
+    expect(chapters[0]).toBe('production');
+    expect(chapters).toEqual(expect.arrayContaining(['production/app/ytt', 'production/db/azure', 'production/ingress/gitops-argocd', 'cleanup']));
+    expect(chapters.some((id) => !id!.startsWith('production') && id !== 'cleanup')).toBe(false);
+  });
+
+  test('a database answer that needs no cloud is not followed by the cloud question', async () => {
+    const run = await runBin([...flags, '--choose', 'define-app=helm', '--choose', 'db=helm', '--set', 'IMAGE_REPO=docker.io/room/hero', ...season2], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(run.exitCode, run.stderr.slice(-1500)).toBe(0);
+    const played = events(run.stdout);
+    expect(played.filter((e) => e.event === 'choice').map((e) => e.chapter)).not.toContain('db/crossplane-cloud');
+    // kind in production, no cloud database in Season 1: the in-cluster Composition.
+    expect(played.filter((e) => e.event === 'chapter').map((e) => e.chapter)).toContain('production/db/local');
+  });
+});
