@@ -64,6 +64,14 @@ describe('huge or hostile YAML and Markdown', () => {
     await expectCleanRefusal(dir, /second\.md:4 +`assert` cannot be read: Excessive alias count \(more than 100 uses of YAML aliases such as \*name\): write the values out/);
   });
 
+  it('refuses more than 100 YAML aliases in the `with` of a check module with file:line', async () => {
+    const aliases = Array.from({ length: 150 }, (_, i) => `      k${i}: *big`).join('\n');
+    const dir = await journeyWith(`checks:\n  - use: hero/ready\n    with:\n      base: &big\n        name: x\n${aliases}`);
+    await mkdir(join(dir, 'checks', 'hero'), { recursive: true });
+    await writeFile(join(dir, 'checks', 'hero', 'ready.js'), "export default { id: 'ready', title: 'Ready', run: () => ({ ok: true, reason: 'yes' }) };\n");
+    await expectCleanRefusal(dir, /second\.md:5 +`with` cannot be read: Excessive alias count/);
+  });
+
   it('refuses a 10 MB chapter file with file:line', async () => {
     const dir = await journeyWith('', `${'Hero walks on and on. '.repeat(20)}\n`.repeat(25_000));
     await expectCleanRefusal(dir, /second\.md:1 +the file has 11\.\d million characters; a chapter may have at most 1 million: split it into several chapters/);
