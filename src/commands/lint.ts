@@ -2,7 +2,8 @@
 
 import { UserError } from '../errors.ts';
 import { lintJourney } from '../journey/lint.ts';
-import type { JourneyProblem } from '../journey/model.ts';
+import type { Inference, JourneyProblem } from '../journey/model.ts';
+import { inferenceLines, inferredNotice } from '../journey/plain.ts';
 import { formatProblem } from '../journey/problems.ts';
 import { plural } from '../journey/text.ts';
 import { jsonText, sanitize } from '../render/text.ts';
@@ -20,12 +21,14 @@ export async function run(options: LintOptions): Promise<number> {
   const { dir, json, stdout } = options;
   let problems: JourneyProblem[];
   let notes: string[] = [];
+  let inferred: Inference[] | undefined;
   let summary: string;
   try {
     const result = await lintJourney(dir);
     problems = result.problems;
     notes = result.notes;
     const { journey } = result;
+    inferred = journey?.inferred;
     summary = journey
       ? `journey "${journey.id || dir}" (${plural(journey.chapters.size, 'chapter')})`
       : `journey at ${dir}`;
@@ -49,9 +52,16 @@ export async function run(options: LintOptions): Promise<number> {
       })),
       // What was not checked (ShellCheck not installed); people see nothing of it.
       ...(notes.length > 0 ? { notes } : {}),
+      // A plain tutorial: what its journey says only because it was inferred, and what could not be decided.
+      ...(inferred ? { inferred: inferred.map((inference) => ({ file: inference.loc.file, line: inference.loc.line, kind: inference.kind, message: inference.message })) } : {}),
     };
     stdout.write(`${jsonText(report)}\n`);
   } else {
+    if (inferred) {
+      stdout.write(`${sanitize(inferredNotice)}\n\n`);
+      for (const line of inferenceLines(inferred)) stdout.write(`${sanitize(line)}\n`);
+      stdout.write('\n');
+    }
     for (const problem of problems) stdout.write(`${sanitize(formatProblem(problem))}\n`);
     if (problems.length > 0) stdout.write('\n');
     stdout.write(

@@ -20,6 +20,7 @@ import type { CommandIO } from './io.ts';
 import { findChapter, kubeSelection, openSession } from './session.ts';
 import type { VoteEvent } from '../vote/live.ts';
 import { terminalFor } from './terminal.ts';
+import { inferredNotice } from '../journey/files.ts';
 import { dict } from '../dict.ts';
 
 /** `hero-journey [play]`: play the journey from the saved position. */
@@ -67,6 +68,10 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
     ...kubeSelection(options, io),
     scratchDir: `${session.progressFile.replace(/\.json$/, '')}.d`,
   });
+  if (session.journey.inferred) {
+    write(renderCallout('info', 'Inferred from plain Markdown', inferredNotice, terminal));
+    emit?.({ event: 'inferred', journey: session.journey.id, message: inferredNotice });
+  }
   if (options.dryRun) write(renderCallout('info', 'Dry run', 'Every step is shown and none is run. Nothing is saved.', terminal));
 
   const command = playCommand(options);

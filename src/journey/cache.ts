@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promi
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listChapterFiles, listCheckModules } from './files.ts';
+import { listChapterFiles, listCheckModules, startPages } from './files.ts';
 import type { Chapter, Journey } from './model.ts';
 import { dict } from '../dict.ts';
 
@@ -38,11 +38,12 @@ async function journeyFingerprint(root: string, version: string): Promise<string
   const chapters = await listChapterFiles(root);
   const modules = [...(await listCheckModules(join(root, 'checks')))].sort();
   const entries = await Promise.all(
-    ['journey.yaml', ...chapters].map(async (path) => {
+    ['journey.yaml', ...startPages, ...chapters].map(async (path) => {
       const info = await stat(join(root, path)).catch(() => undefined);
       return `${path}\0${info ? `${info.size}\0${info.mtimeMs}` : '-'}`;
     }),
   );
+  // A plain tutorial starts at its root README.md, which is no chapter of a journey with journey.yaml.
   // The model records which check modules exist, not what they contain.
   return hash(`${version}\n${await codeFingerprint()}\n${root}\n${entries.join('\n')}\n${modules.join('\n')}`);
 }

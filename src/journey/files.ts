@@ -4,6 +4,13 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative as relativePath, sep } from 'node:path';
 import { UserError } from '../errors.ts';
 
+/** Pages a plain tutorial (no journey.yaml) may start at, in order of preference. */
+export const startPages: readonly string[] = ['README.md', 'readme.md', 'index.md'];
+
+/** How to make an inferred journey explicit: shown once at the start of play and lint. */
+export const inferredNotice =
+  'This journey was inferred from plain Markdown (no journey.yaml). To make it explicit, add a journey.yaml (id, title, start) and front matter (title, choices, next, inputs) to its pages; `hero-journey lint` lists what was inferred and where.';
+
 /**
  * Folders and files under a journey that are never chapters: names starting with `.` or `_`
  * (drafts, partials), `node_modules`, the root `checks/` folder, and the root README.md, which

@@ -4,14 +4,15 @@
  */
 
 import { readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { isScalar } from 'yaml';
 import { UserError } from '../errors.ts';
 import { parseChapter, readInputs, type ChapterRef, type ExpressionSite, type ParsedChapter } from './chapter.ts';
 import { checkExpression, expressionReferences } from './expressions.ts';
 import { resolveChapterRef } from './ids.ts';
 import type { Chapter, Journey, JourneyProblem, Phase, ToolRequirement } from './model.ts';
-import { listChapterFiles, listCheckModules } from './files.ts';
+import { listChapterFiles, listCheckModules, startPages } from './files.ts';
+import { inferJourney } from './plain.ts';
 import { JourneyError, sortProblems } from './problems.ts';
 import { didYouMean, idPattern, variableNamePattern } from './text.ts';
 import { scalarText, YamlReader } from './yaml-fields.ts';
@@ -57,7 +58,7 @@ export async function loadJourney(dir: string): Promise<Journey> {
  */
 export async function analyzeJourney(dir: string): Promise<JourneyAnalysis> {
   const root = resolve(dir);
-  await assertJourneyFolder(dir, root);
+  if ((await assertJourneyFolder(dir, root)) === 'plain') return analyzePlainTutorial(dir, root);
   const journeyText = await readText(join(root, 'journey.yaml'), dir);
   const journeyFile = parseJourneyFile(journeyText);
   const chapterFiles = await listChapterFiles(root);
@@ -65,6 +66,22 @@ export async function analyzeJourney(dir: string): Promise<JourneyAnalysis> {
   for (const file of chapterFiles) chapters.push(parseChapter(await readText(join(root, file), dir), file));
   const checkModules = await listCheckModules(join(root, 'checks'));
   const { journey, problems } = assembleJourney(journeyFile, chapters, { checkModules }, root);
+  return { journey, problems: sortProblems(problems) };
+}
+
+/** A folder of plain Markdown without journey.yaml: the journey is inferred (see `plain.ts`). */
+async function analyzePlainTutorial(dir: string, root: string): Promise<JourneyAnalysis> {
+  const files = new Map<string, string>();
+  const pages = [...(await listChapterFiles(root)), ...startPages];
+  for (const file of pages) {
+    if (files.has(file)) continue;
+    const info = await stat(join(root, file)).catch(() => undefined);
+    if (info?.isFile()) files.set(file, await readText(join(root, file), dir));
+  }
+  const inferred = inferJourney(basename(root), files);
+  const checkModules = await listCheckModules(join(root, 'checks'));
+  const { journey, problems } = assembleJourney(inferred.journeyFile, inferred.chapters, { checkModules }, root);
+  journey.inferred = inferred.inferences;
   return { journey, problems: sortProblems(problems) };
 }
 
@@ -275,7 +292,8 @@ export function assembleJourney(
   return { journey, problems };
 }
 
-async function assertJourneyFolder(dir: string, root: string): Promise<void> {
+/** `journey` when the folder has journey.yaml, `plain` when it has only a README.md or index.md to start at. */
+async function assertJourneyFolder(dir: string, root: string): Promise<'journey' | 'plain'> {
   const folder = await stat(root).catch((error: NodeJS.ErrnoException) => error);
   if (folder instanceof Error) {
     if (folder.code === 'ENOENT') {
@@ -285,11 +303,11 @@ async function assertJourneyFolder(dir: string, root: string): Promise<void> {
   }
   if (!folder.isDirectory()) throw new UserError(`${dir} is a file, not a journey folder`, { hint: 'pass the folder that holds journey.yaml' });
   const manifest = await stat(join(root, 'journey.yaml')).catch(() => undefined);
-  if (!manifest?.isFile()) {
-    throw new UserError(`${dir} is not a journey: it has no journey.yaml`, {
-      hint: 'a journey folder needs a journey.yaml with `id`, `title` and `start` (the first chapter), next to its chapter files',
-    });
-  }
+  if (manifest?.isFile()) return 'journey';
+  for (const page of startPages) if ((await stat(join(root, page)).catch(() => undefined))?.isFile()) return 'plain';
+  throw new UserError(`${dir} is not a journey: it has no journey.yaml, and no README.md or index.md to start a plain tutorial at`, {
+    hint: 'a journey folder needs a journey.yaml with `id`, `title` and `start` (the first chapter), next to its chapter files; a folder of plain Markdown is played from its README.md',
+  });
 }
 
 async function readText(path: string, dir: string): Promise<string> {

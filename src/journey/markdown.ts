@@ -14,6 +14,9 @@ export { exportedNames } from './shell.ts';
 /** Fence languages that make a block a step. */
 export const stepLanguages: readonly string[] = ['sh', 'bash', 'shell'];
 
+/** Fence languages a plain tutorial's reader runs too: transcripts, whose `$ ` lines are the commands. */
+export const transcriptLanguages: readonly string[] = ['console', 'shell-session', 'terminal'];
+
 /** Attributes a step's info string may carry. */
 export const stepAttributes: readonly string[] = ['title', 'when', 'because', 'id', 'timeout', 'optional', 'norun'];
 
@@ -34,8 +37,14 @@ export interface BodyOrigin {
   startLine: number;
 }
 
+/** How to read the body: `plain` for Markdown written for people (see `plain.ts`), not for hero-journey. */
+export interface BodyMode {
+  /** Transcripts run their `$ ` lines only; info strings hero-journey does not know are warnings. */
+  plain?: boolean;
+}
+
 /** Split a chapter body into Markdown segments and steps (fenced `sh`/`bash`/`shell` blocks without `norun`). */
-export function splitChapterBody(body: string, origin: BodyOrigin): SplitBody {
+export function splitChapterBody(body: string, origin: BodyOrigin, mode: BodyMode = {}): SplitBody {
   const text = body.replace(/\r\n?/g, '\n');
   const segments: Segment[] = [];
   const steps: Step[] = [];
@@ -82,12 +91,17 @@ export function splitChapterBody(body: string, origin: BodyOrigin): SplitBody {
     if (code.codeBlockStyle === 'indented') continue;
     const fence = parseFence(code.raw);
     const line = lineAt(offset);
-    if (!stepLanguages.includes(fence.lang.toLowerCase())) continue;
+    const lang = fence.lang.toLowerCase();
+    const transcriptLanguage = mode.plain === true && transcriptLanguages.includes(lang);
+    if (!stepLanguages.includes(lang) && !transcriptLanguage) continue;
 
     const info = parseInfoString(fence.info);
-    for (const message of info.problems) problem(line, message);
+    for (const message of info.problems) problem(line, message, mode.plain ? 'warning' : 'error');
     if (!fence.closed) problem(line, `this \`${fence.lang}\` block is never closed: add a closing line ${fence.marker} after its last command`);
     if (info.flags.has('norun')) continue;
+
+    const transcript = mode.plain === true && (transcriptLanguage || isTranscript(code.text)) ? readTranscript(code.text) : undefined;
+    if (transcript && transcript.commands.length === 0) continue;
 
     flushProse(offset);
     proseStart = cursor;
@@ -97,10 +111,10 @@ export function splitChapterBody(body: string, origin: BodyOrigin): SplitBody {
     const step: Step = {
       id,
       index,
-      lang: fence.lang.toLowerCase(),
-      code: code.text,
+      lang,
+      code: transcript ? transcript.commands.join('\n') : code.text,
       optional: info.flags.has('optional'),
-      exports: exportedNames(code.text),
+      exports: exportedNames(transcript ? transcript.commands.join('\n') : code.text),
       loc: { file: origin.file, line },
     };
     const title = info.values.get('title');
@@ -119,9 +133,40 @@ export function splitChapterBody(body: string, origin: BodyOrigin): SplitBody {
     if (!code.text.trim()) problem(line, `this \`${fence.lang}\` block is empty: add a command, or remove the block`, 'warning');
     steps.push(step);
     segments.push({ kind: 'step', step });
+    // What the transcript printed is shown after the step, as text nobody runs.
+    if (transcript && transcript.output.some((outputLine) => outputLine.trim())) {
+      segments.push({ kind: 'markdown', text: `${fence.marker}text\n${transcript.output.join('\n')}\n${fence.marker}` });
+    }
   }
   flushProse(text.length);
   return { segments, steps, problems, proseConditions };
+}
+
+/** A shell block written as a transcript: its first command line starts with a `$ ` prompt. */
+export function isTranscript(code: string): boolean {
+  const first = code.split('\n').find((line) => line.trim() !== '');
+  return first !== undefined && /^\s*\$ /.test(first);
+}
+
+/**
+ * A transcript's commands (the lines after a `$ ` prompt, with the lines a trailing `\` continues)
+ * and its output (every other line: shown, never run).
+ */
+export function readTranscript(code: string): { commands: string[]; output: string[] } {
+  const commands: string[] = [];
+  const output: string[] = [];
+  let continuing = false;
+  for (const line of code.split('\n')) {
+    const prompt = /^\s*\$ (.*)$/.exec(line);
+    if (continuing) commands[commands.length - 1] += `\n${line}`;
+    else if (prompt) commands.push(prompt[1]!);
+    else {
+      output.push(line);
+      continue;
+    }
+    continuing = /(^|[^\\])\\$/.test(line);
+  }
+  return { commands, output };
 }
 
 /** A parsed info string: the attributes after the language. */

@@ -31,6 +31,16 @@ export interface Journey {
   tools: ToolRequirement[];
   /** Chapters by id, in file order. */
   chapters: Map<string, Chapter>;
+  /** Present when the journey was inferred from plain Markdown (no journey.yaml): what was inferred, and where. */
+  inferred?: Inference[];
+}
+
+/** One thing a plain tutorial's journey says only because it was inferred, or that could not be decided. */
+export interface Inference {
+  loc: SourceLocation;
+  message: string;
+  /** `undecided`: something that may mean more than it was taken for (a link list that may be a choice). */
+  kind: 'inferred' | 'undecided';
 }
 
 export interface Phase {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { ExitCode, UserError } from '../errors.ts';
 import { conditionContext, type ConditionContext } from '../journey/expressions.ts';
 import { chapterSkipReason, choiceState, holds, resolveNext, skipTarget, type NextResult } from '../journey/graph.ts';
@@ -46,6 +48,7 @@ export interface PresetAnswers {
  */
 export type PlayEvent =
   | { event: 'chapter'; chapter: string; title: string }
+  | { event: 'inferred'; journey: string; message: string }
   | { event: 'chapter-skipped'; chapter: string; title: string; reason: string }
   | { event: 'input'; chapter?: string; name: string; source: 'flag' | 'default' | 'prompt'; secret: boolean; value?: string }
   | { event: 'step'; chapter: string; step: string; index: number; title?: string; status: 'done' | 'done-earlier' | 'skipped' | 'failed' | 'not-run'; reason?: string; exitCode?: number; captured?: string[] }
@@ -682,6 +685,32 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
   }
 }
 
+/**
+ * The folder a step runs in: the workspace, or in a plain tutorial (read as one terminal session)
+ * the folder inside it that the last step `cd`ed into, while it still exists.
+ */
+function stepFolder(ctx: PlayContext): string {
+  const relative = ctx.journey.inferred ? ctx.progress.stepFolder : undefined;
+  if (!relative) return ctx.workspace;
+  const folder = path.resolve(ctx.workspace, relative);
+  const inside = path.relative(ctx.workspace, folder);
+  if (inside.startsWith('..') || path.isAbsolute(inside) || !existsSync(folder)) return ctx.workspace;
+  return folder;
+}
+
+/** Remember where a plain tutorial's step ended, when that is inside the workspace (a folder elsewhere is not carried). */
+function rememberStepFolder(ctx: PlayContext, endedIn: string | undefined): void {
+  if (!endedIn) return;
+  const inside = path.relative(ctx.workspace, endedIn);
+  if (inside.startsWith('..') || path.isAbsolute(inside)) {
+    delete ctx.progress.stepFolder;
+    ctx.write(renderStatusLine('info', `The step ended in ${endedIn}, outside the workspace: the next step runs in the workspace again.`, ctx.terminal));
+    return;
+  }
+  if (inside) ctx.progress.stepFolder = inside;
+  else delete ctx.progress.stepFolder;
+}
+
 async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step, edited = false): Promise<{ status: 'done'; captured: string[] } | { status: 'failed'; exitCode?: number }> {
   // Loading the Kubernetes client for the checks takes most of a second: do it while the step runs.
   prepareForChecks(chapter);
@@ -703,7 +732,8 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step, edite
   try {
     result = await runStep({
       code: step.code,
-      cwd: ctx.workspace,
+      cwd: stepFolder(ctx),
+      ...(ctx.journey.inferred ? { carryAssignments: true } : {}),
       env: { ...stepVariables(vars), ...ctx.stepEnv, ...chapterKubeEnvironment(chapter, vars, ctx.workspace), HERO_JOURNEY_CHAPTER: chapter.id, HERO_JOURNEY_WORKSPACE: ctx.workspace },
       ...(step.timeout ? { timeoutSeconds: step.timeout } : {}),
       signal: ctx.signal,
@@ -734,6 +764,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step, edite
       ctx.progress.vars[name] = { value, source: 'capture', chapter: chapter.id, secret: nameLooksSecret(name), at };
     }
     ctx.progress.steps[key] = { status: 'done', at, exitCode: 0, ...(edited ? { edited: true } : {}) };
+    if (ctx.journey.inferred) rememberStepFolder(ctx, result.cwd);
     await ctx.save();
     if (names.size > 0) ctx.write(renderStatusLine('info', `Remembered for later steps: ${[...names].join(', ')}`, ctx.terminal));
     if (refused.length > 0) {

@@ -20,6 +20,8 @@ export interface Progress {
   checks: Record<string, CheckRecord>;
   /** Every chapter entered, in order; `back` rewinds it. */
   history: HistoryEntry[];
+  /** Where a plain tutorial's next step runs, relative to the workspace: the folder its last step `cd`ed into. */
+  stepFolder?: string;
   /** Choice point id → the options that led to a dead end (marked as tried when it is asked again). */
   deadEnds?: Record<string, string[]>;
 }
@@ -196,6 +198,7 @@ export function progressShapeProblems(data: unknown): string[] {
   expect('workspace', typeof data.workspace === 'string');
   expect('current', data.current === undefined || typeof data.current === 'string');
   expect('finished', typeof data.finished === 'boolean');
+  expect('stepFolder', data.stepFolder === undefined || typeof data.stepFolder === 'string');
   for (const key of ['choices', 'vars', 'steps', 'checks'] as const) expect(key, isRecord(data[key]));
   expect('history', Array.isArray(data.history));
   if (isRecord(data.vars)) {

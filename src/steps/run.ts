@@ -12,6 +12,9 @@
 //   sets its own `trap ... EXIT` (a common cleanup idiom) would silently replace ours.
 // - Variables are captured only when the step succeeded (exit 0, not timed out or cancelled): a
 //   failed step may have exported half-made values, and the learner retries it anyway.
+// - Carrying shell state (plain tutorials, read as if typed in one terminal): the step runs with
+//   `set -a`, so plain assignments are exported and captured like exports, and the folder the step
+//   ended in is reported, so the caller can run the next step there.
 // - Stdin is /dev/null: steps are non-interactive.
 // - The step runs in its own process group; a timeout or cancellation signals the whole group
 //   (SIGTERM, then SIGKILL after a grace period), so grandchildren such as `sleep` die too.
@@ -39,6 +42,8 @@ export interface StepResult {
   stderrTail: string;
   /** The timeout the step ran under, in seconds, when it had one. */
   timeoutSeconds?: number;
+  /** The folder the step ended in (its last `cd`), only when it succeeded. */
+  cwd?: string;
   /** Where a failed step stopped, when bash could tell: line in the step's code and the command. */
   failedCommand?: { line: number; command: string };
 }
@@ -52,6 +57,8 @@ export interface RunStepOptions {
   timeoutSeconds?: number;
   signal?: AbortSignal;
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+  /** Export plain assignments too (`set -a`), as a plain tutorial's reader expects them to carry to the next block. */
+  carryAssignments?: boolean;
 }
 
 const STDERR_TAIL_LINES = 20;
@@ -74,7 +81,8 @@ const SCRIPT_DISPLAY_NAME = 'step';
 // (Inside this template literal, `${'$'}{` is how bash's `${` is written.)
 const WRAPPER = String.raw`
 __hero_journey_dir=$1
-shift
+__hero_journey_carry=${'$'}{2-}
+shift $#
 __hero_journey_pid=${'$'}{BASHPID:-$$}
 __hero_journey_dump() {
   local IFS=$'\n' __hero_journey_name
@@ -83,6 +91,7 @@ __hero_journey_dump() {
       builtin printf '%s=%s\0' "$__hero_journey_name" "${'$'}{!__hero_journey_name}"
     fi
   done > "$__hero_journey_dir/$1"
+  if [ "$1" = env-end ]; then builtin printf '%s' "$PWD" > "$__hero_journey_dir/cwd-end"; fi
 }
 __hero_journey_in_top_shell() {
   [ "$BASH_SUBSHELL" = 0 ] && [ "${'$'}{BASHPID:-$$}" = "$__hero_journey_pid" ]
@@ -113,6 +122,7 @@ exit() {
 __hero_journey_dump env-start
 trap '{ __hero_journey_on_error "$LINENO" "$BASH_COMMAND" "${'$'}{BASH_SOURCE[0]-}"; } 2>/dev/null' ERR
 set -eEuo pipefail
+if [ -n "$__hero_journey_carry" ]; then set -a; fi
 source "$__hero_journey_dir/step"
 { exit; } 2>/dev/null
 `;
@@ -238,7 +248,7 @@ function parseFailure(text: string | undefined): StepResult['failedCommand'] {
  * streaming output through `onOutput`, and reports how it ended and what it exported.
  */
 export async function runStep(options: RunStepOptions): Promise<StepResult> {
-  const { code, cwd, env, timeoutSeconds, signal, onOutput } = options;
+  const { code, cwd, env, timeoutSeconds, signal, onOutput, carryAssignments } = options;
   // Measured from here, not from the spawn, so it matches the elapsed time a live display shows.
   const started = performance.now();
   const timeoutFields = timeoutSeconds !== undefined ? { timeoutSeconds } : {};
@@ -255,7 +265,7 @@ export async function runStep(options: RunStepOptions): Promise<StepResult> {
     // Loaded here, not at the top: only paths that run steps pay for importing execa.
     const { execa } = await import('execa');
 
-    const subprocess = execa(bash, ['-c', WRAPPER, 'bash', dir], {
+    const subprocess = execa(bash, ['-c', WRAPPER, 'bash', dir, carryAssignments ? '1' : ''], {
       cwd,
       env,
       extendEnv: true,
@@ -340,8 +350,10 @@ export async function runStep(options: RunStepOptions): Promise<StepResult> {
     const succeeded = exitCode === 0 && !timedOut && !cancelled;
     const readOptional = (name: string) => readFile(path.join(dir, name)).catch(() => undefined);
     let captured: Record<string, string> = {};
+    let endedIn: string | undefined;
     if (succeeded) {
-      const [before, after] = await Promise.all([readOptional('env-start'), readOptional('env-end')]);
+      const [before, after, cwdEnd] = await Promise.all([readOptional('env-start'), readOptional('env-end'), readOptional('cwd-end')]);
+      endedIn = cwdEnd?.toString('utf8') || undefined;
       // No "after" dump: the step replaced the shell with `exec`; there is nothing to capture.
       if (before && after) captured = capturedVariables(parseEnvironmentDump(before), parseEnvironmentDump(after));
     }
@@ -356,6 +368,7 @@ export async function runStep(options: RunStepOptions): Promise<StepResult> {
       captured,
       stderrTail: tail.text(),
       ...timeoutFields,
+      ...(endedIn ? { cwd: endedIn } : {}),
       ...(failedCommand ? { failedCommand } : {}),
     };
   } finally {

@@ -320,7 +320,7 @@ describe('loadJourney', () => {
     const empty = await writeJourney('empty', { 'a.md': '---\ntitle: a\n---\n' });
     const error = await loadJourney(empty).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).message).toBe(`${empty} is not a journey: it has no journey.yaml`);
+    expect((error as UserError).message).toBe(`${empty} is not a journey: it has no journey.yaml, and no README.md or index.md to start a plain tutorial at`);
     expect((error as UserError).hint).toMatch(/journey.yaml with `id`, `title` and `start`/);
   });
 

@@ -1,0 +1,335 @@
+/**
+ * A plain tutorial (a folder of Markdown written for GitHub, without journey.yaml or front matter)
+ * → the same parsed journey the loader makes from a journey folder, plus what was inferred and
+ * where, so lint can show it and an author can make it explicit. Pure: file texts in, model out.
+ *
+ * What is inferred:
+ * - the journey: id from the folder name, title from the start page's first heading, start at
+ *   README.md (or index.md);
+ * - a chapter: every page reached from the start through choices and `next`; title from its first
+ *   heading (a page with front matter is read as a chapter file);
+ * - choices: a list of two or more links to pages that closes a page, or that follows a heading
+ *   ending in `?`; labels from the link text, summaries from the text after the link;
+ * - next: one link to a page in the page's last paragraph, worded like "continue" / "next";
+ * - steps: `sh`, `bash`, `shell` and `console` blocks; in transcripts only `$ ` lines run;
+ * - inputs: placeholders in steps (`<your-domain>`, `YOUR_TOKEN`, `export X=[...]`).
+ */
+
+import { posix } from 'node:path';
+import { Lexer, type Token, type Tokens } from 'marked';
+import { MAX_FILE_CHARACTERS, parseChapter, splitFrontMatter, type ChapterRef, type ParsedChapter } from './chapter.ts';
+import type { ParsedJourneyFile } from './load.ts';
+import { isTranscript, splitChapterBody } from './markdown.ts';
+import type { Chapter, Choice, Inference, Step } from './model.ts';
+import { inferredNotice, startPages } from './files.ts';
+import { chapterIdFromPath } from './ids.ts';
+import { sortProblems } from './problems.ts';
+import { exportedNames } from './shell.ts';
+import { dict } from '../dict.ts';
+
+export type { Inference } from './model.ts';
+
+/** A plain tutorial, read. */
+export interface PlainJourney {
+  journeyFile: ParsedJourneyFile;
+  chapters: ParsedChapter[];
+  inferences: Inference[];
+}
+
+export { inferredNotice, startPages };
+
+
+/** The chapter id of a page: the root README is `README`, otherwise as in a journey (`x/README.md` is `x`). */
+export function plainChapterId(file: string): string {
+  return chapterIdFromPath(file) || posix.basename(file, posix.extname(file));
+}
+
+/** Infer a journey from the Markdown files of a folder (`files`: relative path with `/` → text). */
+export function inferJourney(folderName: string, files: ReadonlyMap<string, string>): PlainJourney {
+  const inferences: Inference[] = [];
+  const infer = (file: string, line: number, message: string, kind: Inference['kind'] = 'inferred'): void => {
+    inferences.push({ loc: { file, line }, message, kind });
+  };
+  const start = startPages.find((page) => files.has(page)) ?? '';
+  const id = folderName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'tutorial';
+  const journeyFile: ParsedJourneyFile = {
+    journey: { id, title: id, start: plainChapterId(start), phases: [], inputs: [], vars: dict(), tools: [] },
+    problems: [],
+    refs: [],
+    expressions: [],
+  };
+  infer(start, 0, `journey id \`${id}\` from the folder name; the journey starts here`);
+
+  const chapters: ParsedChapter[] = [];
+  const queue = [start];
+  const seen = new Set(queue);
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    const parsed = readPage(file, files.get(file) ?? '', files, infer);
+    chapters.push(parsed);
+    for (const target of [...parsed.chapter.choices.map((choice) => choice.goto), ...parsed.chapter.next.map((rule) => rule.goto)]) {
+      const targetFile = fileOfChapter(target, files);
+      if (targetFile && !seen.has(targetFile)) {
+        seen.add(targetFile);
+        queue.push(targetFile);
+      }
+    }
+  }
+  const startChapter = chapters[0]?.chapter;
+  if (startChapter) {
+    journeyFile.journey.title = startChapter.title;
+    infer(start, 1, `journey title "${startChapter.title}" from the first heading`);
+  }
+  // Pages linked from chapters that no choice or `next` leads to are documentation, not chapters.
+  for (const parsed of chapters) {
+    for (const link of pageLinks(parsed.chapter.file, files.get(parsed.chapter.file) ?? '', files)) {
+      if (!seen.has(link.file)) {
+        seen.add(link.file);
+        infer(parsed.chapter.file, link.line, `\`${link.file}\` is linked but not a chapter: no closing choice list or "continue" link leads to it`, 'undecided');
+      }
+    }
+  }
+  return { journeyFile, chapters, inferences: inferences.sort((a, b) => (a.loc.file < b.loc.file ? -1 : a.loc.file > b.loc.file ? 1 : a.loc.line - b.loc.line)) };
+}
+
+function fileOfChapter(id: string, files: ReadonlyMap<string, string>): string | undefined {
+  for (const candidate of [`${id}.md`, `${id}/README.md`, `${id}/readme.md`, `${id}/index.md`, id === 'README' ? 'README.md' : '']) {
+    if (candidate && files.has(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+type Infer = (file: string, line: number, message: string, kind?: Inference['kind']) => void;
+
+/** One page → a chapter: its own front matter when it has some, otherwise everything inferred. */
+function readPage(file: string, source: string, files: ReadonlyMap<string, string>, infer: Infer): ParsedChapter {
+  const text = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const id = plainChapterId(file);
+  if (text.length > MAX_FILE_CHARACTERS || !('error' in splitFrontMatter(text))) {
+    const parsed = parseChapter(text, file);
+    parsed.chapter.id = id;
+    return parsed;
+  }
+  const chapter: Chapter = { id, file, title: id, inputs: [], choices: [], next: [], checks: [], segments: [], steps: [], bodyLine: 1, loc: { file, line: 1 } };
+  const parsed: ParsedChapter = { chapter, problems: [], refs: [], expressions: [], uses: [], readable: true };
+  const split = splitChapterBody(text, { file, startLine: 1 }, { plain: true });
+  chapter.segments = split.segments;
+  chapter.steps = split.steps;
+  parsed.problems.push(...split.problems);
+  for (const step of split.steps) {
+    if (step.when) parsed.expressions.push({ expr: step.when, scope: 'condition', role: `\`when\` of step \`${step.id}\`` });
+  }
+
+  const tokens = blockTokens(text);
+  const heading = tokens.find((token): token is Tokens.Heading & { line: number } => token.type === 'heading');
+  if (heading) {
+    chapter.title = heading.text.replace(/[*_`]/g, '').trim() || id;
+    infer(file, heading.line, `chapter title "${chapter.title}" from the first heading`);
+  } else {
+    infer(file, 1, `no heading: the chapter is titled \`${id}\` after its file`, 'undecided');
+  }
+  readEnding(file, tokens, files, chapter, parsed.refs, infer);
+  for (const step of chapter.steps) {
+    const transcript = isTranscript(sourceLines(text, step.loc.line + 1)) ? ' (a transcript: its `$ ` lines run, the rest is output)' : '';
+    infer(file, step.loc.line, `step ${step.index + 1} from a \`${step.lang}\` block${transcript}`);
+    for (const input of placeholderInputs(step)) {
+      infer(file, step.loc.line, `input \`${input.name}\` for the placeholder \`${input.placeholder}\`; it is asked once and remembered`);
+      step.code = input.code;
+      if (!chapter.inputs.some((other) => other.name === input.name)) {
+        chapter.inputs.push({ name: input.name, prompt: input.prompt, secret: /TOKEN|PASSWORD|SECRET|KEY/.test(input.name), loc: { file, line: step.loc.line } });
+      }
+    }
+    // Plain assignments carry to later blocks too (steps of a plain tutorial run with `set -a`).
+    step.exports = [...new Set([...exportedNames(step.code), ...assignedNames(step.code)])];
+  }
+  parsed.problems = sortProblems(parsed.problems);
+  return parsed;
+}
+
+/** The text from `line` on (a step's code starts on the line after its fence). */
+function sourceLines(text: string, line: number): string {
+  return text.split('\n').slice(line - 1, line + 20).join('\n').split(/^ {0,3}(?:```|~~~)/m)[0] ?? '';
+}
+
+/** Block tokens with the 1-based line each starts on. */
+function blockTokens(text: string): (Token & { line: number })[] {
+  let tokens: Token[];
+  try {
+    tokens = new Lexer().blockTokens(text);
+  } catch {
+    return []; // Reported by splitChapterBody.
+  }
+  const located: (Token & { line: number })[] = [];
+  let cursor = 0;
+  for (const token of tokens) {
+    const found = text.indexOf(token.raw, cursor);
+    const offset = found === -1 ? cursor : found;
+    cursor = offset + token.raw.length;
+    located.push(Object.assign(token, { line: 1 + countLines(text, offset) }));
+  }
+  return located;
+}
+
+function countLines(text: string, end: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+interface PageLink {
+  text: string;
+  /** The page it points at, relative to the journey folder. */
+  file: string;
+  /** What follows the link on its line: a choice's summary. */
+  after: string;
+  line: number;
+}
+
+const linkPattern = /\[([^\]\n]+)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
+
+/** Links in `raw` (written in `file`, starting at `line`) to Markdown pages of the folder. */
+function linksIn(raw: string, file: string, line: number, files: ReadonlyMap<string, string>): PageLink[] {
+  const links: PageLink[] = [];
+  for (const match of raw.matchAll(linkPattern)) {
+    const target = linkTarget(match[2]!, file, files);
+    if (!target) continue;
+    const rest = raw.slice(match.index + match[0].length).split('\n')[0] ?? '';
+    links.push({
+      text: match[1]!.replace(/[*_`]/g, '').trim(),
+      file: target,
+      after: rest.replace(/^[\s:—–-]+/, '').replace(/[*_`]/g, '').trim(),
+      line: line + countLines(raw, match.index),
+    });
+  }
+  return links;
+}
+
+/** The page a link points at, when it is a relative link to a Markdown page of the folder. */
+function linkTarget(href: string, file: string, files: ReadonlyMap<string, string>): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('#') || href.startsWith('/')) return undefined;
+  let path = posix.normalize(posix.join(posix.dirname(file), decodeURI(href.replace(/[#?].*$/, ''))));
+  if (path.startsWith('../') || path === '..') return undefined;
+  if (path === '.' || href.endsWith('/')) path = posix.join(path, 'README.md');
+  if (!path.toLowerCase().endsWith('.md')) {
+    const folderPage = startPages.map((page) => posix.join(path, page)).find((page) => files.has(page));
+    if (!folderPage) return undefined;
+    path = folderPage;
+  }
+  return files.has(path) && path !== file ? path : undefined;
+}
+
+function pageLinks(file: string, text: string, files: ReadonlyMap<string, string>): PageLink[] {
+  return blockTokens(text)
+    .filter((token) => token.type !== 'code')
+    .flatMap((token) => linksIn(token.raw, file, token.line, files));
+}
+
+/** Words that make a page's last link the way on (`next`), not a reference. */
+const continueWords = /\b(next|continue|proceed|go on|move on|onwards?|then go|head (over|on) to|up next)\b|[→»]|➡/i;
+
+/** The page's ending: a closing list of links is a choice point, a closing "continue" link is `next`. */
+function readEnding(file: string, tokens: (Token & { line: number })[], files: ReadonlyMap<string, string>, chapter: Chapter, refs: ChapterRef[], infer: Infer): void {
+  const content = tokens.filter((token) => token.type !== 'space' && token.type !== 'hr' && !(token.type === 'html' && /^\s*<!--/.test(token.raw)));
+  const lists = content.map((token, index) => ({ token, index })).filter(({ token }) => token.type === 'list');
+  let choiceList: { token: Token & { line: number }; links: PageLink[] } | undefined;
+  for (const { token, index } of lists) {
+    const items = (token as Tokens.List).items;
+    const links = items.map((item) => linksIn(item.raw, file, 0, files)[0]).filter((link) => link !== undefined);
+    if (links.length < 2 || links.length !== items.length) continue;
+    const withLines = linksIn(token.raw, file, token.line, files).filter((link, position, all) => all.findIndex((other) => other.line === link.line) === position);
+    const closing = index === content.length - 1;
+    const previous = content[index - 1];
+    const asks = previous?.type === 'heading' && /\?\s*$/.test((previous as Tokens.Heading).text);
+    if (closing || asks) choiceList = { token, links: withLines };
+    else infer(file, token.line, `a list of ${links.length} links to pages that is not at the end of the page: it may be a choice; it is read as links (move it to the end, or add \`choices\` in front matter)`, 'undecided');
+  }
+  if (choiceList) {
+    const ids = new Set<string>();
+    for (const link of choiceList.links) {
+      const goto = plainChapterId(link.file);
+      let choiceId = (posix.basename(goto) || goto).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'choice';
+      for (let n = 2; ids.has(choiceId); n++) choiceId = `${choiceId.replace(/-\d+$/, '')}-${n}`;
+      ids.add(choiceId);
+      const choice: Choice = { id: choiceId, label: link.text, goto, loc: { file, line: link.line } };
+      if (link.after) choice.summary = link.after;
+      chapter.choices.push(choice);
+      refs.push({ id: goto, written: link.file, role: 'a choice', file, line: link.line });
+    }
+    infer(file, choiceList.token.line, `choice point: ${chapter.choices.map((choice) => `"${choice.label}" → ${choice.goto}`).join(', ')}`);
+    return;
+  }
+  const last = content.at(-1);
+  if (!last || last.type === 'code' || last.type === 'list') return;
+  const links = linksIn(last.raw, file, last.line, files);
+  if (links.length !== 1) return;
+  const link = links[0]!;
+  const bare = last.raw.replace(linkPattern, '').replace(/[\s*_#>.:|-]+/g, '') === '';
+  if (!continueWords.test(last.raw) && !bare) {
+    infer(file, link.line, `the page ends with a link to \`${link.file}\` that does not say "next" or "continue": it is read as a link, and the chapter ends the journey`, 'undecided');
+    return;
+  }
+  const goto = plainChapterId(link.file);
+  chapter.next.push({ goto, loc: { file, line: link.line } });
+  refs.push({ id: goto, written: link.file, role: '`next`', file, line: link.line });
+  infer(file, link.line, `next: ${goto} (the closing "${link.text}" link)`);
+}
+
+/** A placeholder found in a step, the input that replaces it, and the step's code with it replaced. */
+interface PlaceholderInput {
+  name: string;
+  placeholder: string;
+  prompt: string;
+  code: string;
+}
+
+/** Placeholders a reader replaces by hand before running a command, each with the variable that replaces it. */
+const placeholderRules: { pattern: RegExp; name: (match: RegExpExecArray) => string; replace: (match: RegExpExecArray, name: string) => string }[] = [
+  // export PROJECT_ID=[your-project-id]
+  { pattern: /\b([A-Za-z_][A-Za-z0-9_]*)=\[([^\]\n]+)\]/g, name: (m) => m[1]!, replace: (m, name) => `${m[1]}="\${${name}}"` },
+  // export HERO_NAME=<your-name>: the variable it is assigned to names it
+  { pattern: /\b([A-Za-z_][A-Za-z0-9_]*)=<([A-Za-z][^<>\s]*)>/g, name: (m) => m[1]!, replace: (m, name) => `${m[1]}="\${${name}}"` },
+  // <your-domain>, <cluster-name>, <PROJECT_ID>
+  { pattern: /<((?:your|my)[-_ ]?[A-Za-z0-9]+(?:[-_ ][A-Za-z0-9]+)*|[a-z0-9]+(?:[-_][a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)>/g, name: (m) => variableName(m[1]!), replace: (_m, name) => `"\${${name}}"` },
+  // YOUR_TOKEN, YOUR_API_KEY
+  { pattern: /\bYOUR_([A-Z0-9_]+)\b/g, name: (m) => m[1]!, replace: (_m, name) => `"\${${name}}"` },
+];
+
+function variableName(placeholder: string): string {
+  const name = placeholder.replace(/^(your|my)[-_ ]?/i, '').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+  return /^[0-9]/.test(name) ? `_${name}` : name;
+}
+
+/** The placeholders of a step's code: each becomes an input, and the code reads the variable instead. */
+export function placeholderInputs(step: Pick<Step, 'code'>): PlaceholderInput[] {
+  const found: PlaceholderInput[] = [];
+  let code = step.code;
+  for (const rule of placeholderRules) {
+    const source = code;
+    code = code.replace(rule.pattern, (...args: unknown[]) => {
+      const match = [args[0], ...args.slice(1, -2)] as unknown as RegExpExecArray;
+      const offset = args.at(-2) as number;
+      const name = rule.name(match);
+      found.push({ name, placeholder: String(args[0]), prompt: `Value for ${String(args[0])}`, code: '' });
+      const replaced = rule.replace(match, name);
+      // Inside "..." the quotes are there already.
+      return insideDoubleQuotes(source, offset) ? replaced.replaceAll('"', '') : replaced;
+    });
+  }
+  return found.map((input) => ({ ...input, code }));
+}
+
+/** Names a step assigns at the start of a line (`NAME=value`, `export NAME=value`). */
+export function assignedNames(code: string): string[] {
+  return [...code.matchAll(/^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=/gm)].map((match) => match[1]!);
+}
+
+/** Whether `offset` in `code` is inside double quotes on its line (a placeholder there needs no quotes of its own). */
+function insideDoubleQuotes(code: string, offset: number): boolean {
+  const before = code.slice(code.lastIndexOf('\n', offset - 1) + 1, offset);
+  return (before.match(/(?<!\\)"/g) ?? []).length % 2 === 1;
+}
+
+/** Inferences as problems-shaped lines for lint: `file:line  inferred: ...`. */
+export function inferenceLines(inferences: readonly Inference[]): string[] {
+  return inferences.map((inference) => `${inference.loc.line > 0 ? `${inference.loc.file}:${inference.loc.line}` : inference.loc.file}  ${inference.kind === 'undecided' ? 'undecided' : 'inferred'}: ${inference.message}`);
+}
