@@ -346,6 +346,8 @@ function journeyPaths(journey: Journey): {
 const journeys = [
   { name: 'the quest fixture', dir: join(repoRoot, 'test', 'fixtures', 'journeys', 'quest'), bundled: false },
   { name: 'the bundled Hero journey', dir: join(repoRoot, 'chapters'), bundled: true },
+  // Plain Markdown tutorials: no journey.yaml, no front matter; the journey is inferred.
+  ...['getting-started', 'choose-tool', 'cli-readme'].map((tutorial) => ({ name: `the plain ${tutorial} tutorial`, dir: join(repoRoot, 'test', 'fixtures', 'plain', tutorial), bundled: false })),
 ];
 
 for (const { name, dir, bundled } of journeys) {

@@ -1,0 +1,84 @@
+// A plain Markdown tutorial (no journey.yaml, no front matter) played for real by the built CLI:
+// its `git clone ... && cd hero` step leaves the next steps in the clone, a plain assignment
+// reaches the next block, placeholders are inputs, and a transcript runs its `$ ` lines only.
+// The repository is a local bare one made here (file://): nothing comes from the internet.
+
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { PlayEvent } from '../../src/play/loop.ts';
+import { runBin } from './cli.ts';
+import { makeSandbox, repoRoot, type Sandbox } from './pty.ts';
+
+const tutorial = join(repoRoot, 'test', 'fixtures', 'plain', 'getting-started');
+
+let sandbox: Sandbox;
+beforeEach(async () => {
+  sandbox = await makeSandbox();
+});
+afterEach(() => sandbox.cleanup());
+
+/** A bare Git repository with the build and configure scripts the tutorial runs; its file:// URL. */
+async function heroRepository(): Promise<string> {
+  const source = join(sandbox.root, 'hero-source');
+  await mkdir(source);
+  await writeFile(join(source, 'build.sh'), '#!/bin/sh\nmkdir -p dist\necho built > "dist/$1.txt"\n', { mode: 0o755 });
+  await writeFile(join(source, 'configure.sh'), '#!/bin/sh\necho "greeting=$1" > config.txt\n', { mode: 0o755 });
+  const git = (args: string[], cwd: string) => execFileSync('git', ['-c', 'user.name=Hero', '-c', 'user.email=hero@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd, env: sandbox.env, stdio: 'pipe' });
+  git(['init', '-q'], source);
+  git(['add', '.'], source);
+  git(['commit', '-q', '-m', 'Hero'], source);
+  git(['clone', '-q', '--bare', source, join(sandbox.root, 'hero.git')], sandbox.root);
+  return `file://${join(sandbox.root, 'hero.git')}`;
+}
+
+function eventsOf(stdout: string): PlayEvent[] {
+  return stdout.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as PlayEvent);
+}
+
+describe('a plain tutorial played for real', () => {
+  test('clone and cd, an assignment and placeholders carry from block to block as in one terminal', async () => {
+    const url = await heroRepository();
+    const run = await runBin(['--journey', tutorial, '--yes', '--json', '--no-color', '--set', `REPOSITORY_URL=${url}`, '--set', 'GREETING=hello'], {
+      cwd: sandbox.workspace,
+      env: sandbox.env,
+      timeoutMs: 120_000,
+    });
+    expect(run.exitCode, run.stderr.slice(-3000)).toBe(0);
+    const events = eventsOf(run.stdout);
+    expect(events[0]).toMatchObject({ event: 'inferred', journey: 'getting-started' });
+    expect(run.stderr).toContain('This journey was inferred from plain Markdown');
+    expect(events.filter((event) => event.event === 'step').map((event) => [event.chapter, event.step, event.status])).toEqual([
+      ['README', 'step-1', 'done'],
+      ['README', 'step-2', 'done'],
+      ['README', 'step-3', 'done'],
+      ['docs/configure', 'step-1', 'done'],
+      ['docs/configure', 'step-2', 'done'],
+    ]);
+    // The build ran inside the clone, with the name the earlier block assigned.
+    expect(await readFile(join(sandbox.workspace, 'hero', 'dist', 'hero-dev.txt'), 'utf8')).toBe('built\n');
+    expect(await readFile(join(sandbox.workspace, 'hero', 'config.txt'), 'utf8')).toBe('greeting=hello\n');
+    expect(events.at(-1)).toEqual({ event: 'end', journey: 'getting-started' });
+  }, 150_000);
+
+  test('a transcript-heavy README runs its `$ ` lines and shows the rest as output', async () => {
+    const cli = join(repoRoot, 'test', 'fixtures', 'plain', 'cli-readme');
+    const run = await runBin(['--journey', cli, '--yes', '--json', '--no-color', '--set', 'HERO_NAME=you'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 120_000 });
+    expect(run.exitCode, run.stderr.slice(-3000)).toBe(0);
+    // Output lines such as `hello from hero` would fail as commands: every step succeeded.
+    expect(eventsOf(run.stdout).filter((event) => event.event === 'step').map((event) => event.status)).toEqual(['done', 'done', 'done']);
+    expect(await readFile(join(sandbox.workspace, 'greeting.txt'), 'utf8')).toBe('hello from you\n');
+    expect(run.stderr).toContain('hello from world');
+  }, 150_000);
+
+  test('without journey.yaml or a README, the folder is refused with what to do', async () => {
+    const empty = join(sandbox.root, 'notes');
+    await mkdir(empty);
+    await writeFile(join(empty, 'a.md'), '# A\n');
+    const run = await runBin(['--journey', empty, '--dry-run', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toContain('no README.md or index.md to start a plain tutorial at');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  }, 90_000);
+});
