@@ -309,7 +309,8 @@ function reportNestedShellBlocks(
   }
 }
 
-function countNewlines(text: string, end: number): number {
+/** How many line breaks `text` has before `end`. */
+export function countNewlines(text: string, end: number): number {
   let count = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) count++;
   return count;

@@ -19,7 +19,7 @@ import { posix } from 'node:path';
 import { Lexer, type Token, type Tokens } from 'marked';
 import { MAX_FILE_CHARACTERS, parseChapter, splitFrontMatter, type ChapterRef, type ParsedChapter } from './chapter.ts';
 import type { ParsedJourneyFile } from './load.ts';
-import { isTranscript, splitChapterBody } from './markdown.ts';
+import { countNewlines, isTranscript, splitChapterBody } from './markdown.ts';
 import type { Chapter, Choice, Inference, Step } from './model.ts';
 import { inferredNotice, startPages } from './files.ts';
 import { chapterIdFromPath } from './ids.ts';
@@ -165,15 +165,9 @@ function blockTokens(text: string): (Token & { line: number })[] {
     const found = text.indexOf(token.raw, cursor);
     const offset = found === -1 ? cursor : found;
     cursor = offset + token.raw.length;
-    located.push(Object.assign(token, { line: 1 + countLines(text, offset) }));
+    located.push(Object.assign(token, { line: 1 + countNewlines(text, offset) }));
   }
   return located;
-}
-
-function countLines(text: string, end: number): number {
-  let count = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) count++;
-  return count;
 }
 
 interface PageLink {
@@ -198,7 +192,7 @@ function linksIn(raw: string, file: string, line: number, files: ReadonlyMap<str
       text: match[1]!.replace(/[*_`]/g, '').trim(),
       file: target,
       after: rest.replace(/^[\s:—–-]+/, '').replace(/[*_`]/g, '').trim(),
-      line: line + countLines(raw, match.index),
+      line: line + countNewlines(raw, match.index),
     });
   }
   return links;

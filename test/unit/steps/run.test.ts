@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -277,4 +277,21 @@ test('a step can write files with its code', async () => {
   await writeFile(path.join(workspace, 'input.txt'), 'ready\n');
   const { result } = await run('grep -q ready input.txt\n');
   expect(result.exitCode).toBe(0);
+});
+
+describe('carrying shell state (plain tutorials)', () => {
+  test('reports the folder the step ended in', async () => {
+    await mkdir(path.join(workspace, 'clone', 'sub'), { recursive: true });
+    const { result } = await run('cd clone/sub');
+    expect(result.cwd).toBe(path.join(workspace, 'clone', 'sub'));
+    const failed = await run('cd clone\nfalse');
+    expect(failed.result.cwd).toBeUndefined();
+  });
+
+  test('plain assignments are captured only when asked to carry them', async () => {
+    const carried = await run('NAME=hero\nexport TAG=1', { carryAssignments: true });
+    expect(carried.result.captured).toEqual({ NAME: 'hero', TAG: '1' });
+    const plain = await run('NAME=hero\nexport TAG=1');
+    expect(plain.result.captured).toEqual({ TAG: '1' });
+  });
 });

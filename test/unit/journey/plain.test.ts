@@ -1,0 +1,155 @@
+import { describe, expect, test } from 'vitest';
+import { assembleJourney } from '../../../src/journey/load.ts';
+import { splitChapterBody, readTranscript } from '../../../src/journey/markdown.ts';
+import { assignedNames, inferJourney, placeholderInputs, plainChapterId } from '../../../src/journey/plain.ts';
+
+/** Infer a journey from files given as path → text, and put it together as the loader does. */
+function infer(files: Record<string, string>, folder = 'tutorial') {
+  const inferred = inferJourney(folder, new Map(Object.entries(files)));
+  const { journey, problems } = assembleJourney(inferred.journeyFile, inferred.chapters, { checkModules: new Set() }, '/tmp/tutorial');
+  const lines = inferred.inferences.map((i) => `${i.loc.file}:${i.loc.line} ${i.kind}: ${i.message}`);
+  return { journey, problems, inferences: inferred.inferences, lines };
+}
+
+describe('the journey of a plain tutorial', () => {
+  test('id from the folder, title from the first heading, start at README.md', () => {
+    const { journey, problems, lines } = infer({ 'README.md': 'Intro\n\n# Hero: the guide\n\nText.\n' }, 'my tutorial!');
+    expect(problems).toEqual([]);
+    expect(journey).toMatchObject({ id: 'my-tutorial-', title: 'Hero: the guide', start: 'README' });
+    expect(lines).toContain('README.md:3 inferred: chapter title "Hero: the guide" from the first heading');
+  });
+
+  test('index.md is the start when there is no README.md; a setext heading is a title too', () => {
+    const { journey } = infer({ 'index.md': 'Getting started\n===============\n' });
+    expect(journey.start).toBe('index');
+    expect(journey.title).toBe('Getting started');
+  });
+
+  test('a page without a heading is titled after its file, and says so', () => {
+    const { journey, lines } = infer({ 'README.md': 'Just text.\n' });
+    expect(journey.chapters.get('README')?.title).toBe('README');
+    expect(lines).toContain('README.md:1 undecided: no heading: the chapter is titled `README` after its file');
+  });
+
+  test('ids of pages: the root README is README, x/README.md is x', () => {
+    expect(plainChapterId('README.md')).toBe('README');
+    expect(plainChapterId('docs/setup.md')).toBe('docs/setup');
+    expect(plainChapterId('helm/README.md')).toBe('helm');
+  });
+});
+
+describe('choices and next from links', () => {
+  test('a closing list of two or more links to pages is a choice point, labels and summaries from the items', () => {
+    const { journey, problems, lines } = infer({
+      'README.md': '# Deploy\n\n## Pick one\n\n- [kubectl](kubectl.md) — plain manifests\n- [Helm](./helm/): a chart\n',
+      'kubectl.md': '# kubectl\n',
+      'helm/README.md': '# Helm\n',
+    });
+    expect(problems).toEqual([]);
+    expect(journey.chapters.get('README')?.choices.map(({ id, label, goto, summary }) => ({ id, label, goto, summary }))).toEqual([
+      { id: 'kubectl', label: 'kubectl', goto: 'kubectl', summary: 'plain manifests' },
+      { id: 'helm', label: 'Helm', goto: 'helm', summary: 'a chart' },
+    ]);
+    expect(lines).toContain('README.md:5 inferred: choice point: "kubectl" → kubectl, "Helm" → helm');
+    expect([...journey.chapters.keys()]).toEqual(['README', 'kubectl', 'helm']);
+  });
+
+  test('a link list under a heading that asks a question is a choice point even with text after it', () => {
+    const { journey } = infer({
+      'README.md': '# Deploy\n\n## Which cloud do you use?\n\n- [AWS](aws.md)\n- [GCP](gcp.md)\n\n## Notes\n\nSome notes.\n',
+      'aws.md': '# AWS\n',
+      'gcp.md': '# GCP\n',
+    });
+    expect(journey.chapters.get('README')?.choices.map((choice) => choice.goto)).toEqual(['aws', 'gcp']);
+  });
+
+  test('a link list in the middle of a page is not a choice: it is reported as undecided', () => {
+    const { journey, lines } = infer({
+      'README.md': '# Docs\n\n- [One](one.md)\n- [Two](two.md)\n\nMore text.\n',
+      'one.md': '# One\n',
+      'two.md': '# Two\n',
+    });
+    expect(journey.chapters.get('README')?.choices).toEqual([]);
+    expect(lines.some((line) => line.startsWith('README.md:3 undecided: a list of 2 links to pages that is not at the end of the page'))).toBe(true);
+    expect(lines).toContain('README.md:3 undecided: `one.md` is linked but not a chapter: no closing choice list or "continue" link leads to it');
+    expect([...journey.chapters.keys()]).toEqual(['README']);
+  });
+
+  test('one closing "continue"-style link is next; a bare link line is too; other closing links are only links', () => {
+    const next = (ending: string) =>
+      infer({ 'README.md': `# A\n\nText.\n\n${ending}\n`, 'b.md': '# B\n' }).journey.chapters.get('README')?.next.map((rule) => rule.goto);
+    expect(next('Next: [Install](b.md)')).toEqual(['b']);
+    expect(next('Continue with [the install](./b.md#top).')).toEqual(['b']);
+    expect(next('[Install →](b.md)')).toEqual(['b']);
+    expect(next('[Install](b.md)')).toEqual(['b']);
+    expect(next('Questions? Read [the FAQ](b.md).')).toEqual([]);
+    expect(next('See [the docs](https://example.com/b.md), then continue.')).toEqual([]);
+  });
+
+  test('links that leave the folder, or point at files that are not pages, are not chapters', () => {
+    const { journey } = infer({ 'README.md': '# A\n\nNext: [up](../other.md)\n', 'img.png.md': '' });
+    expect(journey.chapters.get('README')?.next).toEqual([]);
+  });
+
+  test('a page with front matter is read as a chapter file', () => {
+    const { journey, problems } = infer({
+      'README.md': '# A\n\nNext: [B](b.md)\n',
+      'b.md': '---\ntitle: Bee\n---\n\n```sh\necho b\n```\n',
+    });
+    expect(problems).toEqual([]);
+    expect(journey.chapters.get('b')?.title).toBe('Bee');
+  });
+});
+
+describe('steps as a reader means them', () => {
+  const steps = (body: string) => splitChapterBody(body, { file: 'README.md', startLine: 1 }, { plain: true }).steps;
+
+  test('sh, bash, shell and console run; text, yaml and untagged blocks never do', () => {
+    const found = steps('```sh\na\n```\n\n```bash\nb\n```\n\n```shell\nc\n```\n\n```console\n$ d\n```\n\n```text\ne\n```\n\n```yaml\nf: 1\n```\n\n```\ng\n```\n');
+    expect(found.map((step) => step.code)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  test('in transcripts only the lines after a `$ ` prompt run, with their continuation lines; the output is shown as text', () => {
+    const body = '```console\n$ kubectl get pods \\\n    -A\nNAME READY\n$ echo hi\nhi\n```\n';
+    const split = splitChapterBody(body, { file: 'README.md', startLine: 1 }, { plain: true });
+    expect(split.steps.map((step) => step.code)).toEqual(['kubectl get pods \\\n    -A\necho hi']);
+    expect(split.segments.at(-1)).toEqual({ kind: 'markdown', text: '```text\nNAME READY\nhi\n```' });
+    expect(steps('```bash\n$ ls\nfile\n```\n').map((step) => step.code)).toEqual(['ls']);
+    expect(steps('```console\nonly output\n```\n')).toEqual([]);
+    expect(readTranscript('$ a\nout\n$ b')).toEqual({ commands: ['a', 'b'], output: ['out'] });
+  });
+
+  test('outside plain mode, console blocks stay prose and unknown attributes stay errors', () => {
+    expect(splitChapterBody('```console\n$ a\n```\n', { file: 'x.md', startLine: 1 }).steps).toEqual([]);
+    const plain = splitChapterBody('```sh {name=build}\na\n```\n', { file: 'x.md', startLine: 1 }, { plain: true });
+    expect(plain.problems.every((problem) => problem.severity === 'warning')).toBe(true);
+  });
+
+  test('placeholders become inputs and the code reads the variable', () => {
+    expect(placeholderInputs({ code: 'export PROJECT_ID=[your-project-id]' })).toMatchObject([{ name: 'PROJECT_ID', code: 'export PROJECT_ID="${PROJECT_ID}"' }]);
+    expect(placeholderInputs({ code: 'curl https://<your-domain>/ -H "Authorization: YOUR_TOKEN"' })).toMatchObject([
+      { name: 'DOMAIN', placeholder: '<your-domain>' },
+      { name: 'TOKEN', placeholder: 'YOUR_TOKEN', code: 'curl https://"${DOMAIN}"/ -H "Authorization: ${TOKEN}"' },
+    ]);
+    expect(placeholderInputs({ code: 'export NAME=<your-name>' })).toMatchObject([{ name: 'NAME', code: 'export NAME="${NAME}"' }]);
+    expect(placeholderInputs({ code: 'kubectl create ns <NAMESPACE_NAME>' })).toMatchObject([{ name: 'NAMESPACE_NAME' }]);
+    // Redirections, HTML and heredocs are no placeholders.
+    expect(placeholderInputs({ code: 'sort <in.txt >out.txt\necho "<html>"\ncat <<EOF\nx\nEOF' })).toEqual([]);
+  });
+
+  test('a placeholder used in two chapters is one input, asked once; secrets by name', () => {
+    const { journey, lines } = infer({
+      'README.md': '# A\n\n```sh\ncurl -H "X: YOUR_API_TOKEN" <your-domain>\n```\n\nNext: [B](b.md)\n',
+      'b.md': '# B\n\n```sh\necho <your-domain>\n```\n',
+    });
+    const inputs = [...journey.chapters.values()].flatMap((chapter) => chapter.inputs.map((input) => [chapter.id, input.name, input.secret]));
+    expect(inputs).toEqual([['README', 'DOMAIN', false], ['README', 'API_TOKEN', true], ['b', 'DOMAIN', false]]);
+    expect(lines).toContain('README.md:3 inferred: input `DOMAIN` for the placeholder `<your-domain>`; it is asked once and remembered');
+  });
+
+  test('plain assignments count as what a step sets, for later steps and lint', () => {
+    expect(assignedNames('NAME=hero\nexport TAG=1\n  X=y cmd\necho A=b')).toEqual(['NAME', 'TAG', 'X']);
+    const { journey } = infer({ 'README.md': '# A\n\n```sh\nNAME=hero\n```\n' });
+    expect(journey.chapters.get('README')?.steps[0]?.exports).toEqual(['NAME']);
+  });
+});
