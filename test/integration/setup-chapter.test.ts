@@ -20,12 +20,15 @@ import { adminApi, apply, cluster, mergePatch } from './checks/support.ts';
 const sandbox = cluster.sandbox();
 const NS = 'traefik-address-test';
 let code = '';
+let knockCode = '';
 let meet = '';
 let workspace = '';
 
 beforeAll(async () => {
   const journey = await loadJourney(fileURLToPath(new URL('../../chapters', import.meta.url)));
-  code = journey.chapters.get('setup')!.steps.find((step) => step.title === 'Find the ingress address')!.code;
+  const steps = journey.chapters.get('setup')!.steps;
+  code = steps.find((step) => step.title === 'Find the ingress address')!.code;
+  knockCode = steps.find((step) => step.title === 'Knock on the front door')!.code;
   meet = journey.chapters.get('setup')!.steps.find((step) => step.title === 'Meet your cluster')!.code;
   workspace = mkdtempSync(join(tmpdir(), 'hero-setup-'));
   await apply(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${NS}\n`);
@@ -43,16 +46,14 @@ afterAll(() => {
   sandbox.cleanup();
 });
 
+/** "Find the ingress address", then "Knock on the front door" with what the first exported, as play runs them. */
 async function findAddress(flavour: string): Promise<{ exitCode: number | null | undefined; output: string; captured: Record<string, string> }> {
   let output = '';
-  const result = await runStep({
-    code,
-    cwd: workspace,
-    env: { ...(sandbox.env as Record<string, string>), INGRESS_ADDRESS: 'auto', INGRESS_NAMESPACE: NS, INGRESS_SERVICE: 'traefik', CLUSTER_FLAVOUR: flavour },
-    timeoutSeconds: 120,
-    onOutput: (text) => (output += text),
-  });
-  return { exitCode: result.exitCode, output, captured: result.captured };
+  const env = { ...(sandbox.env as Record<string, string>), INGRESS_ADDRESS: 'auto', INGRESS_NAMESPACE: NS, INGRESS_SERVICE: 'traefik', CLUSTER_FLAVOUR: flavour };
+  const found = await runStep({ code, cwd: workspace, env, timeoutSeconds: 120, onOutput: (text) => (output += text) });
+  if (found.exitCode !== 0) return { exitCode: found.exitCode, output, captured: found.captured };
+  const knocked = await runStep({ code: knockCode, cwd: workspace, env: { ...env, ...found.captured }, timeoutSeconds: 120, onOutput: (text) => (output += text) });
+  return { exitCode: knocked.exitCode, output, captured: { ...found.captured, ...knocked.captured } };
 }
 
 describe('setup: Meet your cluster', () => {
