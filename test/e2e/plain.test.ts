@@ -72,6 +72,19 @@ describe('a plain tutorial played for real', () => {
     expect(run.stderr).toContain('hello from world');
   }, 150_000);
 
+  test('lint lists what it inferred and what it could not decide, with file:line, once the notice says how to make it explicit', async () => {
+    const text = await runBin(['lint', tutorial, '--no-color'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+    expect(text.exitCode, text.stdout + text.stderr).toBe(0);
+    expect(text.stdout.startsWith('This journey was inferred from plain Markdown (no journey.yaml). To make it explicit, add a journey.yaml')).toBe(true);
+    expect(text.stdout).toContain('README.md:15  inferred: input `REPOSITORY_URL` for the placeholder `<repository-url>`');
+    expect(text.stdout).toContain('README.md:38  inferred: next: docs/configure (the closing "Configure Hero" link)');
+    expect(text.stdout).toContain('docs/configure.md:23  undecided: the page ends with a link to `docs/faq.md` that does not say "next" or "continue"');
+    const json = await runBin(['lint', tutorial, '--json'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+    const report = JSON.parse(json.stdout) as { ok: boolean; inferred: { file: string; line: number; kind: string; message: string }[] };
+    expect(report.ok).toBe(true);
+    expect(report.inferred).toContainEqual({ file: 'docs/configure.md', line: 12, kind: 'inferred', message: 'step 2 from a `console` block (a transcript: its `$ ` lines run, the rest is output)' });
+  }, 90_000);
+
   test('without journey.yaml or a README, the folder is refused with what to do', async () => {
     const empty = join(sandbox.root, 'notes');
     await mkdir(empty);
