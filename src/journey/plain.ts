@@ -278,10 +278,10 @@ interface PlaceholderInput {
 
 /** Placeholders a reader replaces by hand before running a command, each with the variable that replaces it. */
 const placeholderRules: { pattern: RegExp; name: (match: RegExpExecArray) => string; replace: (match: RegExpExecArray, name: string) => string }[] = [
-  // export PROJECT_ID=[your-project-id]
-  { pattern: /\b([A-Za-z_][A-Za-z0-9_]*)=\[([^\]\n]+)\]/g, name: (m) => m[1]!, replace: (m, name) => `${m[1]}="\${${name}}"` },
+  // export PROJECT_ID=[your-project-id] (an assignment command, not a flag's `key=[...]`)
+  { pattern: /(?<=(?:^|[;&|(]|\bexport\s)\s*)([A-Za-z_][A-Za-z0-9_]*)=\[([^\]\n]+)\]/gm, name: (m) => m[1]!, replace: (m, name) => `${m[1]}="\${${name}}"` },
   // export HERO_NAME=<your-name>: the variable it is assigned to names it
-  { pattern: /\b([A-Za-z_][A-Za-z0-9_]*)=<([A-Za-z][^<>\s]*)>/g, name: (m) => m[1]!, replace: (m, name) => `${m[1]}="\${${name}}"` },
+  { pattern: /(?<=(?:^|[;&|(]|\bexport\s)\s*)([A-Za-z_][A-Za-z0-9_]*)=<([A-Za-z][^<>\s]*)>/gm, name: (m) => m[1]!, replace: (m, name) => `${m[1]}="\${${name}}"` },
   // <your-domain>, <cluster-name>, <PROJECT_ID>
   { pattern: /<((?:your|my)[-_ ]?[A-Za-z0-9]+(?:[-_ ][A-Za-z0-9]+)*|[a-z0-9]+(?:[-_][a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)>/g, name: (m) => variableName(m[1]!), replace: (_m, name) => `"\${${name}}"` },
   // YOUR_TOKEN, YOUR_API_KEY

@@ -133,6 +133,12 @@ describe('steps as a reader means them', () => {
     ]);
     expect(placeholderInputs({ code: 'export NAME=<your-name>' })).toMatchObject([{ name: 'NAME', code: 'export NAME="${NAME}"' }]);
     expect(placeholderInputs({ code: 'kubectl create ns <NAMESPACE_NAME>' })).toMatchObject([{ name: 'NAMESPACE_NAME' }]);
+    // A flag's key=<value> is named by the placeholder, not by the key.
+    expect(placeholderInputs({ code: 'kubectl create secret generic db --from-literal=password=<your-password>' })).toMatchObject([
+      { name: 'PASSWORD', code: 'kubectl create secret generic db --from-literal=password="${PASSWORD}"' },
+    ]);
+    expect(placeholderInputs({ code: 'kubectl get pods -o=jsonpath=[x]' })).toEqual([]);
+    expect(placeholderInputs({ code: 'cd app\nREGION=[your-region]' })).toMatchObject([{ name: 'REGION', code: 'cd app\nREGION="${REGION}"' }]);
     // Redirections, HTML and heredocs are no placeholders.
     expect(placeholderInputs({ code: 'sort <in.txt >out.txt\necho "<html>"\ncat <<EOF\nx\nEOF' })).toEqual([]);
   });
