@@ -6,6 +6,7 @@ import { wrapText } from '../render/text.ts';
 import type { CommandIO } from './io.ts';
 import { kubeSelection, openJourney } from './session.ts';
 import { terminalFor } from './terminal.ts';
+import { commandLine } from '../cli/invocation.ts';
 
 const AREAS: Array<[Finding['area'], string]> = [
   ['tools', 'Tools'],
@@ -51,7 +52,7 @@ export function doctorText(title: string, findings: Finding[], terminal: { width
   }
   const problems = findings.filter((f) => f.status === 'problem').length;
   const warnings = findings.filter((f) => f.status === 'warning').length;
-  if (problems === 0) lines.push(c.green(`All set${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}: run "hero-journey" to start.`));
+  if (problems === 0) lines.push(c.green(`All set${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}: run "${commandLine()}" to start.`));
   else lines.push(c.red(`${problems} problem${problems === 1 ? '' : 's'} to fix before you start${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}.`));
   return `${lines.join('\n')}\n`;
 }

@@ -4,6 +4,7 @@ import { interactiveAsker } from '../prompts.ts';
 import { deleteProgress, markReset } from '../state/store.ts';
 import type { CommandIO } from './io.ts';
 import { openSession } from './session.ts';
+import { commandLine } from '../cli/invocation.ts';
 
 /** `hero-journey reset`: forget this workspace's progress, after asking. */
 export async function run(options: CliOptions, io: CommandIO): Promise<number> {
@@ -24,6 +25,6 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   }
   await deleteProgress(session.progressFile);
   await markReset(session.progressFile);
-  io.stdout.write('Progress forgotten. Run hero-journey to start from the beginning. (Your cluster and files are untouched.)\n');
+  io.stdout.write(`Progress forgotten. Run ${commandLine()} to start from the beginning. (Your cluster and files are untouched.)\n`);
   return 0;
 }

@@ -98,6 +98,12 @@ describe('the command play suggests is one that works here', () => {
     expect(flat(result.stdout)).toContain('npm start plays in the clone itself. Create the workspace next to it with "npm start -- init ../hero", then play there with "npm start -- --workspace ../hero"');
   });
 
+  test('back, reset and doctor name the command as it was started, too', async () => {
+    const npmStart = { ...sandbox.env, npm_lifecycle_event: 'start', npm_package_name: 'hero-journey' };
+    const back = await runBin(['back', '--journey', quest], { cwd: sandbox.workspace, env: npmStart });
+    expect(back.stderr).toContain('run "npm start" to play; "npm start -- reset" starts over');
+  });
+
   test('with hero-journey on PATH, the plain name; through npx, npx hero-journey', async () => {
     const bin = join(sandbox.root, 'bin');
     await mkdir(bin);
