@@ -147,8 +147,8 @@ export const commands: CommandSpec[] = [
     usage: 'hero-journey lint [DIR] [options]',
     summary: 'validate a journey folder and report every problem at once, with file and line',
     details:
-      'Checks journey.yaml and every chapter: front matter keys, ids in goto/next/skip-to, unreachable chapters, expressions that do not parse, check modules that do not exist. Then walks every path from the start: each must reach an ending or a dead end, and every variable a step, condition, input default or check uses must be set earlier on every path that reaches it. Steps go through ShellCheck when it is installed. Exits 1 when it finds an error.',
-    examples: ['hero-journey lint ./my-journey', 'hero-journey lint --json'],
+      'Checks journey.yaml and every chapter: front matter keys, ids in goto/next/skip-to, unreachable chapters, expressions that do not parse, check modules that do not exist. Then walks every path from the start: each must reach an ending or a dead end, and every variable a step, condition, input default or check uses must be set earlier on every path that reaches it. Steps go through ShellCheck when it is installed. A folder of plain Markdown without journey.yaml (a README.md with shell blocks and links) is read as a journey, and lint first lists what it inferred and what it could not decide, with file:line. Exits 1 when it finds an error.',
+    examples: ['hero-journey lint ./my-journey', 'hero-journey lint --json', 'hero-journey lint ./some-tutorial   a plain Markdown tutorial: what is inferred'],
   },
 ];
 
@@ -157,7 +157,7 @@ export const options: OptionSpec[] = [
     name: 'journey',
     type: 'string',
     value: 'DIR',
-    description: 'play another journey folder (default: the bundled Hero journey)',
+    description: 'play another journey folder, or a folder of plain Markdown starting at README.md (default: the bundled Hero journey)',
     commands: ['play', 'status', 'map', 'show', 'back', 'reset', 'check', 'doctor', 'verify', 'classroom', 'lint'],
   },
   {
