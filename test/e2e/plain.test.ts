@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { PlayEvent } from '../../src/play/loop.ts';
 import { runBin } from './cli.ts';
-import { makeSandbox, repoRoot, type Sandbox } from './pty.ts';
+import { makeSandbox, repoRoot, TerminalSession, type Sandbox } from './pty.ts';
 
 const tutorial = join(repoRoot, 'test', 'fixtures', 'plain', 'getting-started');
 
@@ -84,6 +84,25 @@ describe('a plain tutorial played for real', () => {
     expect(report.ok).toBe(true);
     expect(report.inferred).toContainEqual({ file: 'docs/configure.md', line: 12, kind: 'inferred', message: 'step 2 from a `console` block (a transcript: its `$ ` lines run, the rest is output)' });
   }, 90_000);
+
+  test('in a terminal: the notice, then the placeholder asked as an input, then the transcript steps', async () => {
+    const cli = join(repoRoot, 'test', 'fixtures', 'plain', 'cli-readme');
+    const t = new TerminalSession(['--journey', cli], { cwd: sandbox.workspace, env: sandbox.env });
+    try {
+      await t.waitFor('This journey was inferred from plain Markdown', 30_000);
+      await t.waitFor('Value for HERO_NAME=<your-name>', 30_000);
+      t.press('Ada', 'enter');
+      for (let step = 1; step <= 3; step++) {
+        await t.waitFor(new RegExp(`Step ${step} of 3[\\s\\S]*Run this step\\?`), 30_000);
+        t.press('enter');
+      }
+      await t.waitFor('The end of this journey', 30_000);
+      expect(await t.exitCode(30_000)).toBe(0);
+    } finally {
+      t.kill();
+    }
+    expect(await readFile(join(sandbox.workspace, 'greeting.txt'), 'utf8')).toBe('hello from Ada\n');
+  }, 150_000);
 
   test('without journey.yaml or a README, the folder is refused with what to do', async () => {
     const empty = join(sandbox.root, 'notes');
