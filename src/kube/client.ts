@@ -1,13 +1,14 @@
-// The Kubernetes API, read-only. The only module that imports @kubernetes/client-node, and only
-// with a dynamic import inside connectKube(): loading it costs more than half a second, so
-// commands that never talk to a cluster never pay for it.
+// The Kubernetes API, read-only. The only module that loads @kubernetes/client-node (through
+// ./client-node.ts, bundled at build time to what is used), and only with a dynamic import inside
+// connectKube(): loading it takes a noticeable part of a second, so commands that never talk to a
+// cluster never pay for it.
 //
 // We use client-node for what is hard to get right (kubeconfig auth: client certificates, tokens,
 // exec plugins, OIDC, proxies) and its fetch-based HTTP library, and keep the requests themselves
 // plain: JSON in, plain JSON objects out (no typed model classes, no Date conversion), so checks
 // compare exactly what `kubectl get -o json` shows.
 import type { Socket } from 'node:net';
-import type { RequestContext } from '@kubernetes/client-node';
+import type { RequestContext } from './client-node.ts';
 import { describeNetworkError, describeStatusError, isKubeError, KubeError, withoutSecrets, type ConnectionFacts } from './errors.ts';
 import { clientKubeconfig, resolveKubeconfig, type KubeSelection, type ResolvedKubeconfig } from './kubeconfig.ts';
 import type { KindRef, KubeObject, KubeReader, ListRef, ObjectRef, ResourceInfo, WatchEvent, WatchHandle } from './types.ts';
@@ -19,7 +20,7 @@ export function preloadKubeClient(): void {
 
 /** Resolves once the Kubernetes client is loaded (loading it if need be); never rejects. */
 export function kubeClientReady(): Promise<void> {
-  return Promise.all([import('@kubernetes/client-node'), import('undici')]).then(
+  return Promise.all([import('./client-node.ts'), import('undici')]).then(
     () => undefined,
     () => undefined,
   );
@@ -81,7 +82,7 @@ type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
  */
 export async function connectKube(selection: KubeSelection, options: ConnectOptions = {}): Promise<KubeConnection> {
   const resolved = await resolveKubeconfig(selection);
-  type Client = typeof import('@kubernetes/client-node');
+  type Client = typeof import('./client-node.ts');
   type Loaded = { k8s: Client; kc: InstanceType<Client['KubeConfig']>; http: InstanceType<Client['IsomorphicFetchHttpLibrary']>; undici: typeof import('undici') };
   let client: Promise<Loaded> | undefined;
   /** Credentials no error message may show (a server can echo what it was sent). */
@@ -89,7 +90,7 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
   const clean = (error: KubeError): KubeError => withoutSecrets(error, secrets);
   const loadClient = () =>
     (client ??= (async () => {
-      const [k8s, undici] = await Promise.all([import('@kubernetes/client-node'), import('undici')]);
+      const [k8s, undici] = await Promise.all([import('./client-node.ts'), import('undici')]);
       const kc = new k8s.KubeConfig();
       // Every file the kubeconfig names is read (and judged) here, not by the client.
       const credentials = await clientKubeconfig(resolved, selection.confine);
@@ -414,7 +415,7 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
  * long after we gave up. Undefined for proxies, where client-node's own dispatcher is used.
  */
 async function ownDispatcher(
-  kc: import('@kubernetes/client-node').KubeConfig,
+  kc: import('./client-node.ts').KubeConfig,
   undici: typeof import('undici'),
   timeoutMs: number,
   sockets: Set<Socket>,

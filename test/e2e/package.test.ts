@@ -40,7 +40,7 @@ test('the tarball holds only what users need', () => {
 test('npm pack from a fresh clone builds dist/ first, and never ships files of sources that are gone', () => {
   const clone = join(sandbox.root, 'clone');
   mkdirSync(clone);
-  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'src', 'chapters', 'templates']) {
+  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'scripts', 'src', 'chapters', 'templates']) {
     cpSync(join(repoRoot, entry), join(clone, entry), { recursive: true });
   }
   symlinkSync(join(repoRoot, 'node_modules'), join(clone, 'node_modules'));
