@@ -2,8 +2,8 @@
 // src/kube/client.ts uses, into dist/kube/client-node.js, tree-shaken. Importing the package
 // itself loads every generated API and model class (about a second on a slow machine); the bundle
 // holds only what runs. The package is generated code without side effects on import, except
-// polyfill.js, but does not say so, so esbuild is told here. `undici` stays outside: the client
-// and src/kube/client.ts must share one copy.
+// polyfill.js, but does not say so, so esbuild is told here. undici comes in as the few parts
+// used (scripts/undici-parts.cjs), one copy for the client and src/kube/client.ts alike.
 import { build, type Plugin } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +13,7 @@ const clientNode = /[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]dist[\
 const pureClientNode: Plugin = {
   name: 'client-node-side-effect-free',
   setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: `${root}scripts/undici-parts.cjs` }));
     b.onResolve({ filter: /.*/ }, async (args) => {
       if (args.pluginData === 'resolved') return undefined;
       const result = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolved' });
@@ -29,7 +30,6 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node22.18',
-  external: ['undici'],
   plugins: [pureClientNode],
   // Some of the client's dependencies are CommonJS and require Node's modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

@@ -20,7 +20,7 @@ export function preloadKubeClient(): void {
 
 /** Resolves once the Kubernetes client is loaded (loading it if need be); never rejects. */
 export function kubeClientReady(): Promise<void> {
-  return Promise.all([import('./client-node.ts'), import('undici')]).then(
+  return import('./client-node.ts').then(
     () => undefined,
     () => undefined,
   );
@@ -83,14 +83,14 @@ type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
 export async function connectKube(selection: KubeSelection, options: ConnectOptions = {}): Promise<KubeConnection> {
   const resolved = await resolveKubeconfig(selection);
   type Client = typeof import('./client-node.ts');
-  type Loaded = { k8s: Client; kc: InstanceType<Client['KubeConfig']>; http: InstanceType<Client['IsomorphicFetchHttpLibrary']>; undici: typeof import('undici') };
+  type Loaded = { k8s: Client; kc: InstanceType<Client['KubeConfig']>; http: InstanceType<Client['IsomorphicFetchHttpLibrary']> };
   let client: Promise<Loaded> | undefined;
   /** Credentials no error message may show (a server can echo what it was sent). */
   const secrets: string[] = [];
   const clean = (error: KubeError): KubeError => withoutSecrets(error, secrets);
   const loadClient = () =>
     (client ??= (async () => {
-      const [k8s, undici] = await Promise.all([import('./client-node.ts'), import('undici')]);
+      const k8s = await import('./client-node.ts');
       const kc = new k8s.KubeConfig();
       // Every file the kubeconfig names is read (and judged) here, not by the client.
       const credentials = await clientKubeconfig(resolved, selection.confine);
@@ -106,7 +106,7 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
       if (kc.getClusters().some((c) => c.caFile) || kc.getUsers().some((u) => u.certFile || u.keyFile)) {
         throw new KubeError('config', 'your kubeconfig names a file the Kubernetes client would read on its own', { hint: 'export a fresh kubeconfig from the cluster' });
       }
-      return { k8s, kc, http: new k8s.IsomorphicFetchHttpLibrary(), undici };
+      return { k8s, kc, http: new k8s.IsomorphicFetchHttpLibrary() };
     })());
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   const maxBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
@@ -124,7 +124,7 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
   let closed = false;
 
   const prepare = async (method: 'GET' | 'POST', path: string, signal: AbortSignal, body?: unknown): Promise<RequestContext> => {
-    const { k8s, kc, undici } = await loadClient();
+    const { k8s, kc } = await loadClient();
     const ctx = new k8s.RequestContext(`${server}${path}`, method === 'GET' ? k8s.HttpMethod.GET : k8s.HttpMethod.POST);
     ctx.setHeaderParam('Accept', 'application/json');
     try {
@@ -135,7 +135,7 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
         cause: error,
       });
     }
-    if (dispatcher === undefined) dispatcher = (await ownDispatcher(kc, undici, timeoutMs, sockets)) ?? ctx.getDispatcher();
+    if (dispatcher === undefined) dispatcher = (await ownDispatcher(kc, k8s, timeoutMs, sockets)) ?? ctx.getDispatcher();
     if (dispatcher !== undefined) ctx.setDispatcher(dispatcher);
     if (body !== undefined) {
       ctx.setHeaderParam('Content-Type', 'application/json');
@@ -416,7 +416,7 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
  */
 async function ownDispatcher(
   kc: import('./client-node.ts').KubeConfig,
-  undici: typeof import('undici'),
+  undici: Pick<typeof import('./client-node.ts'), 'Agent' | 'buildConnector'>,
   timeoutMs: number,
   sockets: Set<Socket>,
 ): Promise<Dispatcher | undefined> {
