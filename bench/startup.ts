@@ -103,6 +103,7 @@ function placeOf(url: string, fn: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
   if (url.startsWith('node:')) return 'node: (Node.js internals)';
+  if (url.endsWith('/dist/kube/client-node.js')) return '@kubernetes/client-node and undici (bundled)';
   if (url.includes('/dist/')) return 'hero-journey (dist/)';
   return url;
 }
