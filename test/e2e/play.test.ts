@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { runBin } from './cli.ts';
 import { makeSandbox, repoRoot, TerminalSession, type Sandbox } from './pty.ts';
 
@@ -399,19 +400,25 @@ describe('Ctrl-C right after an answer', () => {
 
 describe('Ctrl-C at any moment', () => {
   test('from startup through the first prompt: the process always ends, and saved progress stays readable', async () => {
-    // Each session gets its Ctrl-C at another moment: while Node starts, while the journey loads,
-    // while a page is drawn, while a prompt loads, at the prompt.
+    // Each session gets its Ctrl-C at another moment after Node runs JavaScript: while hero-journey
+    // loads, while the journey loads, while a page is drawn, while a prompt loads, at the prompt.
+    // (Earlier, while the pseudo-terminal and Node are still being set up, a Ctrl-C is lost for any
+    // program, a bare `node -e` included.)
     const delays = [0, 40, 80, 120, 160, 200, 250, 300, 400, 500, 700, 1000];
+    const preload = pathToFileURL(join(repoRoot, 'test', 'e2e', 'fixtures', 'started.mjs')).href;
     const results = await Promise.all(
       delays.map(async (delay, i) => {
         const workspace = join(sandbox.root, `ctrl-c-${i}`);
         await mkdir(workspace, { recursive: true });
-        const t = new TerminalSession(['--journey', quest], { cwd: workspace, env: sandbox.env });
+        const started = join(workspace, 'started');
+        const t = new TerminalSession(['--journey', quest], { cwd: workspace, env: { ...sandbox.env, NODE_OPTIONS: `--import=${preload}`, HJ_E2E_STARTED: started } });
         sessions.push(t);
+        await vi.waitFor(() => expect(existsSync(started), 'Node never ran the preload').toBe(true), { timeout: 45_000, interval: 10 });
         await new Promise((r) => setTimeout(r, delay));
         t.press('ctrl-c');
         try {
-          return { delay, code: await t.exitCode(8000), screen: '' };
+          // Generous: twelve sessions start at once on what may be a busy machine.
+          return { delay, code: await t.exitCode(45_000), screen: '' };
         } catch (error) {
           return { delay, code: -1, screen: (error as Error).message.slice(-600) };
         }
@@ -423,7 +430,7 @@ describe('Ctrl-C at any moment', () => {
     for (const file of (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.json'))) {
       expect(() => JSON.parse(readFileSync(join(dir, file), 'utf8')), file).not.toThrow();
     }
-  });
+  }, 120_000);
 });
 
 describe('scripted play (no terminal)', () => {
