@@ -149,10 +149,13 @@ export async function connectKube(selection: KubeSelection, options: ConnectOpti
   const send = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; text: string }> => {
     if (closed) throw new KubeError('unreachable', 'the connection to the cluster was closed');
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), timeoutMs);
+    let timer: ReturnType<typeof setTimeout> | undefined;
     controllers.add(controller);
     try {
       const ctx = await prepare(method, path, controller.signal, body);
+      // The clock starts with the request: loading the client and running a login plugin are this
+      // machine's work, and a busy machine must not be reported as a cluster that did not answer.
+      timer = setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), timeoutMs);
       const response = await (await loadClient()).http.send(ctx).toPromise();
       const text = await readBody(response, maxBytes);
       if (text === undefined) throw tooLarge(`${method} ${path.split('?')[0]}`);

@@ -166,6 +166,28 @@ describe('waiting', () => {
   });
 });
 
+describe('request timeouts', () => {
+  it('count from the request: loading the client and a slow login plugin are not the cluster failing to answer', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const admin = readFileSync(cluster.kubeconfig, 'utf8');
+    const file = (key: string) => readFileSync(JSON.parse(new RegExp(`${key}: (".*")`).exec(admin)![1]!) as string, 'utf8');
+    const credential = join(cluster.sandbox().home, 'credential.json');
+    writeFileSync(credential, JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { clientCertificateData: file('client-certificate'), clientKeyData: file('client-key') } }));
+    // A login plugin that takes longer than the request timeout, as a cloud provider's CLI can.
+    const plugin = join(cluster.sandbox().home, 'slow-login.sh');
+    writeFileSync(plugin, `#!/bin/sh\nsleep 6\ncat '${credential}'\n`, { mode: 0o755 });
+    const kubeconfig = join(cluster.sandbox().home, 'slow-login.kubeconfig');
+    writeFileSync(kubeconfig, admin.replace(/ {4}client-certificate: .*\n {4}client-key: .*\n/, `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${plugin}\n      interactiveMode: Never\n`));
+    const connection = await connectKube({ env: { KUBECONFIG: kubeconfig }, cwd: process.cwd() }, { requestTimeoutMs: 5000 });
+    try {
+      expect((await connection.serverVersion()).gitVersion).toMatch(/^v1\./);
+    } finally {
+      connection.close();
+    }
+  });
+});
+
 describe('the reader check modules get', () => {
   it('can get, list and watch, and nothing else', async () => {
     const connection = await connectKube({ env: { KUBECONFIG: cluster.kubeconfig }, cwd: process.cwd() });
