@@ -141,15 +141,14 @@ export async function bundledCheck(sandbox: Sandbox, id: string, args: object): 
 }
 
 /** Run the CLI from source (Node strips the types) in `sandbox`'s environment. */
-export async function cli(sandbox: Sandbox, args: string[], env: NodeJS.ProcessEnv = {}, cwd = sandbox.home): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
+export async function cli(sandbox: Sandbox, args: string[], env: NodeJS.ProcessEnv = {}, cwd = sandbox.home): Promise<{ code: number; stdout: string; stderr: string }> {
   const entry = fileURLToPath(new URL('./fixtures/cli.ts', import.meta.url));
-  const started = performance.now();
   try {
     const { stdout, stderr } = await exec(process.execPath, [entry, ...args], { env: { ...sandbox.env, ...env }, cwd, timeout: 60_000 });
-    return { code: 0, stdout, stderr, ms: performance.now() - started };
+    return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '', ms: performance.now() - started };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
 }
 

@@ -103,17 +103,20 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A loopback server that accepts connections and never says anything. */
-export async function silentServer(): Promise<{ port: number; close: () => Promise<void> }> {
+/** A loopback server that accepts connections and never says anything; mostAtOnce: the most connections it held at one time. */
+export async function silentServer(): Promise<{ port: number; mostAtOnce: () => number; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
+  let most = 0;
   const server = net.createServer((socket) => {
     sockets.add(socket);
+    most = Math.max(most, sockets.size);
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
+    mostAtOnce: () => most,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -29,7 +29,6 @@ interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
-  ms: number;
 }
 
 /** The environment of someone at their own machine: a fresh HOME, the cluster's tools, one kubeconfig. */
@@ -51,11 +50,10 @@ function personEnv(name: string, kubeconfig: string, config = ''): NodeJS.Proces
 
 /** Run the CLI from source; never throws on a non-zero exit. */
 function cli(args: string[], env: NodeJS.ProcessEnv, cwd = tmp): Promise<CliResult> {
-  const started = performance.now();
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [entry, ...args], { env, cwd, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') return reject(error);
-      resolve({ code: error ? Number(error.code) : 0, stdout: String(stdout), stderr: String(stderr), ms: performance.now() - started });
+      resolve({ code: error ? Number(error.code) : 0, stdout: String(stdout), stderr: String(stderr) });
     });
   });
 }
@@ -234,8 +232,8 @@ describe('hero-journey verify', () => {
       ]);
       expect(byName(report, 'gone-0').message).toMatch(/does not answer: connection refused/);
       expect(byName(report, 'hang-0').message).toBe('no answer within 2 s');
-      // Everyone at once: the whole run is one timeout plus start-up, not a timeout per hanging cluster.
-      expect(result.ms).toBeLessThan(2000 + 3500);
+      // Everyone at once: the three hanging clusters were waited for together, not one timeout after another.
+      expect(silent.mostAtOnce()).toBe(3);
       expect(byName(report, bob.name).firstFailure?.chapter).toBe('build/slow');
     } finally {
       await silent.close();
