@@ -107,8 +107,11 @@ describe('declarative asserts', () => {
     const [missing] = await check([spec], engine);
     expect(missing).toMatchObject({ status: 'failed', reason: `the cluster does not know the kind Dragon (${group}/v1)` });
     expect(missing!.hint).toContain('its CustomResourceDefinition is not installed yet');
-    const waiting = check([spec], engine, { wait: true });
-    await new Promise((r) => setTimeout(r, 500));
+    // The CRD comes once the waiting check has failed for want of it, however long that takes.
+    let failedOnce: () => void = () => {};
+    const failed = new Promise<void>((r) => (failedOnce = r));
+    const waiting = check([spec], engine, { wait: true, onProgress: (state) => state.checks[0]!.status === 'failed' && failedOnce() });
+    await failed;
     await apply(`apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata:
