@@ -106,6 +106,23 @@ describe('workloads-ready', () => {
   });
 });
 
+describe('nodes-ready', () => {
+  it('passes on the Ready fake node, fails naming a node that is not Ready and when too few are', async () => {
+    expect(await run('nodes-ready', {})).toMatchObject({ status: 'passed', reason: '1 node Ready' });
+    expect(await run('nodes-ready', { min: 3 })).toMatchObject({ status: 'failed', reason: 'expected at least 3 nodes, all Ready; found 1' });
+    // A Node no kubelet (or kwok) reports for never becomes Ready; tainted so that nothing is scheduled onto it.
+    const name = uniqueName('joining');
+    await apply(`apiVersion: v1\nkind: Node\nmetadata:\n  name: ${name}\nspec:\n  taints: [{ key: hero-journey/test, effect: NoSchedule }]\n`);
+    try {
+      const joining = await run('nodes-ready', {});
+      expect(joining).toMatchObject({ status: 'failed', reason: `expected at least 1 node, all Ready; found 2, not Ready: ${name}` });
+      expect(joining.hint).toContain('kubectl get nodes');
+    } finally {
+      await ok(admin, 'kubectl', ['delete', 'node', name, '--wait=false']);
+    }
+  });
+});
+
 describe('Secrets', () => {
   const ns = uniqueName('secrets');
   const host = 'hero.example.com';
