@@ -121,7 +121,7 @@ export class TerminalSession {
  * A fresh sandbox for each test of the file that calls this, and terminal sessions in it that
  * are killed after the test.
  */
-export function sandboxEachTest(): { sandbox: () => Sandbox; open: (args: string[], options?: { env?: Record<string, string>; cols?: number }) => TerminalSession } {
+export function sandboxEachTest(): { sandbox: () => Sandbox; open: (args: string[], options?: { env?: Record<string, string>; cols?: number; rows?: number }) => TerminalSession } {
   let sandbox: Sandbox | undefined;
   let sessions: TerminalSession[] = [];
   beforeEach(async () => {
@@ -140,7 +140,7 @@ export function sandboxEachTest(): { sandbox: () => Sandbox; open: (args: string
     sandbox: current,
     open(args, options = {}) {
       const box = current();
-      const session = new TerminalSession(args, { cwd: box.workspace, env: { ...box.env, ...options.env }, ...(options.cols ? { cols: options.cols } : {}) });
+      const session = new TerminalSession(args, { cwd: box.workspace, env: { ...box.env, ...options.env }, ...(options.cols ? { cols: options.cols } : {}), ...(options.rows ? { rows: options.rows } : {}) });
       sessions.push(session);
       return session;
     },

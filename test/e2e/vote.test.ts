@@ -7,22 +7,19 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runBin } from './cli.ts';
-import { binPath, makeSandbox, repoRoot, TerminalSession, type Sandbox } from './pty.ts';
+import { binPath, repoRoot, sandboxEachTest, type Sandbox, type TerminalSession } from './pty.ts';
 
 const show = join(repoRoot, 'test', 'fixtures', 'journeys', 'show');
 
+const { sandbox: current, open } = sandboxEachTest();
 let sandbox: Sandbox;
-let sessions: TerminalSession[] = [];
 let children: ChildProcess[] = [];
-beforeEach(async () => {
-  sandbox = await makeSandbox();
+beforeEach(() => {
+  sandbox = current();
 });
-afterEach(async () => {
-  for (const s of sessions) s.kill();
+afterEach(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  sessions = [];
   children = [];
-  await sandbox.cleanup();
 });
 
 /** A loopback port where nothing listens. */
@@ -35,9 +32,7 @@ async function closedPort(): Promise<number> {
 }
 
 function presenter(args: string[] = []): TerminalSession {
-  const session = new TerminalSession(['--journey', show, '--no-sync', '--vote', '0', ...args], { cwd: sandbox.workspace, env: sandbox.env, cols: 100, rows: 50 });
-  sessions.push(session);
-  return session;
+  return open(['--journey', show, '--no-sync', '--vote', '0', ...args], { cols: 100, rows: 50 });
 }
 
 /** Cast a vote as a new voter (no cookie); returns the HTTP status. */
@@ -288,8 +283,7 @@ describe('the room follows', () => {
 
   test('an unreachable presenter is said so, and the attendee chooses', async () => {
     const closed = await closedPort();
-    const follower = new TerminalSession(['--journey', show, '--no-sync', '--follow', `http://127.0.0.1:${closed}/`], { cwd: sandbox.workspace, env: sandbox.env });
-    sessions.push(follower);
+    const follower = open(['--journey', show, '--no-sync', '--follow', `http://127.0.0.1:${closed}/`]);
     await follower.waitFor(/Say hello[\s\S]*Run this step\?/);
     follower.press('enter');
     await waitForText(follower, `The presenter at http://127.0.0.1:${closed}/ does not answer (connection refused): choose yourself this time.`);

@@ -4,16 +4,16 @@
 // The check here reads no cluster (a file in the workspace), so no control plane is needed.
 import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { runBin } from './cli.ts';
-import { makeSandbox, TerminalSession, type Sandbox } from './pty.ts';
+import { sandboxEachTest, type Sandbox, type TerminalSession } from './pty.ts';
 
+const { sandbox: current, open } = sandboxEachTest();
 let sandbox: Sandbox;
 let journey: string;
-let sessions: TerminalSession[] = [];
 
 beforeEach(async () => {
-  sandbox = await makeSandbox();
+  sandbox = current();
   journey = join(sandbox.root, 'flagpole');
   await mkdir(join(journey, 'checks'), { recursive: true });
   await writeFile(join(journey, 'journey.yaml'), 'id: flagpole\ntitle: The Flagpole\nstart: fork\n');
@@ -34,16 +34,8 @@ beforeEach(async () => {
   );
 });
 
-afterEach(async () => {
-  for (const s of sessions) s.kill();
-  sessions = [];
-  await sandbox.cleanup();
-});
-
 function play(): TerminalSession {
-  const session = new TerminalSession(['--journey', journey, '--trust', '--no-color'], { cwd: sandbox.workspace, env: { ...sandbox.env, HERO_JOURNEY_SYNC: '0' } });
-  sessions.push(session);
-  return session;
+  return open(['--journey', journey, '--trust', '--no-color'], { env: { HERO_JOURNEY_SYNC: '0' } });
 }
 
 function count(text: string, what: string): number {

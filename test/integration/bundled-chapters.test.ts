@@ -19,9 +19,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadJourney } from '../../src/journey/load.ts';
 import type { Journey } from '../../src/journey/model.ts';
-import { runStep } from '../../src/steps/run.ts';
 import type { Sandbox } from '../cluster/testenv.ts';
 import { runBin } from '../e2e/cli.ts';
+import { checkChapter, playChapterStep, type CheckJson } from './bundled-steps.ts';
 import { cluster, installCertManagerCrds, ready, setStatus } from './checks/support.ts';
 import { ok, run } from './helpers.ts';
 
@@ -40,41 +40,16 @@ let tmp = '';
 /** The journey's variables as play would hold them: defaults, then what steps captured. */
 let vars: Record<string, string> = {};
 
-interface CheckJson {
-  id: string;
-  status: string;
-  reason: string;
-}
-
 /** Run one step of a bundled chapter, found by its title, in the workspace, as `play` runs it. */
 async function playStep(chapterId: string, title: string, extra: Record<string, string> = {}): Promise<string> {
-  const chapter = journey.chapters.get(chapterId);
-  const step = chapter?.steps.find((s) => s.title === title);
-  if (!step) throw new Error(`chapter ${chapterId} has no step "${title}"`);
-  let output = '';
-  const result = await runStep({
-    code: step.code,
-    cwd: workspace,
-    env: { ...env, ...vars, ...extra },
-    timeoutSeconds: 60,
-    onOutput: (text) => (output += text),
-  });
-  expect(result.exitCode, `step "${title}" of ${chapterId} failed:\n${output}`).toBe(0);
-  vars = { ...vars, ...result.captured };
+  const { output, captured } = await playChapterStep(journey, chapterId, title, { cwd: workspace, env, vars: { ...vars, ...extra }, timeoutSeconds: 60 });
+  vars = { ...vars, ...captured };
   return output;
 }
 
 /** `hero-journey check CHAPTER --json` with the built CLI, in the workspace, with the journey's variables. */
-async function check(chapterId: string): Promise<{ code: number | null; checks: CheckJson[] }> {
-  const sets = Object.entries(vars).flatMap(([name, value]) => ['--set', `${name}=${value}`]);
-  const result = await runBin(['check', chapterId, '--json', ...sets], { cwd: workspace, env });
-  let parsed: { checks: CheckJson[] };
-  try {
-    parsed = JSON.parse(result.stdout) as { checks: CheckJson[] };
-  } catch {
-    throw new Error(`hero-journey check ${chapterId} printed no JSON (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
-  }
-  return { code: result.exitCode, checks: parsed.checks };
+function check(chapterId: string): Promise<{ code: number | null; checks: CheckJson[] }> {
+  return checkChapter(chapterId, { cwd: workspace, env, vars });
 }
 
 /** The reasons a check that asks Hero over the network gives when nothing answers (and only those). */

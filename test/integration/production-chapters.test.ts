@@ -25,10 +25,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadJourney } from '../../src/journey/load.ts';
 import type { Journey } from '../../src/journey/model.ts';
-import { chapterKubeEnvironment } from '../../src/play/chapter-cluster.ts';
-import { runStep } from '../../src/steps/run.ts';
 import type { Sandbox } from '../cluster/testenv.ts';
 import { runBin } from '../e2e/cli.ts';
+import { checkChapter, playChapterStep, type CheckJson } from './bundled-steps.ts';
 import { cluster, mergePatch, adminApi } from './checks/support.ts';
 import { ok, run } from './helpers.ts';
 
@@ -47,39 +46,16 @@ let deadKubeconfig = '';
 let productionKubeconfig = '';
 let vars: Record<string, string> = {};
 
-interface CheckJson {
-  id: string;
-  status: string;
-  reason: string;
-}
-
 /** Run one step of a bundled chapter, found by its title, as `play` runs it (with the chapter's kubeconfig, if it names one). */
 async function playStep(chapterId: string, title: string, extra: Record<string, string> = {}): Promise<string> {
-  const chapter = journey.chapters.get(chapterId);
-  const step = chapter?.steps.find((s) => s.title === title);
-  if (!chapter || !step) throw new Error(`chapter ${chapterId} has no step "${title}"`);
-  let output = '';
-  const result = await runStep({
-    code: step.code,
-    cwd: workspace,
-    env: { ...env, ...vars, ...extra, ...chapterKubeEnvironment(chapter, { ...vars, ...extra }, workspace) },
-    timeoutSeconds: 120,
-    onOutput: (text) => (output += text),
-  });
-  expect(result.exitCode, `step "${title}" of ${chapterId} failed:\n${output}`).toBe(0);
-  vars = { ...vars, ...result.captured };
+  const { output, captured } = await playChapterStep(journey, chapterId, title, { cwd: workspace, env, vars: { ...vars, ...extra }, timeoutSeconds: 120 });
+  vars = { ...vars, ...captured };
   return output;
 }
 
 /** `hero-journey check CHAPTER --json` with the built CLI in the workspace, the learner's KUBECONFIG as given. */
-async function check(chapterId: string, kubeconfig: string): Promise<{ code: number | null; checks: CheckJson[] }> {
-  const sets = Object.entries(vars).flatMap(([name, value]) => ['--set', `${name}=${value}`]);
-  const result = await runBin(['check', chapterId, '--json', ...sets], { cwd: workspace, env: { ...env, KUBECONFIG: kubeconfig } });
-  try {
-    return { code: result.exitCode, checks: (JSON.parse(result.stdout) as { checks: CheckJson[] }).checks };
-  } catch {
-    throw new Error(`hero-journey check ${chapterId} printed no JSON (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
-  }
+function check(chapterId: string, kubeconfig: string): Promise<{ code: number | null; checks: CheckJson[] }> {
+  return checkChapter(chapterId, { cwd: workspace, env: { ...env, KUBECONFIG: kubeconfig }, vars });
 }
 
 /** The outcome of each named check, run again (up to 10 s) until they are as expected. */

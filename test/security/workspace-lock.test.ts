@@ -1,35 +1,26 @@
 // Two plays in one workspace would run every step twice and the last save would win.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runBin } from '../e2e/cli.ts';
-import { makeSandbox, repoRoot, TerminalSession, type Sandbox } from '../e2e/pty.ts';
+import { repoRoot, sandboxEachTest } from '../e2e/pty.ts';
 
 const quest = join(repoRoot, 'test/fixtures/journeys/quest');
 
-let sandbox: Sandbox;
-const sessions: TerminalSession[] = [];
-beforeEach(async () => {
-  sandbox = await makeSandbox();
-});
-afterEach(async () => {
-  for (const session of sessions.splice(0)) session.kill();
-  await sandbox.cleanup();
-});
+const { sandbox: current, open } = sandboxEachTest();
 
-const lockFiles = async () => (await readdir(join(sandbox.env.XDG_STATE_HOME!, 'hero-journey', 'quest')).catch(() => [] as string[])).filter((name) => name.endsWith('.lock'));
-const secondPlay = () => runBin(['--yes', '--no-sync', '--journey', quest], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 30_000 });
+const lockFiles = async () => (await readdir(join(current().env.XDG_STATE_HOME!, 'hero-journey', 'quest')).catch(() => [] as string[])).filter((name) => name.endsWith('.lock'));
+const secondPlay = () => runBin(['--yes', '--no-sync', '--journey', quest], { cwd: current().workspace, env: current().env, timeoutMs: 30_000 });
 
 describe('one play per workspace', () => {
   it('a second play says who holds the workspace and exits; a killed play does not keep it', async () => {
-    const first = new TerminalSession(['--no-sync', '--journey', quest], { cwd: sandbox.workspace, env: sandbox.env });
-    sessions.push(first);
+    const first = open(['--no-sync', '--journey', quest]);
     await first.waitFor('Which guild', 30_000);
     expect(await lockFiles()).toHaveLength(1);
 
     const second = await secondPlay();
     expect(second.exitCode).toBe(1);
-    expect(second.stderr).toMatch(new RegExp(`another hero-journey play is running in ${sandbox.workspace} \\(process ${first.pty.pid} on this machine, since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\)`));
+    expect(second.stderr).toMatch(new RegExp(`another hero-journey play is running in ${current().workspace} \\(process ${first.pty.pid} on this machine, since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\)`));
     expect(second.stderr).toMatch(new RegExp(`kill ${first.pty.pid}`));
     expect(second.stderr).not.toMatch(/hit a bug/);
     expect(second.stdout).not.toContain('GUILD =');
@@ -44,10 +35,9 @@ describe('one play per workspace', () => {
   });
 
   it('a dry run needs no lock and runs beside a play', async () => {
-    const first = new TerminalSession(['--no-sync', '--journey', quest], { cwd: sandbox.workspace, env: sandbox.env });
-    sessions.push(first);
+    const first = open(['--no-sync', '--journey', quest]);
     await first.waitFor('Which guild', 30_000);
-    const dry = await runBin(['--dry-run', '--yes', '--journey', quest], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 30_000 });
+    const dry = await runBin(['--dry-run', '--yes', '--journey', quest], { cwd: current().workspace, env: current().env, timeoutMs: 30_000 });
     expect(dry.stderr).not.toMatch(/another hero-journey play/);
   });
 });

@@ -66,16 +66,16 @@ describe('a chapter that names its cluster\'s kubeconfig', async () => {
   const { parseChapter } = await import('../../../src/journey/chapter.ts');
 
   it('runs its steps and checks with that file of the workspace alone', () => {
-    expect(chapterKubeEnvironment({ kubeconfig: '${PROD_KUBECONFIG}' }, { PROD_KUBECONFIG: 'kubeconfig-production.yaml' }, '/work/hero')).toEqual({
-      KUBECONFIG: '/work/hero/kubeconfig-production.yaml',
+    expect(chapterKubeEnvironment({ kubeconfig: '${PROD_KUBECONFIG}' }, { PROD_KUBECONFIG: 'kubeconfig-production.yaml' }, '/home/learner/hero')).toEqual({
+      KUBECONFIG: '/home/learner/hero/kubeconfig-production.yaml',
     });
-    expect(chapterKubeEnvironment({}, {}, '/work/hero')).toEqual({});
+    expect(chapterKubeEnvironment({}, {}, '/home/learner/hero')).toEqual({});
   });
 
   it('refuses a file outside the workspace, or a variable that is not set', () => {
-    expect(() => chapterKubeEnvironment({ kubeconfig: '${WHERE}' }, { WHERE: '../../home/me/.kube/config' }, '/work/hero')).toThrow(/is not a file in the workspace/);
-    expect(() => chapterKubeEnvironment({ kubeconfig: '${WHERE}' }, { WHERE: '/etc/kubeconfig' }, '/work/hero')).toThrow(/is not a file in the workspace/);
-    expect(() => chapterKubeEnvironment({ kubeconfig: '${WHERE}' }, {}, '/work/hero')).toThrow(/uses \$\{WHERE\}, which is not set/);
+    expect(() => chapterKubeEnvironment({ kubeconfig: '${WHERE}' }, { WHERE: '../../home/me/.kube/config' }, '/home/learner/hero')).toThrow(/is not a file in the workspace/);
+    expect(() => chapterKubeEnvironment({ kubeconfig: '${WHERE}' }, { WHERE: '/etc/kubeconfig' }, '/home/learner/hero')).toThrow(/is not a file in the workspace/);
+    expect(() => chapterKubeEnvironment({ kubeconfig: '${WHERE}' }, {}, '/home/learner/hero')).toThrow(/uses \$\{WHERE\}, which is not set/);
   });
 
   it('is refused by the loader when written as a path outside the workspace', () => {
