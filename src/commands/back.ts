@@ -7,7 +7,7 @@ import { commandLine } from '../cli/invocation.ts';
 
 /** `hero-journey back`: undo the last choice and return to its choice point. */
 export async function run(options: CliOptions, io: CommandIO): Promise<number> {
-  const session = await openSession(options, io);
+  const session = await openSession({ ...options, lock: true }, io);
   const choicePoint = undoLastChoice(session.progress);
   if (!choicePoint) {
     throw new UserError('there is no choice to undo yet', { hint: `run "${commandLine()}" to play; "${commandLine('reset')}" starts over` });

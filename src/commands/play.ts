@@ -8,7 +8,6 @@ import { closest } from '../journey/text.ts';
 import { nameLooksSecret } from '../state/progress.ts';
 import { variableNameRefusal } from '../state/variables.ts';
 import { kubeEnvironment } from '../kube/env.ts';
-import { lockWorkspace } from '../state/lock.ts';
 import { commandLine, startedFromClone } from '../cli/invocation.ts';
 import { playJourney, StopPlaying, type PlayEvent, type PresetAnswers } from '../play/loop.ts';
 import { interactiveAsker, scriptedAsker, type Asker } from '../prompts.ts';
@@ -39,10 +38,9 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
 async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout'], emit: ((event: PlayEvent | VoteEvent) => void) | undefined): Promise<number> {
   const terminal = terminalFor(options, { ...io, stdout: pages });
   const write = (text: string) => void pages.write(text.endsWith('\n') ? text : `${text}\n`);
-  const session = await openSession(options, io, (notice) => write(renderCallout('warning', 'Progress was damaged', notice, terminal)));
   // Two plays in one workspace would run every step twice; a dry run saves nothing and needs no lock.
   // Held until the process exits.
-  if (!options.dryRun) await lockWorkspace(session.progressFile, session.workspace);
+  const session = await openSession({ ...options, lock: true }, io, (notice) => write(renderCallout('warning', 'Progress was damaged', notice, terminal)));
 
   const answers = await presetAnswers(options, io.cwd);
   const from = options.from !== undefined ? findChapter(session.journey, options.from, io.cwd, 'play --from') : undefined;

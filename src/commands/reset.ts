@@ -8,7 +8,8 @@ import { commandLine } from '../cli/invocation.ts';
 
 /** `hero-journey reset`: forget this workspace's progress, after asking. */
 export async function run(options: CliOptions, io: CommandIO): Promise<number> {
-  const session = await openSession({ ...options, dryRun: true }, io);
+  // Locked like play: forgetting progress while a play runs would be undone by its next save.
+  const session = await openSession({ ...options, dryRun: false, lock: true }, io);
   if (session.fresh) {
     io.stdout.write(`Nothing to reset: no progress saved for ${session.journey.title} in ${session.workspace}.\n`);
     return 0;

@@ -8,6 +8,7 @@ import { version } from '../version.ts';
 import type { Chapter, Journey } from '../journey/model.ts';
 import type { KubeSelection } from '../kube/kubeconfig.ts';
 import type { Progress } from '../state/progress.ts';
+import { lockWorkspace } from '../state/lock.ts';
 import { loadProgress, progressPath, saveProgress } from '../state/store.ts';
 import type { CliOptions } from '../cli/parse.ts';
 import type { CommandIO } from './io.ts';
@@ -79,7 +80,7 @@ export interface Session {
  * that was moved aside is always told: on stderr, unless `reportDamage` shows it another way.
  */
 export async function openSession(
-  options: Pick<CliOptions, 'journey' | 'workspace' | 'dryRun'>,
+  options: Pick<CliOptions, 'journey' | 'workspace' | 'dryRun'> & { lock?: boolean },
   io: Pick<CommandIO, 'cwd' | 'env' | 'stderr'>,
   reportDamage: (notice: string) => void = (notice) => void io.stderr.write(`hero-journey: warning: ${notice}\n`),
 ): Promise<Session> {
@@ -87,6 +88,8 @@ export async function openSession(
   await requireFolder(workspace, '--workspace');
   const journey = await openJourney(options, io);
   const progressFile = progressPath(journey.id, workspace, io.env);
+  // Taken before the progress is read, so no other play, back or reset can change it until exit.
+  if (options.lock && !options.dryRun) await lockWorkspace(progressFile, workspace);
   const loaded = await loadProgress(progressFile, journey.id, workspace);
   if (loaded.notice) reportDamage(loaded.notice);
   const session: Session = {

@@ -41,3 +41,26 @@ describe('one play per workspace', () => {
     expect(dry.stderr).not.toMatch(/another hero-journey play/);
   });
 });
+
+describe('back and reset wait their turn', () => {
+  it('refuse while a play holds the workspace, and change nothing', async () => {
+    const first = open(['--no-sync', '--journey', quest]);
+    await first.waitFor('Which guild', 30_000);
+    first.press('enter');
+    await first.waitFor("What is Hero's name", 30_000);
+    first.press('enter');
+    await first.waitFor('Prepare a greeting', 30_000);
+    const progressDir = join(current().env.XDG_STATE_HOME!, 'hero-journey', 'quest');
+    const saved = async () => (await readdir(progressDir)).filter((name) => name.endsWith('.json'));
+    const before = await saved();
+    expect(before.length).toBeGreaterThan(0);
+
+    for (const command of [['back'], ['reset', '--yes']]) {
+      const result = await runBin([...command, '--journey', quest], { cwd: current().workspace, env: current().env, timeoutMs: 30_000 });
+      expect(result.exitCode, command.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`another hero-journey play is running in ${current().workspace}`));
+      expect(result.stdout).not.toMatch(/Progress forgotten|Back at/);
+    }
+    expect(await saved()).toEqual(before);
+  });
+});
