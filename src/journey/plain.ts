@@ -129,6 +129,7 @@ function readPage(file: string, source: string, files: ReadonlyMap<string, strin
     infer(file, 1, `no heading: the chapter is titled \`${id}\` after its file`, 'undecided');
   }
   readEnding(file, tokens, files, chapter, parsed.refs, infer);
+  const sections = conditionalSections(tokens, text);
   for (const step of chapter.steps) {
     const transcript = isTranscript(sourceLines(text, step.loc.line + 1)) ? ' (a transcript: its `$ ` lines run, the rest is output)' : '';
     infer(file, step.loc.line, `step ${step.index + 1} from a \`${step.lang}\` block${transcript}`);
@@ -141,9 +142,90 @@ function readPage(file: string, source: string, files: ReadonlyMap<string, strin
     }
     // Plain assignments carry to later blocks too (steps of a plain tutorial run with `set -a`).
     step.exports = [...new Set([...exportedNames(step.code), ...assignedNames(step.code)])];
+    const section = sections.find((candidate) => step.loc.line > candidate.line && step.loc.line < candidate.end);
+    if (section) limitStep(step, section, chapter, parsed, file, infer);
   }
   parsed.problems = sortProblems(parsed.problems);
   return parsed;
+}
+
+/** A section that a heading or sentence limits to some readers: "only if you use EKS", "skip this if you chose nip.io". */
+export interface ConditionalSection {
+  /** Line of the heading or sentence that says so; the section's steps come after it. */
+  line: number;
+  /** First line after the section. */
+  end: number;
+  /** The words as written, for the learner: `Only if you use EKS`. */
+  words: string;
+  /** What the reader is asked about: `EKS`. */
+  subject: string;
+  /** The verb as written (`use`, `chose`), to ask the question the way the page says it. */
+  verb: string;
+  /** True for "only if", false for "skip this if". */
+  applies: boolean;
+}
+
+const conditionVerbs = String.raw`(use|using|run|running|chose|picked|selected|went with|on|have|want|deploy|deployed|installed|prefer)`;
+const subjectWords = String.raw`(?:an? |the )?([^\s,;:!?()][^,;:!?()\n]*?)(?=[,;:!?)\n]|\.(?:\s|$)|\s+(?:then|and|or|instead)\b|$)`;
+const conditionPatterns: { pattern: RegExp; applies: boolean }[] = [
+  { pattern: new RegExp(String.raw`\bonly (?:do this |needed |required |relevant |necessary )?(?:if|when) you(?:'re| are)? ${conditionVerbs} ${subjectWords}`, 'i'), applies: true },
+  { pattern: new RegExp(String.raw`\bskip (?:this|the following|these steps|ahead)(?: section| step| part| steps)? (?:if|when) you(?:'re| are)? ${conditionVerbs} ${subjectWords}`, 'i'), applies: false },
+  { pattern: new RegExp(String.raw`\b(?:not needed|not required|unnecessary) (?:if|when) you(?:'re| are)? ${conditionVerbs} ${subjectWords}`, 'i'), applies: false },
+];
+
+/** "Only if you use EKS" in `text` (a heading or a paragraph), or undefined. */
+export function readCondition(text: string): Omit<ConditionalSection, 'line' | 'end'> | undefined {
+  for (const { pattern, applies } of conditionPatterns) {
+    const match = pattern.exec(text.replace(/[*_`]/g, ''));
+    const subject = match?.[2]?.trim();
+    if (!match || !subject || subject.length > 40 || !/[A-Za-z0-9]/.test(subject)) continue;
+    return { words: match[0].trim(), subject, verb: ({ using: 'use', running: 'run', on: 'use' } as Record<string, string>)[match[1]!.toLowerCase()] ?? match[1]!.toLowerCase(), applies };
+  }
+  // "## Create the load balancer (EKS only)"
+  const only = /\(([A-Za-z0-9][\w .+/-]{0,38}?) only\)/i.exec(text);
+  return only ? { words: only[0], subject: only[1]!.trim(), verb: 'use', applies: true } : undefined;
+}
+
+/**
+ * Sections limited to some readers: a heading that says so limits everything up to the next heading
+ * of its level or above; a sentence, the rest of its section (up to the next heading).
+ */
+export function conditionalSections(tokens: readonly (Token & { line: number })[], text: string): ConditionalSection[] {
+  const sections: ConditionalSection[] = [];
+  const lastLine = 2 + countNewlines(text, text.length);
+  tokens.forEach((token, index) => {
+    const isHeading = token.type === 'heading';
+    if (!isHeading && token.type !== 'paragraph' && token.type !== 'blockquote') return;
+    const condition = readCondition(isHeading ? (token as Tokens.Heading).text : token.raw);
+    if (!condition) return;
+    const depth = isHeading ? (token as Tokens.Heading).depth : 7;
+    const after = tokens.slice(index + 1).find((other) => other.type === 'heading' && (other as Tokens.Heading).depth <= depth);
+    sections.push({ ...condition, line: token.line, end: after?.line ?? lastLine });
+  });
+  // The innermost section decides for a step inside several.
+  return sections.reverse();
+}
+
+/** The input that asks about a section's subject: `USING_EKS`, asked once for every section about EKS. */
+export function conditionInput(section: Pick<ConditionalSection, 'subject' | 'verb'>): { name: string; prompt: string } {
+  const name = `USING_${section.subject.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase()}`;
+  const past: Record<string, string> = { chose: 'choose', picked: 'pick', selected: 'select', 'went with': 'go with', deployed: 'deploy', installed: 'install' };
+  const prompt = past[section.verb] ? `Did you ${past[section.verb]} ${section.subject}? (yes or no)` : `Do you ${section.verb} ${section.subject}? (yes or no)`;
+  return { name, prompt };
+}
+
+/** Make a step of a conditional section run only for the readers it is for: a question, and a `when` on its answer. */
+function limitStep(step: Step, section: ConditionalSection, chapter: Chapter, parsed: ParsedChapter, file: string, infer: Infer): void {
+  const { name, prompt } = conditionInput(section);
+  const source = `vars.${name} ${section.applies ? '==' : '!='} 'yes'`;
+  const because = `the page says "${section.words}", and you answered ${section.applies ? 'no' : 'yes'}`;
+  step.when = step.when ? { ...step.when, source: `(${step.when.source}) && ${source}` } : { source, loc: { file, line: step.loc.line }, because };
+  parsed.expressions.push({ expr: step.when, scope: 'condition', role: `\`when\` of step \`${step.id}\`` });
+  if (!chapter.inputs.some((input) => input.name === name)) {
+    chapter.inputs.push({ name, prompt, validate: 'regex:yes|no', message: 'answer yes or no', secret: false, loc: { file, line: section.line } });
+    infer(file, section.line, `condition "${section.words}": input \`${name}\` (${prompt}) is asked once and remembered; steps of this section run only when it is ${section.applies ? 'yes' : 'no'}`);
+  }
+  infer(file, step.loc.line, `step ${step.index + 1} runs only when \`${source}\` (the section "${section.words}" on line ${section.line})`);
 }
 
 /** The text from `line` on (a step's code starts on the line after its fence). */

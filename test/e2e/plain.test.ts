@@ -104,6 +104,56 @@ describe('a plain tutorial played for real', () => {
     expect(await readFile(join(sandbox.workspace, 'greeting.txt'), 'utf8')).toBe('hello from Ada\n');
   }, 150_000);
 
+  test('sections for some readers: --set answers the question, and the steps of the sections that do not apply are skipped', async () => {
+    const cloud = join(repoRoot, 'test', 'fixtures', 'plain', 'cloud-setup');
+    const run = await runBin(['--journey', cloud, '--yes', '--json', '--no-color', '--set', 'USING_EKS=yes', '--set', 'USING_NIP_IO=yes'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 120_000 });
+    expect(run.exitCode, run.stderr.slice(-3000)).toBe(0);
+    const steps = eventsOf(run.stdout).filter((event) => event.event === 'step');
+    expect(steps.map((event) => [event.chapter, event.step, event.status])).toEqual([
+      ['README', 'step-1', 'done'],
+      ['README', 'step-2', 'done'],
+      ['README', 'step-3', 'skipped'],
+      ['open', 'step-1', 'done'],
+      ['open', 'step-2', 'done'],
+    ]);
+    expect(steps[2]).toMatchObject({ reason: 'the page says "Skip this section if you chose nip.io", and you answered yes' });
+    expect((await readFile(join(sandbox.workspace, 'seen.txt'), 'utf8')).split('\n').filter(Boolean)).toEqual(['base.txt', 'eks-role.txt', 'eks-waited.txt']);
+    // Without an answer and without a terminal, play names the flag to pass.
+    await mkdir(join(sandbox.root, 'other'));
+    const unanswered = await runBin(['--journey', cloud, '--yes', '--no-color', '--workspace', join(sandbox.root, 'other')], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 120_000 });
+    expect(unanswered.exitCode).toBe(2);
+    expect(unanswered.stderr).toContain('pass --set USING_EKS=<value>');
+  }, 150_000);
+
+  test('in a terminal: a section\'s question is asked once, on the first page that needs it, and remembered on the next', async () => {
+    const cloud = join(repoRoot, 'test', 'fixtures', 'plain', 'cloud-setup');
+    const t = new TerminalSession(['--journey', cloud], { cwd: sandbox.workspace, env: sandbox.env });
+    try {
+      await t.waitFor('Do you use EKS? (yes or no)', 30_000);
+      t.press('maybe', 'enter');
+      await t.waitFor('answer yes or no', 30_000);
+      t.press('backspace', 'backspace', 'backspace', 'backspace', 'backspace', 'no', 'enter');
+      await t.waitFor('Did you choose nip.io? (yes or no)', 30_000);
+      t.press('no', 'enter');
+      for (let ran = 0; ran < 2; ran++) {
+        await t.waitFor(/Run this step\?\s*$/m, 30_000);
+        t.press('enter');
+        await t.waitFor(new RegExp(`Step ${ran === 0 ? 1 : 3} of 3[\\s\\S]*done`), 30_000);
+      }
+      await t.waitFor(/Next|Continue|Open Hero/, 30_000);
+      t.press('enter');
+      await t.waitFor(/Step 2 of 2[\s\S]*Run this step\?/, 30_000);
+      t.press('enter');
+      await t.waitFor('The end of this journey', 30_000);
+      expect(await t.exitCode(30_000)).toBe(0);
+      const screen = await t.screen();
+      expect(screen.split('Do you use EKS?').length - 1, screen).toBe(1);
+    } finally {
+      t.kill();
+    }
+    expect((await readFile(join(sandbox.workspace, 'seen.txt'), 'utf8')).split('\n').filter(Boolean)).toEqual(['base.txt', 'dns-record.txt']);
+  }, 150_000);
+
   test('without journey.yaml or a README, the folder is refused with what to do', async () => {
     const empty = join(sandbox.root, 'notes');
     await mkdir(empty);

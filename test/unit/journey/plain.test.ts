@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { assembleJourney } from '../../../src/journey/load.ts';
 import { splitChapterBody, readTranscript } from '../../../src/journey/markdown.ts';
-import { assignedNames, inferJourney, placeholderInputs, plainChapterId } from '../../../src/journey/plain.ts';
+import { assignedNames, conditionInput, inferJourney, placeholderInputs, plainChapterId, readCondition } from '../../../src/journey/plain.ts';
 
 /** Infer a journey from files given as path → text, and put it together as the loader does. */
 function infer(files: Record<string, string>, folder = 'tutorial') {
@@ -157,5 +157,43 @@ describe('steps as a reader means them', () => {
     expect(assignedNames('NAME=hero\nexport TAG=1\n  X=y cmd\necho A=b')).toEqual(['NAME', 'TAG', 'X']);
     const { journey } = infer({ 'README.md': '# A\n\n```sh\nNAME=hero\n```\n' });
     expect(journey.chapters.get('README')?.steps[0]?.exports).toEqual(['NAME']);
+  });
+});
+
+describe('sections for some readers only', () => {
+  test('the words that limit a section: only if, skip this if, not needed if, (X only)', () => {
+    expect(readCondition('## Create the role (only if you use EKS)')).toMatchObject({ subject: 'EKS', verb: 'use', applies: true });
+    expect(readCondition('Skip this section if you chose nip.io.')).toMatchObject({ subject: 'nip.io', verb: 'chose', applies: false });
+    expect(readCondition('> **Note:** only needed if you are using a private registry, then log in.')).toMatchObject({ subject: 'private registry', verb: 'use', applies: true });
+    expect(readCondition('This is not needed when you run kind')).toMatchObject({ subject: 'kind', verb: 'run', applies: false });
+    expect(readCondition('### Load balancer (GKE only)')).toMatchObject({ subject: 'GKE', applies: true });
+    expect(readCondition('You can only see it if you look closely at it.')).toBeUndefined();
+    expect(readCondition('Deploy the app.')).toBeUndefined();
+    expect(conditionInput({ subject: 'nip.io', verb: 'chose' })).toEqual({ name: 'USING_NIP_IO', prompt: 'Did you choose nip.io? (yes or no)' });
+    expect(conditionInput({ subject: 'EKS', verb: 'use' })).toEqual({ name: 'USING_EKS', prompt: 'Do you use EKS? (yes or no)' });
+  });
+
+  test('a heading limits its steps up to the next heading of its level; a sentence, up to the next heading', () => {
+    const { journey, problems, lines } = infer({
+      'README.md': [
+        '# Setup', '', '```sh', 'echo all', '```', '',
+        '## IAM (only if you use EKS)', '', '```sh', 'echo eks', '```', '', '### Its policy', '', '```sh', 'echo policy', '```', '',
+        '## DNS', '', 'Skip this if you chose nip.io.', '', '```sh', 'echo dns', '```', '',
+        '## Done', '', '```sh', 'echo done', '```', '', 'Next: [B](b.md)', '',
+      ].join('\n'),
+      'b.md': '# B\n\nOnly if you use EKS:\n\n```sh\necho eks again\n```\n',
+    });
+    expect(problems).toEqual([]);
+    const readme = journey.chapters.get('README')!;
+    expect(readme.steps.map((step) => step.when?.source)).toEqual([undefined, "vars.USING_EKS == 'yes'", "vars.USING_EKS == 'yes'", "vars.USING_NIP_IO != 'yes'", undefined]);
+    expect(readme.steps[3]?.when?.because).toBe('the page says "Skip this if you chose nip.io", and you answered yes');
+    expect(readme.inputs.map(({ name, prompt, validate }) => ({ name, prompt, validate }))).toEqual([
+      { name: 'USING_EKS', prompt: 'Do you use EKS? (yes or no)', validate: 'regex:yes|no' },
+      { name: 'USING_NIP_IO', prompt: 'Did you choose nip.io? (yes or no)', validate: 'regex:yes|no' },
+    ]);
+    // The same question on another page is the same input: asked once, remembered.
+    expect(journey.chapters.get('b')?.inputs.map((input) => input.name)).toEqual(['USING_EKS']);
+    expect(lines).toContain('README.md:7 inferred: condition "only if you use EKS": input `USING_EKS` (Do you use EKS? (yes or no)) is asked once and remembered; steps of this section run only when it is yes');
+    expect(lines).toContain("README.md:23 inferred: step 4 runs only when `vars.USING_NIP_IO != 'yes'` (the section \"Skip this if you chose nip.io\" on line 21)");
   });
 });
