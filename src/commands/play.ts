@@ -161,6 +161,8 @@ function playCommand(options: CliOptions): (args: string) => string {
   const where = [
     ...(options.journey !== undefined ? ['--journey', quote(options.journey)] : []),
     ...(options.workspace !== undefined ? ['--workspace', quote(options.workspace)] : []),
+    ...(options.kubeconfig !== undefined ? ['--kubeconfig', quote(options.kubeconfig)] : []),
+    ...(options.context !== undefined ? ['--context', quote(options.context)] : []),
   ];
   return (args) => commandLine([args, ...where].filter(Boolean).join(' '));
 }
@@ -191,7 +193,7 @@ function preflight(journey: Journey, options: CliOptions, io: CommandIO, write: 
       const problems = (await start().catch((): Finding[] => [])).filter((f) => f.status === 'problem');
       if (problems.length === 0) return;
       const lines = problems.map((f) => `• ${f.message}${f.fix ? `\n  Fix: ${f.fix}` : ''}`);
-      write(renderCallout('warning', 'Before the first step', `${lines.join('\n')}\n\nThe steps may fail until this is fixed. "hero-journey doctor" shows the whole report.`, terminal));
+      write(renderCallout('warning', 'Before the first step', `${lines.join('\n')}\n\nThe steps may fail until this is fixed. "${playCommand(options)('doctor')}" shows the whole report.`, terminal));
     },
   };
 }

@@ -521,9 +521,11 @@ describe('scripted play (no terminal)', () => {
   test('before the first step of a new journey, what doctor would find is shown with its fixes', async () => {
     expect((await runBin(['init'], { cwd: sandbox.workspace, env: sandbox.env })).exitCode).toBe(0);
     // The sandbox's KUBECONFIG names a file that does not exist; the bundled journey declares kubectl.
-    const first = await runBin(['--yes', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
+    // Named with --kubeconfig: the whole report it points to must look at the same cluster.
+    const first = await runBin(['--yes', '--no-color', '--kubeconfig', sandbox.env.KUBECONFIG!], { cwd: sandbox.workspace, env: sandbox.env });
     const flat = first.stdout.replace(/[\u2500-\u257f]/g, ' ').replace(/\s+/g, ' ');
-    expect(flat).toMatch(/Before the first step .*no kubeconfig found: .*config does not exist Fix: create a cluster/);
+    expect(flat).toMatch(/Before the first step .*cannot read the kubeconfig .*config: the file does not exist Fix: pass an existing file/);
+    expect(flat).toContain(`doctor --kubeconfig ${sandbox.env.KUBECONFIG}" shows the whole report`);
     expect(first.stdout.indexOf('Before the first step')).toBeLessThan(first.stdout.indexOf('Step 1 of'));
     // Not again once the journey has started, and not for a journey that needs no cluster.
     const again = await runBin(['--yes', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env });
