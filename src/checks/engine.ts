@@ -17,7 +17,7 @@ import type { CheckContext, CheckResult } from './define.ts';
 import { createExec, RefusedCommandError } from './exec.ts';
 import { createHelpers } from './helpers.ts';
 import { BrokenCheckError, type LoadedCheck } from './modules.ts';
-import { sanitize } from '../render/text.ts';
+import { sanitize } from '../render/sanitize.ts';
 
 /** How one check ended. */
 export type CheckStatus = 'passed' | 'failed' | 'broken' | 'not-applicable';

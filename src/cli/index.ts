@@ -2,14 +2,13 @@ import { version } from '../version.ts';
 import { PromptInterrupted, UserError, ExitCode } from '../errors.ts';
 import type { CommandIO } from '../commands/io.ts';
 import { guardStream } from '../render/guard.ts';
-import { sanitize } from '../render/text.ts';
-import { helpText } from './help.ts';
+import { sanitize } from '../render/sanitize.ts';
 import { commandLine, rememberInvocation } from './invocation.ts';
-import { parseCli, type CliOptions } from './parse.ts';
+import type { CliOptions } from './parse.ts';
 
 /**
  * Run hero-journey with argv (without node and script). The only place that sets the exit code;
- * commands are imported on demand so `--version` and `--help` stay fast.
+ * the parser, the help text and the commands are imported on demand so `--version` and `--help` stay fast.
  */
 export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
   rememberInvocation(io.env, process.argv[1], io.cwd);
@@ -21,12 +20,13 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
 /** Parse, dispatch and turn errors into messages and exit codes, without touching process.exitCode. */
 export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   try {
+    // The version alone is what scripts and bug reports ask for: it needs no parser.
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) return printVersion(io);
+    const { parseCli } = await import('./parse.ts');
     const options = parseCli(argv);
-    if (options.version) {
-      io.stdout.write(`${version()}\n`);
-      return ExitCode.ok;
-    }
+    if (options.version) return printVersion(io);
     if (options.help) {
+      const { helpText } = await import('./help.ts');
       io.stdout.write(helpText(argv.some((a) => a === options.command) ? options.command : undefined));
       return ExitCode.ok;
     }
@@ -34,6 +34,11 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+function printVersion(io: CommandIO): number {
+  io.stdout.write(`${version()}\n`);
+  return ExitCode.ok;
 }
 
 async function dispatch(options: CliOptions, io: CommandIO): Promise<number> {

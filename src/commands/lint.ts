@@ -6,7 +6,7 @@ import type { Inference, JourneyProblem } from '../journey/model.ts';
 import { inferenceLines, inferredNotice } from '../journey/plain.ts';
 import { formatProblem } from '../journey/problems.ts';
 import { plural } from '../journey/text.ts';
-import { jsonText, sanitize } from '../render/text.ts';
+import { jsonText, sanitize } from '../render/sanitize.ts';
 
 export interface LintOptions {
   /** The journey folder. */

@@ -1,7 +1,7 @@
 import type { CliOptions } from '../cli/parse.ts';
 import { buildJourneyMap } from '../map/model.ts';
 import { renderMapMermaid, renderMapTree } from '../map/render.ts';
-import { jsonText } from '../render/text.ts';
+import { jsonText } from '../render/sanitize.ts';
 import type { CommandIO } from './io.ts';
 import { openSession } from './session.ts';
 import { terminalFor } from './terminal.ts';

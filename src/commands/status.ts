@@ -1,6 +1,7 @@
 import type { CliOptions } from '../cli/parse.ts';
 import { describeAudience, type Progress } from '../state/progress.ts';
-import { formatDateTime, jsonText, sanitize } from '../render/text.ts';
+import { formatDateTime } from '../render/text.ts';
+import { jsonText, sanitize } from '../render/sanitize.ts';
 import type { CommandIO } from './io.ts';
 import { openSession, type Session } from './session.ts';
 

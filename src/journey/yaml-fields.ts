@@ -5,7 +5,7 @@
 
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Expression, JourneyProblem, SourceLocation } from './model.ts';
-import { sanitize } from '../render/text.ts';
+import { sanitize } from '../render/sanitize.ts';
 import { didYouMean, parseDuration } from './text.ts';
 
 /** A key of a YAML mapping, with its value node and the key's line. */

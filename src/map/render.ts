@@ -1,4 +1,4 @@
-import { sanitize } from '../render/text.ts';
+import { sanitize } from '../render/sanitize.ts';
 import type { ChapterMark, JourneyMap, MapChapter, MapGroup, MapOption } from './model.ts';
 
 export interface MapStyle {

@@ -14,7 +14,7 @@ import {
   renderStepCard,
 } from '../render/chapter.ts';
 import { renderMarkdown } from '../render/markdown.ts';
-import { sanitize } from '../render/text.ts';
+import { sanitize } from '../render/sanitize.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
 import { choiceValues, nameLooksSecret, stepKey, undoLastChoice, variableValues, type AudienceRecord, type Progress } from '../state/progress.ts';
 import { valueLooksSecret } from '../classroom/mirror.ts';

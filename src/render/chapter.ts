@@ -2,7 +2,8 @@ import { panelInnerWidth, renderPanel } from './box.ts';
 import { renderCallout as renderCalloutBox, type CalloutKind } from './callout.ts';
 import { highlightCode } from './highlight.ts';
 import type { TerminalOptions } from './terminal.ts';
-import { expandTabs, safeText, sanitize, showControls, stripAnsi, toAscii, visibleWidth, wrapText } from './text.ts';
+import { expandTabs, safeText, stripAnsi, toAscii, visibleWidth, wrapText } from './text.ts';
+import { sanitize, showControls } from './sanitize.ts';
 import { themeFor } from './theme.ts';
 import wrapAnsi from 'wrap-ansi';
 

@@ -8,7 +8,7 @@
  * the write that opened it.
  */
 
-import { UNSAFE_CHARACTERS } from './text.ts';
+import { UNSAFE_CHARACTERS } from './sanitize.ts';
 
 /** Escape sequences that may reach the terminal: SGR, cursor moves and erasing, cursor visibility, OSC 8. */
 const ALLOWED = /^(?:\u001B\[[\d;:]*m|\u001B\[\d*(?:;\d*)?[A-HJK]|\u001B\[\?25[hl]|\u001B\]8;[^;\u0007\u001B]*;[^\u0007\u001B]*(?:\u0007|\u001B\\))$/;

@@ -9,13 +9,13 @@ import {
   expandTabs,
   hyperlink,
   indentLines,
-  sanitize,
   stripAnsi,
   toAscii,
   visibleWidth,
   widestLine,
   wrapText,
 } from './text.ts';
+import { sanitize } from './sanitize.ts';
 import { themeFor, type Theme } from './theme.ts';
 
 /*

@@ -1,7 +1,7 @@
 // Pure text helpers for step output: elapsed time, line splitting, escape-sequence cleanup,
 // terminal width. No I/O here, so everything is string-in/string-out testable.
 
-import { sanitize } from '../render/text.ts';
+import { sanitize } from '../render/sanitize.ts';
 
 /** Formats a duration for people: `0.4s`, `12.3s`, `1m 05s`, `1h 02m`. */
 export function formatElapsed(ms: number): string {

@@ -1,7 +1,8 @@
 // The guard every byte passes on its way to the terminal, and the sanitiser for outside text.
 import { describe, expect, it } from 'vitest';
 import { createTerminalGuard } from '../../src/render/guard.ts';
-import { safeText, sanitize, showControls } from '../../src/render/text.ts';
+import { safeText } from '../../src/render/text.ts';
+import { sanitize, showControls } from '../../src/render/sanitize.ts';
 
 const ESC = '\u001B';
 const BEL = '\u0007';

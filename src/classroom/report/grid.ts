@@ -3,7 +3,8 @@
 // and terminal options in, text out. Everything that came from an attendee's cluster is cleaned
 // of control characters before it reaches the terminal.
 import type { TerminalOptions } from '../../render/terminal.ts';
-import { padEndVisible, sanitize, toAscii, visibleWidth } from '../../render/text.ts';
+import { padEndVisible, toAscii, visibleWidth } from '../../render/text.ts';
+import { sanitize } from '../../render/sanitize.ts';
 import { themeFor, type Theme } from '../../render/theme.ts';
 import { cellFor, columnCounts, leaders, statusWords, verdictOf, type AttendeeReport, type Cell, type ClassroomReport, type Verdict } from '../model.ts';
 

@@ -1,5 +1,6 @@
 // @kubernetes/client-node costs most of a second to import: commands that never talk to a cluster
-// must never load it (the CLI run in a real Node process, with a resolve hook that notices).
+// must never load it, and the light commands (--version, --help, map) load none of the terminal
+// renderer's libraries either (the CLI run in a real Node process, with hooks that list what loads).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,12 +22,22 @@ writeFileSync(
   'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:39999"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\n',
 );
 
-async function cli(args: string[]): Promise<{ code: number; loaded: boolean }> {
+interface Loaded {
+  code: number;
+  /** Whether @kubernetes/client-node was loaded. */
+  loaded: boolean;
+  /** npm packages loaded. */
+  packages: string[];
+  /** hero-journey's own modules loaded, as src/... paths. */
+  modules: string[];
+}
+
+async function cli(args: string[]): Promise<Loaded> {
   const { stdout } = await run(process.execPath, [join(fixtures, 'lazy-cli.ts'), ...args], {
     cwd: home,
     env: { PATH: process.env.PATH, HOME: home, XDG_STATE_HOME: join(home, 'state'), KUBECONFIG: kubeconfig, HERO_JOURNEY_SYNC: '0' },
   });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { code: number; loaded: boolean };
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Loaded;
 }
 
 describe('loading the Kubernetes client lazily', () => {
@@ -37,10 +48,38 @@ describe('loading the Kubernetes client lazily', () => {
     [['status', '--journey', join(fixtures, 'no-checks')]],
     [['play', '--yes', '--journey', join(fixtures, 'no-checks')]],
   ])('hero-journey %j does not load it', async (args) => {
-    expect(await cli(args)).toEqual({ code: 0, loaded: false });
+    const { code, loaded } = await cli(args);
+    expect({ code, loaded }).toEqual({ code: 0, loaded: false });
   });
 
   it('doctor loads it, to talk to the cluster', async () => {
-    expect(await cli(['doctor', '--journey', join(fixtures, 'no-checks')])).toEqual({ code: 1, loaded: true });
+    const { code, loaded } = await cli(['doctor', '--journey', join(fixtures, 'no-checks')]);
+    expect({ code, loaded }).toEqual({ code: 1, loaded: true });
+  });
+});
+
+describe('light commands load only what they use', () => {
+  it('--version loads no package and a handful of its own modules', async () => {
+    const { code, packages, modules } = await cli(['--version']);
+    expect(code).toBe(0);
+    expect(packages).toEqual([]);
+    // The entry, the version, and what every run needs to report an error through the terminal guard.
+    const needed = ['src/cli/index.ts', 'src/cli/invocation.ts', 'src/errors.ts', 'src/render/guard.ts', 'src/render/sanitize.ts', 'src/version.ts'];
+    expect(modules.filter((m) => !needed.includes(m))).toEqual([]);
+  });
+
+  it.each([[['--help']], [['check', '--help']], [['help', 'verify']]])('hero-journey %j loads no package', async (args) => {
+    const { code, packages, modules } = await cli(args);
+    expect(code).toBe(0);
+    expect(packages).toEqual([]);
+    expect(modules.filter((m) => m.startsWith('src/commands/'))).toEqual([]);
+  });
+
+  it('map of the bundled journey loads only the expression language, once its model is cached', async () => {
+    expect((await cli(['map'])).code).toBe(0); // the first run parses the journey (yaml, marked) and caches the model
+    const { code, packages } = await cli(['map']);
+    expect(code).toBe(0);
+    // Not string-width, wrap-ansi, marked, yaml, chalk, highlight.js, execa or prompts: a map is plain sanitised text.
+    expect(packages).toEqual(['@marcbachmann/cel-js']);
   });
 });

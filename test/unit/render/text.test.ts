@@ -5,12 +5,12 @@ import {
   expandTabs,
   hyperlink,
   safeText,
-  sanitize,
   stripAnsi,
   visibleWidth,
   wrapLines,
   wrapText,
 } from '../../../src/render/text.ts';
+import { sanitize } from '../../../src/render/sanitize.ts';
 
 test('visibleWidth ignores colours and links, counts wide characters twice', () => {
   expect(visibleWidth('\u001B[1mbold\u001B[22m')).toBe(4);
