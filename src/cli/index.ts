@@ -71,6 +71,11 @@ async function dispatch(options: CliOptions, io: CommandIO): Promise<number> {
       return (await import('../commands/init.ts')).run({ ...(options.args[0] !== undefined ? { dir: options.args[0] } : {}), force: options.force }, io);
     case 'new':
       return (await import('../commands/new.ts')).run({ ...(options.args[0] !== undefined ? { dir: options.args[0] } : {}), force: options.force }, io);
+    case 'convert':
+      return (await import('../commands/convert.ts')).run(
+        { ...(options.args[0] !== undefined ? { dir: options.args[0] } : {}), ...(options.out !== undefined ? { out: options.out } : {}), force: options.force, json: options.json },
+        io,
+      );
     case 'lint':
       return (await import('../commands/lint.ts')).run({
         dir: options.args[0] ?? options.journey ?? (await import('../commands/session.ts')).bundledJourneyDir(),

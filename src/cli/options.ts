@@ -1,6 +1,6 @@
 /** The one table of commands and flags: it feeds the parser, `--help` and the README. */
 
-export type CommandName = 'play' | 'status' | 'map' | 'show' | 'new' | 'back' | 'reset' | 'lint' | 'init' | 'check' | 'doctor' | 'verify' | 'classroom';
+export type CommandName = 'play' | 'status' | 'map' | 'show' | 'new' | 'back' | 'reset' | 'lint' | 'convert' | 'init' | 'check' | 'doctor' | 'verify' | 'classroom';
 
 export interface CommandSpec {
   name: CommandName;
@@ -150,6 +150,17 @@ export const commands: CommandSpec[] = [
       'Checks journey.yaml and every chapter: front matter keys, ids in goto/next/skip-to, unreachable chapters, expressions that do not parse, check modules that do not exist. Then walks every path from the start: each must reach an ending or a dead end, and every variable a step, condition, input default or check uses must be set earlier on every path that reaches it. Steps go through ShellCheck when it is installed. A folder of plain Markdown without journey.yaml (a README.md with shell blocks and links) is read as a journey, and lint first lists what it inferred and what it could not decide, with file:line. Exits 1 when it finds an error.',
     examples: ['hero-journey lint ./my-journey', 'hero-journey lint --json', 'hero-journey lint ./some-tutorial   a plain Markdown tutorial: what is inferred'],
   },
+  {
+    name: 'convert',
+    usage: 'hero-journey convert DIR [--out DIR2] [options]',
+    summary: 'write a plain Markdown tutorial down as a journey, with everything inferred made explicit',
+    details:
+      'Reads the plain tutorial in DIR as play and lint do, then writes journey.yaml and front matter that say what was inferred: titles, choices (labels, summaries, where each goes), next, inputs for placeholders and for sections that apply only to some readers, and each step as an sh block with its when. Transcripts become the commands and a text block of their output; pages that are linked but are no chapter are listed under exclude. The root README.md moves to index.md (a journey\'s root README documents it and is never a chapter) and links to it follow. The converted journey lints clean and plays the same paths; grow it from there (checks, phases). Writes a copy into --out DIR2 (refused if DIR2 is not empty, unless --force); without --out it rewrites DIR itself, only with --force.',
+    examples: [
+      'hero-journey convert ./tutorial --out ./tutorial-journey    a converted copy; then: hero-journey lint ./tutorial-journey',
+      'hero-journey convert ./tutorial --force                     rewrite the tutorial\'s own pages (commit them first)',
+    ],
+  },
 ];
 
 export const options: OptionSpec[] = [
@@ -213,7 +224,8 @@ export const options: OptionSpec[] = [
     description: 'YAML or JSON file with `choices:` and `inputs:` maps',
     commands: ['play'],
   },
-  { name: 'force', type: 'boolean', description: 'overwrite files that exist already', commands: ['init', 'new'] },
+  { name: 'force', type: 'boolean', description: 'overwrite files that exist already (convert: write into a folder that is not empty, or rewrite the tutorial in place)', commands: ['init', 'new', 'convert'] },
+  { name: 'out', type: 'string', value: 'DIR', description: 'the folder convert writes the journey into (a copy of the tutorial); default: the tutorial itself, with --force', commands: ['convert'] },
   { name: 'dry-run', type: 'boolean', description: 'show every step that would run, run none, save nothing', commands: ['play'] },
   {
     name: 'sync',
@@ -235,7 +247,7 @@ export const options: OptionSpec[] = [
     commands: ['play', 'check', 'verify', 'classroom'],
   },
   { name: 'wait', type: 'boolean', description: 'retry failing checks until their timeout, watching the cluster', commands: ['check'] },
-  { name: 'json', type: 'boolean', description: 'print machine-readable JSON (play: one event per line, pages on stderr, never prompts)', commands: ['play', 'status', 'map', 'lint', 'check', 'doctor', 'verify'] },
+  { name: 'json', type: 'boolean', description: 'print machine-readable JSON (play: one event per line, pages on stderr, never prompts)', commands: ['play', 'status', 'map', 'lint', 'convert', 'check', 'doctor', 'verify'] },
   {
     name: 'format',
     type: 'string',

@@ -11,6 +11,8 @@ export interface CliOptions {
   /** Positional arguments after the command name. */
   args: string[];
   journey?: string;
+  /** convert: where the journey is written. */
+  out?: string;
   workspace?: string;
   kubeconfig?: string;
   context?: string;
@@ -99,7 +101,7 @@ export function parseCli(argv: string[]): CliOptions {
     command = known.name;
     positionals.shift();
   }
-  const maxPositionals = command === 'verify' ? Infinity : command === 'init' || command === 'new' || command === 'lint' || command === 'check' || command === 'show' || command === 'classroom' ? 1 : 0;
+  const maxPositionals = command === 'verify' ? Infinity : command === 'init' || command === 'new' || command === 'lint' || command === 'convert' || command === 'check' || command === 'show' || command === 'classroom' ? 1 : 0;
   if (positionals.length > maxPositionals) {
     throw usageError(`unexpected argument "${positionals[maxPositionals]}" for "hero-journey ${command}"`);
   }
@@ -134,6 +136,7 @@ export function parseCli(argv: string[]): CliOptions {
     command,
     args: positionals,
     journey: str(values.journey),
+    out: str(values.out),
     workspace: str(values.workspace),
     kubeconfig: str(values.kubeconfig),
     context: contexts.at(-1),

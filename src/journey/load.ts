@@ -12,7 +12,8 @@ import { checkExpression, expressionReferences } from './expressions.ts';
 import { resolveChapterRef } from './ids.ts';
 import type { Chapter, Journey, JourneyProblem, Phase, ToolRequirement } from './model.ts';
 import { listChapterFiles, listCheckModules, startPages } from './files.ts';
-import { inferJourney } from './plain.ts';
+import { inferJourney, type PlainJourney } from './plain.ts';
+import { assignedNames } from './shell.ts';
 import { JourneyError, sortProblems } from './problems.ts';
 import { didYouMean, idPattern, variableNamePattern } from './text.ts';
 import { scalarText, YamlReader } from './yaml-fields.ts';
@@ -21,7 +22,7 @@ import { dict } from '../dict.ts';
 export { JourneyError } from './problems.ts';
 export { listChapterFiles, listCheckModules } from './files.ts';
 
-export const journeyKeys = ['id', 'title', 'description', 'start', 'phases', 'inputs', 'vars', 'tools'] as const;
+export const journeyKeys = ['id', 'title', 'description', 'start', 'phases', 'inputs', 'vars', 'tools', 'one-terminal', 'exclude'] as const;
 export const phaseKeys = ['id', 'title', 'chapters', 'inputs'] as const;
 export const toolKeys = ['name', 'version', 'why'] as const;
 
@@ -29,6 +30,8 @@ export const toolKeys = ['name', 'version', 'why'] as const;
 export interface ParsedJourneyFile {
   journey: Omit<Journey, 'dir' | 'chapters'>;
   problems: JourneyProblem[];
+  /** Line of `exclude:`, for warnings about what it names. */
+  excludeLine?: number;
   refs: ChapterRef[];
   expressions: ExpressionSite[];
 }
@@ -61,9 +64,10 @@ export async function analyzeJourney(dir: string): Promise<JourneyAnalysis> {
   if ((await assertJourneyFolder(dir, root)) === 'plain') return analyzePlainTutorial(dir, root);
   const journeyText = await readText(join(root, 'journey.yaml'), dir);
   const journeyFile = parseJourneyFile(journeyText);
-  const chapterFiles = await listChapterFiles(root);
+  const chapterFiles = excludePages(await listChapterFiles(root), journeyFile);
   const chapters: ParsedChapter[] = [];
   for (const file of chapterFiles) chapters.push(parseChapter(await readText(join(root, file), dir), file));
+  if (journeyFile.journey.oneTerminal) carryAssignments(chapters);
   const checkModules = await listCheckModules(join(root, 'checks'));
   const { journey, problems } = assembleJourney(journeyFile, chapters, { checkModules }, root);
   return { journey, problems: sortProblems(problems) };
@@ -71,6 +75,27 @@ export async function analyzeJourney(dir: string): Promise<JourneyAnalysis> {
 
 /** A folder of plain Markdown without journey.yaml: the journey is inferred (see `plain.ts`). */
 async function analyzePlainTutorial(dir: string, root: string): Promise<JourneyAnalysis> {
+  const { journey, problems } = await readPlainPages(dir, root);
+  return { journey, problems };
+}
+
+/** A plain tutorial read: its pages, what was inferred from them, and the journey they make. */
+export interface PlainTutorial extends JourneyAnalysis {
+  journey: Journey;
+  pages: Map<string, string>;
+  plain: PlainJourney;
+}
+
+/** Read the plain tutorial in `dir`; throws UserError when the folder is a journey already (it has journey.yaml) or no tutorial. */
+export async function readPlainTutorial(dir: string): Promise<PlainTutorial> {
+  const root = resolve(dir);
+  if ((await assertJourneyFolder(dir, root)) === 'journey') {
+    throw new UserError(`${dir} is a journey already: it has a journey.yaml, so nothing in it is inferred`, { hint: `check it with: hero-journey lint ${dir}` });
+  }
+  return readPlainPages(dir, root);
+}
+
+async function readPlainPages(dir: string, root: string): Promise<PlainTutorial> {
   const files = new Map<string, string>();
   const pages = [...(await listChapterFiles(root)), ...startPages];
   for (const file of pages) {
@@ -82,7 +107,26 @@ async function analyzePlainTutorial(dir: string, root: string): Promise<JourneyA
   const checkModules = await listCheckModules(join(root, 'checks'));
   const { journey, problems } = assembleJourney(inferred.journeyFile, inferred.chapters, { checkModules }, root);
   journey.inferred = inferred.inferences;
-  return { journey, problems: sortProblems(problems) };
+  return { journey, problems: sortProblems(problems), pages: files, plain: inferred };
+}
+
+/** Chapter files without the pages journey.yaml's `exclude` names (a file, or a folder ending in `/`); an entry that names nothing is a warning. */
+function excludePages(files: string[], journeyFile: ParsedJourneyFile): string[] {
+  const excluded = journeyFile.journey.exclude ?? [];
+  const matches = (file: string, entry: string): boolean => (entry.endsWith('/') ? file.startsWith(entry) : file === entry);
+  for (const entry of excluded) {
+    if (!files.some((file) => matches(file, entry))) {
+      journeyFile.problems.push({ loc: { file: 'journey.yaml', line: journeyFile.excludeLine ?? 0 }, message: `\`exclude\`: no Markdown page \`${entry}\` in the journey folder`, severity: 'warning' });
+    }
+  }
+  return files.filter((file) => !excluded.some((entry) => matches(file, entry)));
+}
+
+/** With `one-terminal: true`, a step's plain assignments (`NAME=value`) reach later steps, as its exports do. */
+export function carryAssignments(chapters: readonly ParsedChapter[]): void {
+  for (const { chapter } of chapters) {
+    for (const step of chapter.steps) step.exports = [...new Set([...step.exports, ...assignedNames(step.code)])];
+  }
 }
 
 /** Parse the text of `journey.yaml`. Pure. */
@@ -179,6 +223,22 @@ export function parseJourneyFile(text: string): ParsedJourneyFile {
     const why = reader.text(toolFields.get('why'));
     if (why !== undefined) tool.why = why;
     journey.tools.push(tool);
+  }
+
+  const oneTerminal = reader.boolean(fields.get('one-terminal'));
+  if (oneTerminal) journey.oneTerminal = true;
+  const excludeField = fields.get('exclude');
+  if (excludeField) {
+    result.excludeLine = excludeField.line;
+    journey.exclude = [];
+    for (const item of reader.list(excludeField)) {
+      const path = item.node && isScalar(item.node) ? scalarText(item.node) : undefined;
+      if (path === undefined || path.trim() === '' || path.startsWith('/') || /(^|\/)\.\.(\/|$)/.test(path)) {
+        reader.error(item.line, '`exclude` lists Markdown files (or folders ending in `/`) of the journey folder that are not chapters, as paths inside it, like `docs/faq.md`');
+        continue;
+      }
+      journey.exclude.push(path.replace(/^\.\//, ''));
+    }
   }
   result.problems = sortProblems(reader.problems);
   return result;

@@ -31,6 +31,13 @@ export interface Journey {
   tools: ToolRequirement[];
   /** Chapters by id, in file order. */
   chapters: Map<string, Chapter>;
+  /**
+   * Steps run as if typed in one terminal (`one-terminal: true`, and every plain tutorial): the
+   * folder a step `cd`s into and its plain assignments carry to the next steps.
+   */
+  oneTerminal?: boolean;
+  /** Markdown pages of the folder that are not chapters (`exclude:`): documentation the chapters link to. */
+  exclude?: string[];
   /** Present when the journey was inferred from plain Markdown (no journey.yaml): what was inferred, and where. */
   inferred?: Inference[];
 }

@@ -24,7 +24,9 @@ import type { Chapter, Choice, Inference, Step } from './model.ts';
 import { inferredNotice, startPages } from './files.ts';
 import { chapterIdFromPath } from './ids.ts';
 import { sortProblems } from './problems.ts';
-import { exportedNames } from './shell.ts';
+import { assignedNames, exportedNames } from './shell.ts';
+
+export { assignedNames } from './shell.ts';
 import { dict } from '../dict.ts';
 
 export type { Inference } from './model.ts';
@@ -53,7 +55,7 @@ export function inferJourney(folderName: string, files: ReadonlyMap<string, stri
   const start = startPages.find((page) => files.has(page)) ?? '';
   const id = folderName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'tutorial';
   const journeyFile: ParsedJourneyFile = {
-    journey: { id, title: id, start: plainChapterId(start), phases: [], inputs: [], vars: dict(), tools: [] },
+    journey: { id, title: id, start: plainChapterId(start), phases: [], inputs: [], vars: dict(), tools: [], oneTerminal: true },
     problems: [],
     refs: [],
     expressions: [],
@@ -121,7 +123,7 @@ function readPage(file: string, source: string, files: ReadonlyMap<string, strin
   }
 
   const tokens = blockTokens(text);
-  const heading = tokens.find((token): token is Tokens.Heading & { line: number } => token.type === 'heading');
+  const heading = tokens.find((token): token is Tokens.Heading & { line: number; offset: number } => token.type === 'heading');
   if (heading) {
     chapter.title = heading.text.replace(/[*_`]/g, '').trim() || id;
     infer(file, heading.line, `chapter title "${chapter.title}" from the first heading`);
@@ -233,21 +235,21 @@ function sourceLines(text: string, line: number): string {
   return text.split('\n').slice(line - 1, line + 20).join('\n').split(/^ {0,3}(?:```|~~~)/m)[0] ?? '';
 }
 
-/** Block tokens with the 1-based line each starts on. */
-function blockTokens(text: string): (Token & { line: number })[] {
+/** Block tokens with the 1-based line and the offset each starts at. */
+export function blockTokens(text: string): (Token & { line: number; offset: number })[] {
   let tokens: Token[];
   try {
     tokens = new Lexer().blockTokens(text);
   } catch {
     return []; // Reported by splitChapterBody.
   }
-  const located: (Token & { line: number })[] = [];
+  const located: (Token & { line: number; offset: number })[] = [];
   let cursor = 0;
   for (const token of tokens) {
     const found = text.indexOf(token.raw, cursor);
     const offset = found === -1 ? cursor : found;
     cursor = offset + token.raw.length;
-    located.push(Object.assign(token, { line: 1 + countNewlines(text, offset) }));
+    located.push(Object.assign(token, { line: 1 + countNewlines(text, offset), offset }));
   }
   return located;
 }
@@ -261,7 +263,7 @@ interface PageLink {
   line: number;
 }
 
-const linkPattern = /\[([^\]\n]+)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
+export const linkPattern = /\[([^\]\n]+)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
 
 /** Links in `raw` (written in `file`, starting at `line`) to Markdown pages of the folder. */
 function linksIn(raw: string, file: string, line: number, files: ReadonlyMap<string, string>): PageLink[] {
@@ -281,7 +283,7 @@ function linksIn(raw: string, file: string, line: number, files: ReadonlyMap<str
 }
 
 /** The page a link points at, when it is a relative link to a Markdown page of the folder. */
-function linkTarget(href: string, file: string, files: ReadonlyMap<string, string>): string | undefined {
+export function linkTarget(href: string, file: string, files: ReadonlyMap<string, string>): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('#') || href.startsWith('/')) return undefined;
   let path = posix.normalize(posix.join(posix.dirname(file), decodeURI(href.replace(/[#?].*$/, ''))));
   if (path.startsWith('../') || path === '..') return undefined;
@@ -392,11 +394,6 @@ export function placeholderInputs(step: Pick<Step, 'code'>): PlaceholderInput[] 
     });
   }
   return found.map((input) => ({ ...input, code }));
-}
-
-/** Names a step assigns at the start of a line (`NAME=value`, `export NAME=value`). */
-export function assignedNames(code: string): string[] {
-  return [...code.matchAll(/^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=/gm)].map((match) => match[1]!);
 }
 
 /** Whether `offset` in `code` is inside double quotes on its line (a placeholder there needs no quotes of its own). */

@@ -275,3 +275,8 @@ function skipHeredoc(code: string, i: number, delimiter: string, stripTabs: bool
   }
   return code.length;
 }
+
+/** Names a step assigns at the start of a line (`NAME=value`, `export NAME=value`). */
+export function assignedNames(code: string): string[] {
+  return [...code.matchAll(/^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=/gm)].map((match) => match[1]!);
+}

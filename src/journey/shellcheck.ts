@@ -82,7 +82,7 @@ export async function shellcheckSteps(journey: Journey, options: { shellcheck?: 
       return { problems: [], note: `shellcheck could not check the steps: ${(error as Error).message}` };
     }
     // A plain tutorial's assignments carry to its later blocks (they run with `set -a`): none is unused.
-    if (journey.inferred) comments = comments.filter((comment) => comment.code !== 2034);
+    if (journey.oneTerminal) comments = comments.filter((comment) => comment.code !== 2034);
     const problems: JourneyProblem[] = comments.map((comment) => {
       const step = steps[Number(/^step-(\d+)\.sh$/.exec(comment.file)?.[1] ?? -1)];
       const loc = step ? { file: step.loc.file, line: step.loc.line + comment.line } : { file: comment.file, line: comment.line };

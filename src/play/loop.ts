@@ -686,11 +686,11 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
 }
 
 /**
- * The folder a step runs in: the workspace, or in a plain tutorial (read as one terminal session)
+ * The folder a step runs in: the workspace, or in a one-terminal journey (every plain tutorial)
  * the folder inside it that the last step `cd`ed into, while it still exists.
  */
 function stepFolder(ctx: PlayContext): string {
-  const relative = ctx.journey.inferred ? ctx.progress.stepFolder : undefined;
+  const relative = ctx.journey.oneTerminal ? ctx.progress.stepFolder : undefined;
   if (!relative) return ctx.workspace;
   const folder = path.resolve(ctx.workspace, relative);
   const inside = path.relative(ctx.workspace, folder);
@@ -733,7 +733,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step, edite
     result = await runStep({
       code: step.code,
       cwd: stepFolder(ctx),
-      ...(ctx.journey.inferred ? { carryAssignments: true } : {}),
+      ...(ctx.journey.oneTerminal ? { carryAssignments: true } : {}),
       env: { ...stepVariables(vars), ...ctx.stepEnv, ...chapterKubeEnvironment(chapter, vars, ctx.workspace), HERO_JOURNEY_CHAPTER: chapter.id, HERO_JOURNEY_WORKSPACE: ctx.workspace },
       ...(step.timeout ? { timeoutSeconds: step.timeout } : {}),
       signal: ctx.signal,
@@ -764,7 +764,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step, edite
       ctx.progress.vars[name] = { value, source: 'capture', chapter: chapter.id, secret: nameLooksSecret(name), at };
     }
     ctx.progress.steps[key] = { status: 'done', at, exitCode: 0, ...(edited ? { edited: true } : {}) };
-    if (ctx.journey.inferred) rememberStepFolder(ctx, result.cwd);
+    if (ctx.journey.oneTerminal) rememberStepFolder(ctx, result.cwd);
     await ctx.save();
     if (names.size > 0) ctx.write(renderStatusLine('info', `Remembered for later steps: ${[...names].join(', ')}`, ctx.terminal));
     if (refused.length > 0) {

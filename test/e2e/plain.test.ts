@@ -154,6 +154,53 @@ describe('a plain tutorial played for real', () => {
     expect((await readFile(join(sandbox.workspace, 'seen.txt'), 'utf8')).split('\n').filter(Boolean)).toEqual(['base.txt', 'dns-record.txt']);
   }, 150_000);
 
+  test('convert writes the tutorial down as a journey that plays the same path, and never overwrites without --force', async () => {
+    const url = await heroRepository();
+    const out = join(sandbox.root, 'getting-started-journey');
+    const converted = await runBin(['convert', tutorial, '--out', out, '--no-color'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+    expect(converted.exitCode, converted.stderr).toBe(0);
+    expect(converted.stdout).toContain('README.md is now index.md');
+    expect(converted.stdout).toContain('Not chapters (listed under exclude: in journey.yaml): docs/faq.md');
+    const lint = await runBin(['lint', out, '--no-color'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+    expect(lint.stdout).toContain('journey "getting-started" (2 chapters): no problems');
+    expect(lint.stdout).not.toContain('inferred');
+
+    const play = async (journey: string, workspace: string) => {
+      await mkdir(workspace, { recursive: true });
+      const run = await runBin(['--journey', journey, '--yes', '--json', '--no-color', '--no-sync', '--set', `REPOSITORY_URL=${url}`, '--set', 'GREETING=hello'], { cwd: workspace, env: sandbox.env, timeoutMs: 120_000 });
+      expect(run.exitCode, run.stderr.slice(-3000)).toBe(0);
+      expect(await readFile(join(workspace, 'hero', 'config.txt'), 'utf8')).toBe('greeting=hello\n');
+      return eventsOf(run.stdout)
+        .filter((event) => event.event === 'chapter' || event.event === 'step' || event.event === 'input')
+        .map((event) => JSON.stringify(event).replaceAll('"README"', '"START"').replaceAll('"index"', '"START"'));
+    };
+    const plainPath = await play(tutorial, join(sandbox.root, 'play-plain'));
+    expect(plainPath.length).toBeGreaterThan(5);
+    expect(await play(out, join(sandbox.root, 'play-converted'))).toEqual(plainPath);
+
+    // Never over what exists without --force: a folder that is not empty, or the tutorial itself.
+    const again = await runBin(['convert', tutorial, '--out', out, '--no-color'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain('exists and is not empty: convert does not overwrite it');
+    const copy = join(sandbox.root, 'copy');
+    await runBin(['convert', tutorial, '--out', copy], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+    const inPlace = await runBin(['convert', out, '--no-color'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+    expect(inPlace.exitCode).toBe(1);
+    expect(inPlace.stderr).toContain('is a journey already: it has a journey.yaml');
+    const plainCopy = join(sandbox.root, 'plain-copy');
+    await mkdir(plainCopy);
+    await writeFile(join(plainCopy, 'README.md'), '# T\n\n```sh\necho hi\n```\n');
+    const refused = await runBin(['convert', plainCopy, '--no-color'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('convert would rewrite 1 page of');
+    expect(await readFile(join(plainCopy, 'README.md'), 'utf8')).toBe('# T\n\n```sh\necho hi\n```\n');
+    const forced = await runBin(['convert', plainCopy, '--force', '--json'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+    expect(JSON.parse(forced.stdout)).toMatchObject({ written: ['journey.yaml', 'index.md'], renamed: { from: 'README.md', to: 'index.md' } });
+    const help = await runBin(['convert', '--help'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+    expect(help.stdout).toContain('hero-journey convert DIR [--out DIR2]');
+    expect(help.stdout).toContain('--out DIR');
+  }, 300_000);
+
   test('without journey.yaml or a README, the folder is refused with what to do', async () => {
     const empty = join(sandbox.root, 'notes');
     await mkdir(empty);

@@ -24,7 +24,7 @@ describe('lintJourney', () => {
     const { problems } = await lintJourney(join(fixtures, 'broken'));
     expect(problems.map(formatProblem)).toEqual([
       'journey.yaml:1  journey.yaml needs `title`',
-      'journey.yaml:2  unknown key `titel` in journey.yaml — did you mean `title`? (known keys: id, title, description, start, phases, inputs, vars, tools)',
+      'journey.yaml:2  unknown key `titel` in journey.yaml — did you mean `title`? (known keys: id, title, description, start, phases, inputs, vars, tools, one-terminal, exclude)',
       'journey.yaml:7  phase `one` points at unknown chapter `nowhere`',
       'journey.yaml:10  variable name `9LIVES` must be a shell variable name (letters, digits and `_`, not starting with a digit)',
       'badyaml.md:1  chapter `badyaml` cannot be reached from the start: no choice, `next` or `skip-to` leads to it',

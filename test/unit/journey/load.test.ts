@@ -243,7 +243,7 @@ describe('parseJourneyFile', () => {
     expect(problems.map((p) => `${p.loc.line} ${p.message}`)).toEqual([
       '1 journey id `has space` may only contain letters, digits, `-`, `_` and `.` (it names the saved progress)',
       '1 journey.yaml needs `title`',
-      '3 unknown key `titel` in journey.yaml — did you mean `title`? (known keys: id, title, description, start, phases, inputs, vars, tools)',
+      '3 unknown key `titel` in journey.yaml — did you mean `title`? (known keys: id, title, description, start, phases, inputs, vars, tools, one-terminal, exclude)',
       '5 variable name `bad-name` must be a shell variable name (letters, digits and `_`, not starting with a digit)',
       '6 variable `OK` must be text, not a list or mapping',
       '8 a phase needs `title`',

@@ -1,0 +1,145 @@
+/**
+ * A plain tutorial → the same journey written down: journey.yaml and front matter with everything
+ * that was inferred made explicit (titles, choices, `next`, inputs, conditions), steps as `sh`
+ * blocks with their attributes, transcripts split into the commands and their output. Pure: the
+ * inferred journey and the page texts in, the files to write out.
+ */
+
+import { posix } from 'node:path';
+import { stringify } from 'yaml';
+import { chapterIdFromPath } from './ids.ts';
+import { isTranscript, readTranscript, stepLanguages } from './markdown.ts';
+import type { Chapter, InputSpec, Step } from './model.ts';
+import { blockTokens, linkPattern, linkTarget, type PlainJourney } from './plain.ts';
+
+/** What converting writes: files by path (relative, with `/`), and the start page it renames. */
+export interface Conversion {
+  files: Map<string, string>;
+  /** The plain start page (`README.md`), when it moves: a root README is never a chapter of a journey. */
+  renamed?: { from: string; to: string };
+  /** Pages that are not chapters, listed under `exclude:` in journey.yaml. */
+  excluded: string[];
+}
+
+/** Write the inferred journey down. `pages`: every Markdown page of the folder, path → text. */
+export function convertPlainJourney(plain: PlainJourney, pages: ReadonlyMap<string, string>): Conversion {
+  const { journey } = plain.journeyFile;
+  const startChapter = plain.chapters[0]?.chapter;
+  const files = new Map<string, string>();
+  // The root README documents a journey on GitHub and is never one of its chapters: the start moves.
+  const startFile = startChapter?.file ?? '';
+  const renamed = startFile && chapterIdFromPath(startFile) === '' ? { from: startFile, to: ['index.md', 'start.md', 'introduction.md', 'welcome.md'].find((name) => !pages.has(name)) ?? 'hero-journey-start.md' } : undefined;
+  const idOf = (id: string): string => (renamed && id === journey.start ? chapterIdFromPath(renamed.to) : id);
+  const chapterFiles = new Set(plain.chapters.map((parsed) => parsed.chapter.file));
+  const excluded = [...pages.keys()].filter((file) => !chapterFiles.has(file) && chapterIdFromPath(file) !== '').sort();
+
+  const manifest: Record<string, unknown> = { id: journey.id, title: journey.title, start: idOf(journey.start) };
+  manifest['one-terminal'] = true;
+  if (excluded.length > 0) manifest.exclude = excluded;
+  files.set(
+    'journey.yaml',
+    `# Converted from a plain Markdown tutorial by hero-journey convert: everything it inferred is written here\n# and in the front matter of the chapters (docs/journey-format.md describes every key).\n${stringify(manifest)}`,
+  );
+
+  for (const parsed of plain.chapters) {
+    const { chapter } = parsed;
+    const source = (pages.get(chapter.file) ?? '').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+    const target = renamed && chapter.file === renamed.from ? renamed.to : chapter.file;
+    const relink = (text: string): string => (renamed ? relinkStart(text, chapter.file, target, renamed, pages) : text);
+    if (source.startsWith('---\n')) {
+      // A page with front matter was read as a chapter file: it says what it means already.
+      files.set(target, relink(source));
+      continue;
+    }
+    files.set(target, `---\n${stringify(frontMatter(chapter, idOf))}---\n\n${relink(writeSteps(source, chapter))}`);
+  }
+  return { files, ...(renamed ? { renamed } : {}), excluded };
+}
+
+/** The front matter that says what the page's journey says: title, inputs, choices, next. */
+function frontMatter(chapter: Chapter, idOf: (id: string) => string): Record<string, unknown> {
+  const fields: Record<string, unknown> = { title: chapter.title };
+  if (chapter.inputs.length > 0) fields.inputs = chapter.inputs.map(inputFields);
+  if (chapter.choices.length > 0) {
+    fields.choices = chapter.choices.map((choice) => ({ id: choice.id, label: choice.label, goto: idOf(choice.goto), ...(choice.summary ? { summary: choice.summary } : {}) }));
+  } else if (chapter.next.length === 1 && !chapter.next[0]!.when) {
+    fields.next = idOf(chapter.next[0]!.goto);
+  } else if (chapter.next.length > 0) {
+    fields.next = chapter.next.map((rule) => ({ goto: idOf(rule.goto), ...(rule.when ? { when: rule.when.source } : {}) }));
+  }
+  return fields;
+}
+
+function inputFields(input: InputSpec): Record<string, unknown> {
+  return {
+    name: input.name,
+    prompt: input.prompt,
+    ...(input.validate ? { validate: input.validate } : {}),
+    ...(input.message ? { message: input.message } : {}),
+    ...(input.secret ? { secret: true } : {}),
+    ...(input.default !== undefined ? { default: input.default } : {}),
+  };
+}
+
+/** The page with each step's block written as a journey means it: an `sh` block of what runs, with its attributes. */
+function writeSteps(text: string, chapter: Chapter): string {
+  const byLine = new Map(chapter.steps.map((step) => [step.loc.line, step]));
+  let out = '';
+  let cursor = 0;
+  for (const token of blockTokens(text)) {
+    if (token.type !== 'code') continue;
+    const step = byLine.get(token.line);
+    if (!step) continue;
+    const raw = token.raw.replace(/\n+$/, '');
+    out += text.slice(cursor, token.offset) + stepBlock(step, (token as { text: string }).text);
+    cursor = token.offset + raw.length;
+  }
+  return out + text.slice(cursor);
+}
+
+/** One step as an `sh` block (its own language when that is a step language), and a transcript's output as text after it. */
+function stepBlock(step: Step, written: string): string {
+  const attributes: string[] = [];
+  if (step.id !== `step-${step.index + 1}`) attributes.push(`id=${step.id}`);
+  if (step.title !== undefined) attributes.push(`title=${quote(step.title)}`);
+  if (step.when) {
+    attributes.push(`when=${quote(step.when.source)}`);
+    if (step.when.because) attributes.push(`because=${quote(step.when.because)}`);
+  }
+  if (step.timeout !== undefined) attributes.push(`timeout=${step.timeout}`);
+  if (step.optional) attributes.push('optional');
+  const lang = stepLanguages.includes(step.lang) ? step.lang : 'sh';
+  const transcript = !stepLanguages.includes(step.lang) || isTranscript(written) ? readTranscript(written).output : [];
+  const fence = fenceFor(`${step.code}\n${transcript.join('\n')}`);
+  const block = `${fence}${[lang, ...attributes].join(' ')}\n${step.code}\n${fence}`;
+  return transcript.some((line) => line.trim()) ? `${block}\n\n${fence}text\n${transcript.join('\n')}\n${fence}` : block;
+}
+
+/** A fence longer than any run of backticks in the code. */
+function fenceFor(code: string): string {
+  const longest = Math.max(0, ...[...code.matchAll(/`+/g)].map((match) => match[0].length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/** A double-quoted info-string value. */
+function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, ' ')}"`;
+}
+
+/** Links (outside code) to the renamed start page point at its new name. */
+function relinkStart(text: string, file: string, target: string, renamed: { from: string; to: string }, pages: ReadonlyMap<string, string>): string {
+  let out = '';
+  let cursor = 0;
+  for (const token of blockTokens(text)) {
+    if (token.type === 'code') continue;
+    const raw = token.raw.replace(linkPattern, (whole: string, _label: string, href: string) => {
+      if (linkTarget(href, file, pages) !== renamed.from) return whole;
+      const fragment = /[#?].*$/.exec(href)?.[0] ?? '';
+      const relative = posix.relative(posix.dirname(target), renamed.to) || renamed.to;
+      return whole.replace(href, `${relative}${fragment}`);
+    });
+    out += text.slice(cursor, token.offset) + raw;
+    cursor = token.offset + token.raw.length;
+  }
+  return out + text.slice(cursor);
+}
