@@ -10,7 +10,7 @@ import { convertPlainJourney } from '../journey/convert.ts';
 import { readPlainTutorial } from '../journey/load.ts';
 import { formatProblem } from '../journey/problems.ts';
 import { plural } from '../journey/text.ts';
-import { jsonText, sanitize } from '../render/text.ts';
+import { jsonText, sanitize } from '../render/sanitize.ts';
 import { quoteForShell } from './init.ts';
 import type { CommandIO } from './io.ts';
 
