@@ -95,7 +95,7 @@ export function splitChapterBody(body: string, origin: BodyOrigin, mode: BodyMod
     const transcriptLanguage = mode.plain === true && transcriptLanguages.includes(lang);
     if (!stepLanguages.includes(lang) && !transcriptLanguage) continue;
 
-    const info = parseInfoString(fence.info);
+    const info = mode.plain && /^\{.*\}$/s.test(fence.info) ? parseRunmeAttributes(fence.info) : parseInfoString(fence.info);
     for (const message of info.problems) problem(line, message, mode.plain ? 'warning' : 'error');
     if (!fence.closed) problem(line, `this \`${fence.lang}\` block is never closed: add a closing line ${fence.marker} after its last command`);
     if (info.flags.has('norun')) continue;
@@ -249,6 +249,46 @@ export function parseInfoString(info: string): InfoString {
       continue;
     }
     values.set(key, value);
+  }
+  return { values, flags, problems };
+}
+
+/** Runme attributes that change nothing for a learner here: how Runme's own terminal looks or closes. */
+const runmeDisplayAttributes = new Set(['interactive', 'closeTerminalOnSuccess', 'terminalRows', 'mimeType', 'interpreter', 'promptEnv', 'skipPrompts', 'category', 'tag']);
+
+/**
+ * Runme's fence attributes, `{name=build excludeFromRunAll=true}` or the JSON form
+ * `{"name":"build","excludeFromRunAll":true}`, read as ours where they mean the same: `name` is
+ * the step's `id`, `excludeFromRunAll` makes it `optional` (a learner may leave it out). Display
+ * attributes are dropped; any other is a warning.
+ */
+export function parseRunmeAttributes(info: string): InfoString {
+  const attributes = new Map<string, string>();
+  const problems: string[] = [];
+  try {
+    const parsed = JSON.parse(info) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      for (const [key, value] of Object.entries(parsed)) attributes.set(key, String(value));
+    }
+  } catch {
+    for (const match of info.slice(1, -1).matchAll(/([A-Za-z][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s,}]*))/g)) {
+      attributes.set(match[1]!, match[2]?.replace(/\\(.)/g, '$1') ?? match[3] ?? match[4] ?? '');
+    }
+  }
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  for (const [key, value] of attributes) {
+    const on = value === 'true';
+    if (key === 'name') {
+      const id = value.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+      if (id) values.set('id', id);
+    } else if (key === 'excludeFromRunAll') {
+      if (on) flags.add('optional');
+    } else if (key === 'background' && on) {
+      problems.push('Runme runs this block in the background (`background=true`); here it runs like any step and must end: start long-running programs with `&` or `nohup`');
+    } else if (!runmeDisplayAttributes.has(key) && key !== 'background') {
+      problems.push(`Runme attribute \`${key}\` has no meaning here and is ignored (understood: name, excludeFromRunAll)`);
+    }
   }
   return { values, flags, problems };
 }

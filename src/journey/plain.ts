@@ -17,10 +17,11 @@
 
 import { posix } from 'node:path';
 import { Lexer, type Token, type Tokens } from 'marked';
-import { MAX_FILE_CHARACTERS, parseChapter, splitFrontMatter, type ChapterRef, type ParsedChapter } from './chapter.ts';
+import { isMap, isScalar, parseDocument } from 'yaml';
+import { chapterKeys, MAX_FILE_CHARACTERS, parseChapter, splitFrontMatter, type ChapterRef, type ParsedChapter } from './chapter.ts';
 import type { ParsedJourneyFile } from './load.ts';
 import { countNewlines, isTranscript, splitChapterBody } from './markdown.ts';
-import type { Chapter, Choice, Inference, Step } from './model.ts';
+import type { Chapter, Choice, Inference, JourneyProblem, Step } from './model.ts';
 import { inferredNotice, startPages } from './files.ts';
 import { chapterIdFromPath } from './ids.ts';
 import { sortProblems } from './problems.ts';
@@ -108,8 +109,10 @@ function readPage(file: string, source: string, files: ReadonlyMap<string, strin
   const text = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const id = plainChapterId(file);
   if (text.length > MAX_FILE_CHARACTERS || !('error' in splitFrontMatter(text))) {
-    const parsed = parseChapter(text, file);
+    const { text: chapterText, warnings } = withoutSiteKeys(text, file);
+    const parsed = parseChapter(chapterText, file);
     parsed.chapter.id = id;
+    parsed.problems = sortProblems([...parsed.problems, ...warnings]);
     return parsed;
   }
   const chapter: Chapter = { id, file, title: id, inputs: [], choices: [], next: [], checks: [], segments: [], steps: [], bodyLine: 1, loc: { file, line: 1 } };
@@ -228,6 +231,40 @@ function limitStep(step: Step, section: ConditionalSection, chapter: Chapter, pa
     infer(file, section.line, `condition "${section.words}": input \`${name}\` (${prompt}) is asked once and remembered; steps of this section run only when it is ${section.applies ? 'yes' : 'no'}`);
   }
   infer(file, step.loc.line, `step ${step.index + 1} runs only when \`${source}\` (the section "${section.words}" on line ${section.line})`);
+}
+
+/**
+ * A page written for a documentation site (Docusaurus, Hugo, Jekyll, MkDocs) has front matter
+ * keys of its own (`sidebar_position`, `authors`, `slug`, ...): in a plain tutorial each is a
+ * warning and its lines are blanked (line numbers stay), so the rest reads as a chapter's front
+ * matter; without a `title`, the first heading gives it.
+ */
+export function withoutSiteKeys(text: string, file: string): { text: string; warnings: JourneyProblem[] } {
+  const split = splitFrontMatter(text);
+  if ('error' in split || split.yaml.length > 100_000) return { text, warnings: [] };
+  const document = parseDocument(split.yaml);
+  if (document.errors.length > 0 || !isMap(document.contents)) return { text, warnings: [] };
+  const lines = text.split('\n');
+  const lineOf = (offset: number): number => 2 + countNewlines(split.yaml, offset);
+  const items = document.contents.items;
+  const warnings: JourneyProblem[] = [];
+  let freeLine: number | undefined;
+  items.forEach((item, index) => {
+    const key = isScalar(item.key) ? String(item.key.value) : undefined;
+    if (key === undefined || (chapterKeys as readonly string[]).includes(key)) return;
+    const start = lineOf(item.key && 'range' in item.key && item.key.range ? item.key.range[0] : 0);
+    const nextKey = items[index + 1]?.key;
+    const end = nextKey && isScalar(nextKey) && nextKey.range ? lineOf(nextKey.range[0]) : split.closeLine;
+    for (let line = start; line < end; line++) lines[line - 1] = '';
+    freeLine ??= start;
+    warnings.push({ loc: { file, line: start }, message: `\`${key}\` is not a hero-journey key (a documentation site's, perhaps): ignored in a plain tutorial`, severity: 'warning' });
+  });
+  if (freeLine === undefined) return { text, warnings };
+  if (!items.some((item) => isScalar(item.key) && item.key.value === 'title')) {
+    const heading = blockTokens(split.body).find((token): token is Tokens.Heading & { line: number; offset: number } => token.type === 'heading');
+    lines[freeLine - 1] = `title: ${JSON.stringify(heading?.text.replace(/[*_`]/g, '').trim() || plainChapterId(file))}`;
+  }
+  return { text: lines.join('\n'), warnings };
 }
 
 /** The text from `line` on (a step's code starts on the line after its fence). */

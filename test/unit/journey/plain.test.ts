@@ -197,3 +197,48 @@ describe('sections for some readers only', () => {
     expect(lines).toContain("README.md:23 inferred: step 4 runs only when `vars.USING_NIP_IO != 'yes'` (the section \"Skip this if you chose nip.io\" on line 21)");
   });
 });
+
+describe('Runme fence attributes', () => {
+  const split = (body: string) => splitChapterBody(body, { file: 'README.md', startLine: 1 }, { plain: true });
+
+  test('name is the step id and excludeFromRunAll makes it optional, in both forms; display attributes are quiet', () => {
+    const found = split('```sh {name=build excludeFromRunAll=true interactive=false}\nmake\n```\n\n```bash {"name":"deploy app","excludeFromRunAll":false,"closeTerminalOnSuccess":true}\nkubectl apply -f .\n```\n');
+    expect(found.steps.map(({ id, optional, code }) => ({ id, optional, code }))).toEqual([
+      { id: 'build', optional: true, code: 'make' },
+      { id: 'deploy-app', optional: false, code: 'kubectl apply -f .' },
+    ]);
+    expect(found.problems).toEqual([]);
+  });
+
+  test('attributes with no meaning here are warnings, never errors; background says what happens instead', () => {
+    const found = split('```sh {name=serve background=true cwd=app}\npython -m http.server\n```\n');
+    expect(found.steps).toHaveLength(1);
+    expect(found.problems.map((problem) => [problem.severity, problem.message])).toEqual([
+      ['warning', expect.stringContaining('`background=true`')],
+      ['warning', 'Runme attribute `cwd` has no meaning here and is ignored (understood: name, excludeFromRunAll)'],
+    ]);
+  });
+});
+
+describe('documentation-site front matter', () => {
+  test('keys of a documentation site are warnings, and the page still reads as a chapter, titled by its heading', () => {
+    const { journey, problems } = infer({
+      'README.md': '# Start\n\nNext: [Install](docs/install.md)\n',
+      'docs/install.md': '---\nsidebar_position: 2\nauthors:\n  - ada\n  - grace\nslug: /install\n---\n\n# Install Hero\n\n```sh\necho install\n```\n',
+    });
+    expect(problems.map((problem) => `${problem.loc.file}:${problem.loc.line} ${problem.severity}: ${problem.message}`)).toEqual([
+      'docs/install.md:2 warning: `sidebar_position` is not a hero-journey key (a documentation site\'s, perhaps): ignored in a plain tutorial',
+      'docs/install.md:3 warning: `authors` is not a hero-journey key (a documentation site\'s, perhaps): ignored in a plain tutorial',
+      'docs/install.md:6 warning: `slug` is not a hero-journey key (a documentation site\'s, perhaps): ignored in a plain tutorial',
+    ]);
+    const install = journey.chapters.get('docs/install')!;
+    expect(install.title).toBe('Install Hero');
+    expect(install.steps.map((step) => [step.code, step.loc.line])).toEqual([['echo install', 11]]);
+  });
+
+  test('hero-journey keys next to them are read: a title in the front matter wins', () => {
+    const { journey, problems } = infer({ 'README.md': '---\ntitle: Welcome\ntags: [k8s]\n---\n\n# Heading\n' });
+    expect(problems.map((problem) => problem.severity)).toEqual(['warning']);
+    expect(journey.title).toBe('Welcome');
+  });
+});
