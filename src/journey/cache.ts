@@ -34,7 +34,9 @@ export function cacheHome(env: NodeJS.ProcessEnv): string {
   return join(base, 'hero-journey');
 }
 
-async function journeyFingerprint(root: string, version: string): Promise<string> {
+async function journeyFingerprint(root: string, version: string): Promise<string | undefined> {
+  // A scenario's scripts and index.json are no Markdown pages: it is read afresh each time.
+  if (!(await stat(join(root, 'journey.yaml')).catch(() => undefined)) && (await stat(join(root, 'index.json')).catch(() => undefined))) return undefined;
   const chapters = await listChapterFiles(root);
   const modules = [...(await listCheckModules(join(root, 'checks')))].sort();
   const entries = await Promise.all(

@@ -8,7 +8,7 @@
 import { posix } from 'node:path';
 import { stringify } from 'yaml';
 import { chapterIdFromPath } from './ids.ts';
-import { isTranscript, readTranscript, stepLanguages } from './markdown.ts';
+import { fenceFor, isTranscript, readTranscript, stepLanguages } from './markdown.ts';
 import type { Chapter, InputSpec, Step } from './model.ts';
 import { blockTokens, linkPattern, linkTarget, type PlainJourney } from './plain.ts';
 
@@ -113,12 +113,6 @@ function stepBlock(step: Step, written: string): string {
   const fence = fenceFor(`${step.code}\n${transcript.join('\n')}`);
   const block = `${fence}${[lang, ...attributes].join(' ')}\n${step.code}\n${fence}`;
   return transcript.some((line) => line.trim()) ? `${block}\n\n${fence}text\n${transcript.join('\n')}\n${fence}` : block;
-}
-
-/** A fence longer than any run of backticks in the code. */
-function fenceFor(code: string): string {
-  const longest = Math.max(0, ...[...code.matchAll(/`+/g)].map((match) => match[0].length));
-  return '`'.repeat(Math.max(3, longest + 1));
 }
 
 /** A double-quoted info-string value. */

@@ -3,15 +3,16 @@
  * what spans files (chapter ids, check modules, expressions); every problem is reported at once.
  */
 
-import { readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isScalar } from 'yaml';
 import { UserError } from '../errors.ts';
-import { parseChapter, readInputs, type ChapterRef, type ExpressionSite, type ParsedChapter } from './chapter.ts';
+import { MAX_FILE_CHARACTERS, parseChapter, readInputs, type ChapterRef, type ExpressionSite, type ParsedChapter } from './chapter.ts';
 import { checkExpression, expressionReferences } from './expressions.ts';
 import { resolveChapterRef } from './ids.ts';
 import type { Chapter, Journey, JourneyProblem, Phase, ToolRequirement } from './model.ts';
 import { listChapterFiles, listCheckModules, startPages } from './files.ts';
+import { inferScenario, readScenarioIndex, scenarioFiles } from './killercoda.ts';
 import { inferJourney, type PlainJourney } from './plain.ts';
 import { assignedNames } from './shell.ts';
 import { JourneyError, sortProblems } from './problems.ts';
@@ -61,7 +62,9 @@ export async function loadJourney(dir: string): Promise<Journey> {
  */
 export async function analyzeJourney(dir: string): Promise<JourneyAnalysis> {
   const root = resolve(dir);
-  if ((await assertJourneyFolder(dir, root)) === 'plain') return analyzePlainTutorial(dir, root);
+  const kind = await assertJourneyFolder(dir, root);
+  if (kind === 'plain') return analyzePlainTutorial(dir, root);
+  if (kind === 'scenario') return analyzeScenario(dir, root);
   const journeyText = await readText(join(root, 'journey.yaml'), dir);
   const journeyFile = parseJourneyFile(journeyText);
   const chapterFiles = excludePages(await listChapterFiles(root), journeyFile);
@@ -89,8 +92,12 @@ export interface PlainTutorial extends JourneyAnalysis {
 /** Read the plain tutorial in `dir`; throws UserError when the folder is a journey already (it has journey.yaml) or no tutorial. */
 export async function readPlainTutorial(dir: string): Promise<PlainTutorial> {
   const root = resolve(dir);
-  if ((await assertJourneyFolder(dir, root)) === 'journey') {
+  const kind = await assertJourneyFolder(dir, root);
+  if (kind === 'journey') {
     throw new UserError(`${dir} is a journey already: it has a journey.yaml, so nothing in it is inferred`, { hint: `check it with: hero-journey lint ${dir}` });
+  }
+  if (kind === 'scenario') {
+    throw new UserError(`${dir} is a Killercoda scenario (index.json): it plays as it is, and convert writes down plain Markdown tutorials only`, { hint: `play it with: hero-journey --journey ${dir}` });
   }
   return readPlainPages(dir, root);
 }
@@ -108,6 +115,37 @@ async function readPlainPages(dir: string, root: string): Promise<PlainTutorial>
   const { journey, problems } = assembleJourney(inferred.journeyFile, inferred.chapters, { checkModules }, root);
   journey.inferred = inferred.inferences;
   return { journey, problems: sortProblems(problems), pages: files, plain: inferred };
+}
+
+/** A Killercoda scenario (index.json, no journey.yaml): the journey is inferred (see `killercoda.ts`). */
+async function analyzeScenario(dir: string, root: string): Promise<JourneyAnalysis> {
+  const indexText = (await readInside(root, 'index.json', dir)) ?? '';
+  const files = new Map<string, string>();
+  for (const file of scenarioFiles(readScenarioIndex(indexText).pages)) {
+    const text = await readInside(root, file, dir);
+    if (text !== undefined) files.set(file, text);
+  }
+  const inferred = inferScenario(basename(root), indexText, files);
+  const { journey, problems } = assembleJourney(inferred.journeyFile, inferred.chapters, { checkModules: new Set() }, root);
+  journey.inferred = inferred.inferences;
+  return { journey, problems: sortProblems(problems) };
+}
+
+/** A file of the journey folder, or undefined when it does not exist; refused when it leads outside the folder or is too large to be a page. */
+async function readInside(root: string, file: string, dir: string): Promise<string | undefined> {
+  const path = join(root, file);
+  const real = await realpath(path).catch(() => undefined);
+  if (real === undefined) return undefined;
+  const inside = relative(await realpath(root), real);
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    throw new UserError(`${file} in the journey at ${dir} leads to ${real}, outside the journey folder`, { hint: 'a journey may only use its own files: copy what it needs into the journey folder' });
+  }
+  const info = await stat(real);
+  if (!info.isFile()) return undefined;
+  if (info.size > MAX_FILE_CHARACTERS * 4) {
+    throw new UserError(`${file} in the journey at ${dir} has ${(info.size / 1_000_000).toFixed(1)} MB: too large for a page or script of a journey`, { hint: 'split it up, or leave it out of the journey' });
+  }
+  return readText(real, dir);
 }
 
 /** Chapter files without the pages journey.yaml's `exclude` names (a file, or a folder ending in `/`); an entry that names nothing is a warning. */
@@ -353,7 +391,7 @@ export function assembleJourney(
 }
 
 /** `journey` when the folder has journey.yaml, `plain` when it has only a README.md or index.md to start at. */
-async function assertJourneyFolder(dir: string, root: string): Promise<'journey' | 'plain'> {
+async function assertJourneyFolder(dir: string, root: string): Promise<'journey' | 'plain' | 'scenario'> {
   const folder = await stat(root).catch((error: NodeJS.ErrnoException) => error);
   if (folder instanceof Error) {
     if (folder.code === 'ENOENT') {
@@ -364,6 +402,7 @@ async function assertJourneyFolder(dir: string, root: string): Promise<'journey'
   if (!folder.isDirectory()) throw new UserError(`${dir} is a file, not a journey folder`, { hint: 'pass the folder that holds journey.yaml' });
   const manifest = await stat(join(root, 'journey.yaml')).catch(() => undefined);
   if (manifest?.isFile()) return 'journey';
+  if ((await stat(join(root, 'index.json')).catch(() => undefined))?.isFile()) return 'scenario';
   for (const page of startPages) if ((await stat(join(root, page)).catch(() => undefined))?.isFile()) return 'plain';
   throw new UserError(`${dir} is not a journey: it has no journey.yaml, and no README.md or index.md to start a plain tutorial at`, {
     hint: 'a journey folder needs a journey.yaml with `id`, `title` and `start` (the first chapter), next to its chapter files; a folder of plain Markdown is played from its README.md',

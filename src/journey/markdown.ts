@@ -349,6 +349,12 @@ function reportNestedShellBlocks(
   }
 }
 
+/** A fence longer than any run of backticks in the code. */
+export function fenceFor(code: string): string {
+  const longest = Math.max(0, ...[...code.matchAll(/`+/g)].map((match) => match[0].length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
 /** How many line breaks `text` has before `end`. */
 export function countNewlines(text: string, end: number): number {
   let count = 0;

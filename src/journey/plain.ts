@@ -102,10 +102,14 @@ function fileOfChapter(id: string, files: ReadonlyMap<string, string>): string |
   return undefined;
 }
 
-type Infer = (file: string, line: number, message: string, kind?: Inference['kind']) => void;
+/** Records one inference (or undecided point) at `file:line`. */
+export type Infer = (file: string, line: number, message: string, kind?: Inference['kind']) => void;
 
-/** One page → a chapter: its own front matter when it has some, otherwise everything inferred. */
-function readPage(file: string, source: string, files: ReadonlyMap<string, string>, infer: Infer): ParsedChapter {
+/**
+ * One page → a chapter: its own front matter when it has some, otherwise everything inferred.
+ * `links: false` leaves choices and `next` to the caller (a scenario's order says them).
+ */
+export function readPage(file: string, source: string, files: ReadonlyMap<string, string>, infer: Infer, options: { links?: boolean } = {}): ParsedChapter {
   const text = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const id = plainChapterId(file);
   if (text.length > MAX_FILE_CHARACTERS || !('error' in splitFrontMatter(text))) {
@@ -133,7 +137,7 @@ function readPage(file: string, source: string, files: ReadonlyMap<string, strin
   } else {
     infer(file, 1, `no heading: the chapter is titled \`${id}\` after its file`, 'undecided');
   }
-  readEnding(file, tokens, files, chapter, parsed.refs, infer);
+  if (options.links !== false) readEnding(file, tokens, files, chapter, parsed.refs, infer);
   const sections = conditionalSections(tokens, text);
   for (const step of chapter.steps) {
     const transcript = isTranscript(sourceLines(text, step.loc.line + 1)) ? ' (a transcript: its `$ ` lines run, the rest is output)' : '';

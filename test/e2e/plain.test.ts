@@ -201,6 +201,46 @@ describe('a plain tutorial played for real', () => {
     expect(help.stdout).toContain('--out DIR');
   }, 300_000);
 
+  test('a Killercoda scenario plays as a journey: its scripts are steps, shown and run only with consent, its verify script last', async () => {
+    const scenario = join(repoRoot, 'test', 'fixtures', 'plain', 'killercoda-scenario');
+    // Without a terminal and without --yes, nothing of the scenario runs: not even its setup script.
+    const shown = await runBin(['--journey', scenario, '--json', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 120_000 });
+    expect(eventsOf(shown.stdout).filter((event) => event.event === 'step' && event.status === 'done')).toEqual([]);
+    await expect(readFile(join(sandbox.workspace, 'scenario', 'prepared.txt'), 'utf8')).rejects.toThrow();
+    expect(shown.stderr).toContain('Prepare: setup.sh');
+
+    const run = await runBin(['--journey', scenario, '--yes', '--json', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 120_000 });
+    expect(run.exitCode, run.stderr.slice(-3000)).toBe(0);
+    const events = eventsOf(run.stdout);
+    expect(events.filter((event) => event.event === 'chapter').map((event) => event.chapter)).toEqual(['intro', 'step1', 'step2', 'finish']);
+    expect(events.filter((event) => event.event === 'step').map((event) => [event.chapter, event.title ?? event.step, event.status])).toEqual([
+      ['intro', 'Prepare: setup.sh', 'done'],
+      ['step1', 'step-1', 'done'],
+      ['step1', 'step-2', 'done'],
+      ['step1', 'Verify: step1/verify.sh', 'done'],
+      ['step2', 'step-1', 'done'],
+    ]);
+    expect(events.some((event) => event.event === 'checks')).toBe(false);
+    expect(await readFile(join(sandbox.workspace, 'scenario', 'seen.txt'), 'utf8')).toBe('kind: Deployment\nmetadata:\n  name: hero\n');
+    // The unmarked `rm -rf scenario` block was shown, never run.
+    expect(await readFile(join(sandbox.workspace, 'scenario', 'prepared.txt'), 'utf8')).toBe('ready\n');
+  }, 300_000);
+
+  test('in a terminal: a scenario\'s setup script is shown in full before the learner is asked to run it', async () => {
+    const scenario = join(repoRoot, 'test', 'fixtures', 'plain', 'killercoda-scenario');
+    const t = new TerminalSession(['--journey', scenario], { cwd: sandbox.workspace, env: sandbox.env });
+    try {
+      const screen = await t.waitFor(/Prepare: setup\.sh[\s\S]*mkdir -p scenario && echo ready > scenario\/prepared\.txt[\s\S]*Run this step\?/, 30_000);
+      expect(screen).toContain('Step 1 of 1');
+      await expect(readFile(join(sandbox.workspace, 'scenario', 'prepared.txt'), 'utf8')).rejects.toThrow();
+      t.press('enter');
+      await t.waitFor(/Next|Write the manifest/, 30_000);
+    } finally {
+      t.kill();
+    }
+    expect(await readFile(join(sandbox.workspace, 'scenario', 'prepared.txt'), 'utf8')).toBe('ready\n');
+  }, 150_000);
+
   test('without journey.yaml or a README, the folder is refused with what to do', async () => {
     const empty = join(sandbox.root, 'notes');
     await mkdir(empty);
