@@ -39,6 +39,7 @@ export function helpText(command?: CommandName): string {
     '  XDG_STATE_HOME    where progress is saved (default ~/.local/state/hero-journey)',
     '  XDG_CONFIG_HOME   where config.yaml is read (`sync: false`, `attendee: NAME`; default ~/.config/hero-journey)',
     '  HERO_JOURNEY_SYNC=0  do not mirror progress into the cluster (like --no-sync)',
+    '  HERO_JOURNEY_PAGER=0  show chapter text whole instead of a screen at a time (like --no-pager; so does PAGER=cat)',
     '  NO_COLOR          set to turn colours off; FORCE_COLOR=1 forces them on',
     '',
     'Exit codes:',

@@ -234,6 +234,12 @@ export const options: OptionSpec[] = [
     commands: ['play'],
   },
   {
+    name: 'pager',
+    type: 'boolean',
+    description: 'show chapter text taller than the terminal a screen at a time (default on in a terminal; --no-pager, HERO_JOURNEY_PAGER=0 or PAGER=cat turn it off)',
+    commands: ['play'],
+  },
+  {
     name: 'continue-from',
     type: 'string',
     value: 'DIR',

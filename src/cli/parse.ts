@@ -41,6 +41,8 @@ export interface CliOptions {
   version: boolean;
   /** play: mirror progress into the cluster (--no-sync turns it off). */
   sync: boolean;
+  /** play: page chapter text taller than the terminal (--no-pager turns it off). */
+  pager: boolean;
   /** play: the workspace of this machine whose mirrored progress may be offered. */
   continueFrom?: string;
   /** verify options. */
@@ -156,6 +158,7 @@ export function parseCli(argv: string[]): CliOptions {
     help: values.help === true,
     version: values.version === true,
     sync: values.sync !== false,
+    pager: values.pager !== false,
     continueFrom: str(values['continue-from']),
     concurrency: count(values.concurrency, '--concurrency', 1, 1000),
     timeoutSeconds: count(values.timeout, '--timeout', 0.1, 3600, false),

@@ -11,6 +11,7 @@ import { kubeEnvironment } from '../kube/env.ts';
 import { commandLine, startedFromClone } from '../cli/invocation.ts';
 import { playJourney, StopPlaying, type PlayEvent, type PresetAnswers } from '../play/loop.ts';
 import { interactiveAsker, scriptedAsker, type Asker } from '../prompts.ts';
+import { pagerWanted, terminalPager } from '../pager.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
 import type { Finding } from '../checks/doctor.ts';
 import type { Journey } from '../journey/model.ts';
@@ -125,6 +126,7 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
       deadEndAnswers: new Map(),
       ...(from ? { from } : {}),
       guardStep: (onKey) => guardStepKeys(io, controller, onKey),
+      ...(interactive && options.pager && pagerWanted(io.env) ? { pageText: terminalPager({ input: io.stdin, output: pages, color: terminal.color, unicode: terminal.unicode, signal: controller.signal }) } : {}),
       terminal,
       tty,
       write,

@@ -32,6 +32,7 @@ import { skipReason } from '../journey/reasons.ts';
 import { chapterHeaderInfo, whereYouAre } from './page.ts';
 import { renderDeferred, renderProse, type DeferredBlock } from './prose.ts';
 import { editInEditor, editorCommand } from './edit.ts';
+import { CONTENTS_OPTION, pickFromContents } from './contents.ts';
 import { askSkippedExports, SET_VARIABLE_OPTION, setVariable, type VariableAsking } from './variables.ts';
 import { jumpInputFor, jumpVariables, nextJumpChoice } from '../journey/jump.ts';
 import { dict } from '../dict.ts';
@@ -82,7 +83,9 @@ export interface PlayContext {
   writeRaw: (text: string) => void;
   /** Hears what happened (for --json). */
   emit?: (event: PlayEvent) => void;
-  /** Called once the first chapter's page is on screen, and awaited before the first step runs (a pre-flight check). */
+  /** Shows chapter text taller than the terminal a screen at a time before it is written (a learner at a terminal, pager not turned off). */
+  pageText?: (text: string) => Promise<void>;
+  /** Called as the first chapter's page is shown (before the learner may have read it), and awaited before the first step runs (a pre-flight check). */
   preflight?: { pageShown(): void; beforeFirstStep(): Promise<void> };
   /** The folder steps run in. */
   workspace: string;
@@ -252,33 +255,48 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
     return target;
   }
 
-  ctx.write(renderChapterHeader(chapterHeaderInfo(ctx.journey, chapter), ctx.terminal));
   ctx.emit?.({ event: 'chapter', chapter: chapter.id, title: chapter.title });
   ctx.preflight?.pageShown();
+  // The text up to the next question, paged as one when it is taller than the terminal.
+  let reading = '';
+  const add = (text: string) => {
+    if (text.trim()) reading += text.endsWith('\n') ? text : `${text}\n`;
+  };
+  add(renderChapterHeader(chapterHeaderInfo(ctx.journey, chapter), ctx.terminal));
+  const read = async () => {
+    if (reading.trim()) await showText(ctx, reading);
+    reading = '';
+  };
 
   let inputsAsked = false;
   let lastStep: Step | undefined;
+  // Steps before this index are skipped: the learner went ahead to a later step from the contents.
+  let aheadTo = -1;
   const deferred: DeferredBlock[] = [];
   const proseState = () => ({ chapter, progress, conditions: conditions(ctx), dryRun: ctx.dryRun, lastStep });
   for (const [index, segment] of chapter.segments.entries()) {
     if (segment.kind === 'markdown') {
       const text = renderProse(segment.text, proseState(), ctx.terminal, { ...(index === 0 ? { omitTitle: chapter.title } : {}), deferred });
-      if (text.trim()) ctx.write(text);
+      add(text);
       continue;
     }
+    await read();
     if (!inputsAsked) {
       await askInputs(ctx, chapter.inputs, chapter);
       inputsAsked = true;
     }
-    if ((await playStep(ctx, chapter, segment.step)) === 'back') return backToLastChoice(ctx);
+    const outcome = await playStep(ctx, chapter, segment.step, aheadTo);
+    if (outcome === 'back') return backToLastChoice(ctx);
+    if (outcome) aheadTo = outcome.ahead;
     lastStep = segment.step;
   }
+  await read();
   if (!inputsAsked) await askInputs(ctx, chapter.inputs, chapter);
 
   const gate = await checkGate(ctx, chapter);
   if (gate === 'back') return backToLastChoice(ctx);
   const after = renderDeferred(deferred, proseState(), ctx.terminal);
-  if (after.trim()) ctx.write(after);
+  if (after.trim()) await showText(ctx, after);
 
   if (chapter.deadEnd) {
     entry.outcome = 'dead-end';
@@ -312,6 +330,12 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
   entry.outcome = 'completed';
   if (chapter.choices.length > 0) return choose(ctx, chapter);
   return nextChapter(ctx, chapter);
+}
+
+/** Write chapter text, first a screen at a time when it is taller than the terminal and a pager is on. */
+async function showText(ctx: PlayContext, text: string): Promise<void> {
+  await ctx.pageText?.(text);
+  ctx.write(text);
 }
 
 /**
@@ -517,7 +541,11 @@ async function runStepAgain(ctx: PlayContext, chapter: Chapter, before: number):
     candidates.at(-1)?.id ?? back,
   );
   const step = candidates.find((s) => s.id === picked);
-  if (!step) return;
+  if (step) await runEarlierStep(ctx, chapter, step);
+}
+
+/** Run an earlier step of the chapter again, its card shown first. */
+async function runEarlierStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise<void> {
   ctx.write(renderStepCard({ ...(step.title ? { title: step.title } : {}), code: step.code, lang: step.lang, index: step.index, total: chapter.steps.length, optional: step.optional }, ctx.terminal));
   await executeStep(ctx, chapter, step);
 }
@@ -528,15 +556,32 @@ async function setVariableAndSave(ctx: PlayContext, chapterId: string): Promise<
   await ctx.save();
 }
 
-/** Play one step. Returns 'back' when the learner chose to go back to the last choice after it failed. */
-async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise<'back' | undefined> {
+/**
+ * Play one step. Returns 'back' when the learner chose to go back to the last choice after it
+ * failed, and the index of the step to go on at when they went ahead from the contents. A step
+ * before `aheadTo` is skipped on purpose without asking (one the learner went ahead past).
+ */
+async function playStep(ctx: PlayContext, chapter: Chapter, step: Step, aheadTo = -1): Promise<'back' | { ahead: number } | undefined> {
   const key = stepKey(chapter.id, step.id);
   const total = chapter.steps.length;
   const label = step.title ?? `step ${step.index + 1}`;
   const record = ctx.progress.steps[key];
   const emitStep = (status: Extract<PlayEvent, { event: 'step' }>['status'], more: { reason?: string; exitCode?: number; captured?: string[] } = {}) =>
     ctx.emit?.({ event: 'step', chapter: chapter.id, step: step.id, index: step.index, ...(step.title ? { title: step.title } : {}), status, ...more });
-  if (record?.status === 'done') {
+  const skipOnPurpose = async (reason: string) => {
+    ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx), by: 'learner' };
+    emitStep('skipped', { reason });
+    await askSkippedExports(variableAsking(ctx), chapter.id, step);
+    await ctx.save();
+  };
+  const goAhead = async (to: number) => {
+    const reason = `you went ahead to ${to < total ? `step ${to + 1}` : 'the end of the steps'}`;
+    ctx.write(renderSkipNotice(`step ${step.index + 1} of ${total} (${label})`, reason, ctx.terminal));
+    await skipOnPurpose(reason);
+  };
+  // The step the learner went to from the contents gets its menu, whatever became of it before.
+  const wanted = step.index === aheadTo;
+  if (record?.status === 'done' && !wanted) {
     ctx.write(renderStatusLine('done', `Step ${step.index + 1} of ${total} (${label}): done earlier${record.edited ? ', as you edited it' : ''}`, ctx.terminal));
     emitStep('done-earlier');
     return undefined;
@@ -549,8 +594,12 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
     await ctx.save();
     return undefined;
   }
+  if (step.index < aheadTo) {
+    await goAhead(aheadTo);
+    return undefined;
+  }
   let runNow = false;
-  if (record?.status === 'skipped' && record.by === 'learner' && !ctx.dryRun) {
+  if (record?.status === 'skipped' && record.by === 'learner' && !ctx.dryRun && !wanted) {
     // Skipped on purpose in an earlier session: say so, and run it only when asked.
     ctx.write(renderSkipNotice(`step ${step.index + 1} of ${total} (${label})`, 'you skipped it earlier', ctx.terminal));
     const again = ctx.asker.interactive
@@ -585,12 +634,6 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
       exitCode: ExitCode.usage,
     });
   }
-  const skipOnPurpose = async (reason: string) => {
-    ctx.progress.steps[key] = { status: 'skipped', at: timestamp(ctx), by: 'learner' };
-    emitStep('skipped', { reason });
-    await askSkippedExports(variableAsking(ctx), chapter.id, step);
-    await ctx.save();
-  };
   let retrying = runNow;
   // The commands as the learner may have edited them.
   let code = step.code;
@@ -605,6 +648,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
           { value: 'edit', name: `Edit it first (in ${editorCommand(process.env)})`, key: 'e' },
           { value: 'plain', name: 'Show the command plain, to copy', key: 'c' },
           ...(step.index > 0 ? [AGAIN_OPTION] : []),
+          ...(total > 1 ? [CONTENTS_OPTION] : []),
           SET_VARIABLE_OPTION,
           { value: 'quit', name: 'Quit (progress is saved)', key: 'q' },
         ],
@@ -629,6 +673,16 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise
       }
       if (action === 'again') {
         await runStepAgain(ctx, chapter, step.index);
+        continue;
+      }
+      if (action === 'contents') {
+        const where = whereYouAre(ctx.journey, ctx.progress, chapter, ctx.terminal.unicode, { index: step.index, total });
+        const picked = await pickFromContents(ctx.asker, chapter, ctx.progress, step.index, (s) => conditionFails(ctx, s.when), where);
+        if (picked.kind === 'again') await runEarlierStep(ctx, chapter, picked.step);
+        if (picked.kind === 'ahead') {
+          await goAhead(picked.index);
+          return { ahead: picked.index };
+        }
         continue;
       }
       if (action === 'set-variable') {

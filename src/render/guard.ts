@@ -1,7 +1,8 @@
 /**
  * The last line of defence between hero-journey and the terminal: every byte written to stdout
  * and stderr passes here. Only the escape sequences hero-journey and its prompts use get through
- * (colours and styles, OSC 8 links, cursor moves and erasing, showing and hiding the cursor);
+ * (colours and styles, OSC 8 links, cursor moves and erasing, showing and hiding the cursor, the
+ * pager's switch to and from the alternate screen);
  * everything else, such as OSC 52 clipboard writes, window titles, device queries, DCS strings,
  * 8-bit C1 controls and bidi overrides, is dropped, so an output path that forgot to sanitise
  * outside text still cannot take over the terminal. A link is never left open past its line or
@@ -10,8 +11,8 @@
 
 import { UNSAFE_CHARACTERS } from './sanitize.ts';
 
-/** Escape sequences that may reach the terminal: SGR, cursor moves and erasing, cursor visibility, OSC 8. */
-const ALLOWED = /^(?:\u001B\[[\d;:]*m|\u001B\[\d*(?:;\d*)?[A-HJK]|\u001B\[\?25[hl]|\u001B\]8;[^;\u0007\u001B]*;[^\u0007\u001B]*(?:\u0007|\u001B\\))$/;
+/** Escape sequences that may reach the terminal: SGR, cursor moves and erasing, cursor visibility, the alternate screen, OSC 8. */
+const ALLOWED = /^(?:\u001B\[[\d;:]*m|\u001B\[\d*(?:;\d*)?[A-HJK]|\u001B\[\?(?:25|1049)[hl]|\u001B\]8;[^;\u0007\u001B]*;[^\u0007\u001B]*(?:\u0007|\u001B\\))$/;
 /** One whole escape sequence at the start of the text: CSI, a string (OSC, DCS, SOS, PM, APC) up to its end, or ESC + one byte. */
 const SEQUENCE = /\u001B(?:\[[0-?]*[ -/]*[@-~]|[\]PX^_][^\u0007\u001B]*(?:\u0007|\u001B\\)|[ -/]*[0-OQ-WYZ\\`a-~])/y;
 /** The start of a sequence that may still be finished by the next write. */

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,15 @@ export async function makeSandbox(): Promise<Sandbox> {
     TERM: 'xterm-256color',
   };
   return { root, home, workspace, env, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** A journey `id` of one chapter, `only`, in a new folder under `root`; returns the folder. */
+export async function writeOneChapterJourney(root: string, id: string, chapter: string[]): Promise<string> {
+  const journey = join(root, id);
+  await mkdir(journey, { recursive: true });
+  await writeFile(join(journey, 'journey.yaml'), `id: ${id}\ntitle: ${id}\nstart: only\n`);
+  await writeFile(join(journey, 'only.md'), chapter.join('\n'));
+  return journey;
 }
 
 /** The built CLI running in a real pseudo-terminal, with the screen read back through a headless xterm. */

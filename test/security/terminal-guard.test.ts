@@ -37,8 +37,8 @@ describe('the terminal guard', () => {
     expect(out.endsWith(' after')).toBe(true);
   });
 
-  it('keeps what hero-journey and its prompts write: colours, links, cursor moves, erasing, cursor visibility, \\r', () => {
-    const own = `${ESC}[1m${ESC}[38;5;199mbold${ESC}[22;39m ${ESC}]8;;https://kubernetes.io${BEL}docs${ESC}]8;;${BEL} ${ESC}[2K${ESC}[1A${ESC}[G${ESC}[3;5H${ESC}[?25l${ESC}[?25h\r\tok\n`;
+  it('keeps what hero-journey, its prompts and its pager write: colours, links, cursor moves, erasing, cursor visibility, the alternate screen, \\r', () => {
+    const own = `${ESC}[1m${ESC}[38;5;199mbold${ESC}[22;39m ${ESC}]8;;https://kubernetes.io${BEL}docs${ESC}]8;;${BEL} ${ESC}[2K${ESC}[1A${ESC}[G${ESC}[3;5H${ESC}[?25l${ESC}[?25h${ESC}[?1049h${ESC}[?1049l\r\tok\n`;
     expect(filter(own)).toBe(own);
   });
 

@@ -16,6 +16,8 @@ describe('parseCli', () => {
     [['--yes', '--choose', 'a=b', '--choose', 'c/d=e=f'], { yes: true, choose: { a: 'b', 'c/d': 'e=f' } }],
     [['--set', 'EMAIL=a@b.c', '--answers', 'x.yaml'], { set: { EMAIL: 'a@b.c' }, answers: 'x.yaml' }],
     [['--dry-run'], { dryRun: true }],
+    [[], { pager: true }],
+    [['--no-pager'], { pager: false }],
     [['--context', 'kind-hero', '--kubeconfig', 'k'], { context: 'kind-hero', kubeconfig: 'k' }],
     [['--no-color'], { color: false }],
     [['--color'], { color: true }],
