@@ -18,22 +18,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/versions.env"
 gomods="$here/go"
 
-# Go >= 1.26 is needed; the machine's Go lives in /usr/local/go when it is not on PATH.
-if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
-  export PATH="/usr/local/go/bin:$PATH"
-fi
-command -v go >/dev/null || {
-  echo "[cluster-build] go is not installed; the control plane is built from Go modules and needs Go >= 1.26" >&2
-  exit 1
-}
-
-export CGO_ENABLED=0
-export GOFLAGS="${GOFLAGS:-} -mod=readonly"
-# Use the installed Go; never download another toolchain silently.
-export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
-
-log() { printf '[cluster-build] %s\n' "$*" >&2; }
-now() { date +%s; }
+# shellcheck source=go-env.sh
+source "$here/go-env.sh"
+use_go cluster-build "the control plane"
 
 # --- gen: write the wrapper modules -------------------------------------------------
 gen_kube() {
