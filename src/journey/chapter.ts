@@ -11,6 +11,7 @@ import type { Chapter, CheckSpec, Choice, Expression, InputSpec, JourneyProblem,
 import { chapterIdFromPath, resolveChapterRef } from './ids.ts';
 import type { ExpressionScope } from './expressions.ts';
 import { sortProblems } from './problems.ts';
+import { patternMatches, patternProblem } from './regex.ts';
 import { idPattern, variableNamePattern } from './text.ts';
 import { YamlReader, type Field } from './yaml-fields.ts';
 
@@ -253,7 +254,7 @@ export function readInputs(reader: YamlReader, field: Field | undefined, express
       else {
         input.validate = validate;
         if (defaultValue !== undefined && validate.startsWith('regex:') && !defaultValue.includes('${')) {
-          if (!new RegExp(`^(?:${validate.slice('regex:'.length)})$`, 'u').test(defaultValue)) {
+          if (!patternMatches(validate.slice('regex:'.length), defaultValue, true)) {
             reader.warn(fields.get('default')!.line, `the default \`${defaultValue}\` does not match its own \`validate\` pattern`);
           }
         }
@@ -292,12 +293,8 @@ export const validateRules = ['hostname', 'email', 'url', 'regex:<pattern>'] as 
 function validateRuleProblem(rule: string): string | undefined {
   if (rule === 'hostname' || rule === 'email' || rule === 'url') return undefined;
   if (rule.startsWith('regex:')) {
-    try {
-      new RegExp(rule.slice('regex:'.length), 'u');
-      return undefined;
-    } catch (error) {
-      return `\`validate\` pattern does not compile: ${(error as Error).message}`;
-    }
+    const problem = patternProblem(rule.slice('regex:'.length));
+    return problem ? `\`validate\` pattern does not compile: ${problem}` : undefined;
   }
   return `\`validate: ${rule}\` is not a known rule: use hostname, email, url, or regex:<pattern>`;
 }

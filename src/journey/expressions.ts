@@ -11,6 +11,7 @@
 import { Environment, type ASTNode, type ParseResult } from '@marcbachmann/cel-js';
 import type { Expression, Journey } from './model.ts';
 import { dict } from '../dict.ts';
+import { patternMatches, patternProblem } from './regex.ts';
 
 /**
  * Which names an expression may use: `condition` (choices, vars), `object` (also the checked
@@ -28,18 +29,26 @@ export type ConditionResult = { value: boolean } | { error: string };
 
 let environments: Record<ExpressionScope, Environment> | undefined;
 
+/**
+ * CEL's `matches()` on RE2, as the CEL spec defines it: cel-js's own uses JavaScript's
+ * backtracking RegExp, where `"aaaa…!".matches("^(a+)+$")` takes minutes. Every `matches` call
+ * of a parsed expression is renamed to this function (see `linearMatches`).
+ */
+const LINEAR_MATCHES = 'matchesLinear';
+
+function celEnvironment(): Environment {
+  return new Environment()
+    .registerFunction(`string.${LINEAR_MATCHES}(string): bool`, (text: string, pattern: string) => patternMatches(pattern, text))
+    .registerFunction(`${LINEAR_MATCHES}(string, string): bool`, (text: string, pattern: string) => patternMatches(pattern, text))
+    .registerVariable('choices', 'map<string, string>')
+    .registerVariable('vars', 'map<string, string>');
+}
+
 function environment(scope: ExpressionScope): Environment {
   environments ??= {
-    condition: new Environment()
-      .registerVariable('choices', 'map<string, string>')
-      .registerVariable('vars', 'map<string, string>'),
-    object: new Environment()
-      .registerVariable('choices', 'map<string, string>')
-      .registerVariable('vars', 'map<string, string>')
-      .registerVariable('object', 'map<string, dyn>'),
-    outcome: new Environment()
-      .registerVariable('choices', 'map<string, string>')
-      .registerVariable('vars', 'map<string, string>')
+    condition: celEnvironment(),
+    object: celEnvironment().registerVariable('object', 'map<string, dyn>'),
+    outcome: celEnvironment()
       .registerVariable('step', 'string')
       .registerVariable('steps', 'map<string, string>')
       .registerVariable('checks', 'string'),
@@ -68,8 +77,10 @@ function compile(source: string, scope: ExpressionScope): Compiled {
       try {
         const program = environment(scope).parse(source);
         const cost = estimateCost(program.ast).cost;
-        compiled =
-          cost > MAX_EXPRESSION_COST
+        const pattern = linearMatches(program.ast);
+        compiled = pattern
+          ? { error: `matches(): ${pattern}` }
+          : cost > MAX_EXPRESSION_COST
             ? {
                 error:
                   `the expression may take up to ${cost.toExponential(1)} steps to evaluate, more than the ${MAX_EXPRESSION_COST.toLocaleString('en')} allowed ` +
@@ -225,6 +236,23 @@ function memberKey(node: ASTNode): { root: string; key: string } | undefined {
     if (target.op === 'id' && key.op === 'value' && typeof key.args === 'string') return { root: target.args, key: key.args };
   }
   return undefined;
+}
+
+/**
+ * Route every `matches()` call of `node` to the RE2 one, and say why a pattern written in the
+ * expression cannot be used (a pattern from a variable is judged when it is evaluated).
+ */
+function linearMatches(node: ASTNode): string | undefined {
+  let problem: string | undefined;
+  const args = node.args as unknown[];
+  if ((node.op === 'rcall' || node.op === 'call') && Array.isArray(args) && args[0] === 'matches') {
+    args[0] = LINEAR_MATCHES;
+    const callArgs = (node.op === 'rcall' ? args[2] : args[1]) as unknown[];
+    const pattern = Array.isArray(callArgs) ? callArgs.at(-1) : undefined;
+    if (isNode(pattern) && pattern.op === 'value' && typeof pattern.args === 'string') problem = patternProblem(pattern.args);
+  }
+  for (const child of childNodes(node)) problem ??= linearMatches(child);
+  return problem;
 }
 
 function childNodes(node: ASTNode): ASTNode[] {

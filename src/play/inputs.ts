@@ -1,4 +1,5 @@
 import type { InputSpec } from '../journey/model.ts';
+import { patternMatches } from '../journey/regex.ts';
 
 /** Replace `${NAME}` with the variable's value; unknown names stay as they are. */
 export function interpolate(template: string, vars: Record<string, string>): string {
@@ -39,7 +40,7 @@ function ruleVerdict(rule: string, value: string): string | true {
   }
   if (rule.startsWith('regex:')) {
     const pattern = rule.slice('regex:'.length);
-    if (new RegExp(`^(?:${pattern})$`, 'u').test(value)) return true;
+    if (patternMatches(pattern, value, true)) return true;
     const form = describePattern(pattern);
     return form ? `"${value}" does not fit: it must be ${form}` : `"${value}" is not in the form this answer needs`;
   }

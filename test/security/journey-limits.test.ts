@@ -102,3 +102,33 @@ describe('a journey that loops', () => {
     expect(status.stdout).toContain('Current chapter: Fork [fork]');
   });
 });
+
+// RE2 matches in time linear in the text; JavaScript's RegExp backtracks, and these patterns on
+// these 40 letters would take longer than the universe has existed.
+describe('patterns that backtrack', () => {
+  const word = `${'a'.repeat(40)}!`;
+
+  it('a condition that uses matches() on a long answer decides at once', async () => {
+    const dir = await journeyWith(`when: 'vars.WORD.matches("^(a+)+$")'`);
+    for (const args of [['--dry-run', '--yes', '--no-sync'], ['--yes', '--no-sync']]) {
+      const result = await runBin([...args, '--journey', dir, '--set', `WORD=${word}`], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 30_000 });
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout + result.stderr).not.toMatch(/hit a bug/);
+    }
+  });
+
+  it('an answer checked against a validate pattern is refused at once, with the rule it breaks', async () => {
+    const dir = await journeyWith('inputs:\n  - name: WORD\n    prompt: A word?\n    validate: "regex:(a+)+b"');
+    const result = await runBin(['--yes', '--no-sync', '--journey', dir, '--set', `WORD=${word}`], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 30_000 });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stdout + result.stderr).toMatch(/WORD/);
+    expect(result.stdout + result.stderr).not.toMatch(/hit a bug|\n {4}at /);
+  });
+
+  it('a pattern RE2 cannot run (lookaround, backreferences) is a lint error with file:line', async () => {
+    const inWhen = await journeyWith(`when: 'vars.WORD.matches("(?=a)b")'`);
+    await expectCleanRefusal(inWhen, /second\.md:3 +`when` is not a valid expression: matches\(\): .*`\(\?=`.*RE2 syntax/);
+    const inValidate = await journeyWith('inputs:\n  - name: WORD\n    prompt: A word?\n    validate: "regex:(a)\\\\1"');
+    await expectCleanRefusal(inValidate, /second\.md:\d+ +`validate` pattern does not compile: .*\\1.*RE2 syntax/);
+  });
+});

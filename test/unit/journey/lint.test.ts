@@ -58,7 +58,7 @@ describe('lintJourney', () => {
       'notitle.md:3  warning: `when` uses `vars.REALMS`, which no `vars` entry, input or step `export` of this journey sets — did you mean `REALM`?',
       'start.md:3  unknown key `chioces` in the front matter — did you mean `choices`? (known keys: title, episode, summary, when, because, skip-to, kubeconfig, inputs, choices, next, dead-end, message, checks)',
       'start.md:6  input name `1ST` must be a shell variable name (letters, digits and `_`, not starting with a digit), like `DOMAIN`',
-      'start.md:8  `validate` pattern does not compile: Invalid regular expression: /(/u: Unterminated group',
+      'start.md:8  `validate` pattern does not compile: missing closing ): `(` (patterns use RE2 syntax, as in CEL and Kubernetes: no lookaround or backreferences)',
       'start.md:9  warning: input `API_TOKEN` is named like a credential but has no `secret: true`: add it, so the value is masked when typed and never shown, logged or mirrored (play already treats it so)',
       'start.md:17  unknown step attribute `tiemout` — did you mean `timeout`? (known: title, when, because, id, timeout, optional, norun)',
       'start.md:21  step timeout `forever` is not a duration: write seconds (`90`), `90s`, `5m` or `1h`',
