@@ -96,12 +96,17 @@ export function valueLooksSecret(value: string): boolean {
   return false;
 }
 
+/** Whether a variable is kept to the learner's eyes: declared secret, named like a credential, or with a value that looks like one. */
+export function variableLooksSecret(name: string, record: { value: string; secret?: boolean }): boolean {
+  return Boolean(record.secret) || nameLooksSecret(name) || valueLooksSecret(record.value);
+}
+
 /** The progress as it may leave the learner's machine. */
 export function mirrorOf(progress: Progress, options: { attendee?: string; origin?: MirrorOrigin } = {}): ProgressMirror {
   const vars: Record<string, string> = {};
   const withheld: string[] = [];
   for (const [name, record] of Object.entries(progress.vars)) {
-    if (record.secret || nameLooksSecret(name) || valueLooksSecret(record.value)) withheld.push(name);
+    if (variableLooksSecret(name, record)) withheld.push(name);
     else vars[name] = record.value;
   }
   return {

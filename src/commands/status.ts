@@ -3,6 +3,8 @@ import { describeAudience, type Progress } from '../state/progress.ts';
 import { formatDateTime } from '../render/text.ts';
 import { jsonText, sanitize } from '../render/sanitize.ts';
 import type { CommandIO } from './io.ts';
+import { variableLooksSecret } from '../classroom/mirror.ts';
+import { commandLine } from '../cli/invocation.ts';
 import { openSession, type Session } from './session.ts';
 
 const MASK = '••••••';
@@ -19,11 +21,11 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   return 0;
 }
 
-/** Progress with every secret value replaced by a mask, for printing. */
+/** Progress with every secret value replaced by a mask, for printing: declared secrets, and values named or shaped like a credential. */
 export function maskedProgress(progress: Progress): Progress {
   return {
     ...progress,
-    vars: Object.fromEntries(Object.entries(progress.vars).map(([name, v]) => [name, v.secret ? { ...v, value: MASK } : v])),
+    vars: Object.fromEntries(Object.entries(progress.vars).map(([name, v]) => [name, variableLooksSecret(name, v) ? { ...v, value: MASK } : v])),
   };
 }
 
@@ -32,7 +34,7 @@ function statusText(session: Session): string {
   const title = (id: string) => journey.chapters.get(id)?.title ?? `${id} (no longer in the journey)`;
   const lines = [`${journey.title}`, `  workspace: ${session.workspace}`, `  progress:  ${session.progressFile}`, ''];
   if (session.fresh) {
-    lines.push(`Not started here yet. Run "hero-journey" to begin with "${title(journey.start)}".`);
+    lines.push(`Not started here yet. Run "${commandLine()}" to begin with "${title(journey.start)}".`);
     return `${lines.join('\n')}\n`;
   }
   if (progress.finished) lines.push('Journey complete.');
@@ -46,7 +48,7 @@ function statusText(session: Session): string {
   }
   const vars = Object.entries(progress.vars);
   if (vars.length) lines.push('', 'Variables:');
-  for (const [name, v] of vars) lines.push(`  ${name}=${v.secret ? MASK : v.value}  (${v.source}${v.chapter ? ` in ${v.chapter}` : ''})`);
+  for (const [name, v] of vars) lines.push(`  ${name}=${variableLooksSecret(name, v) ? MASK : v.value}  (${v.source}${v.chapter ? ` in ${v.chapter}` : ''})`);
   const steps = Object.values(progress.steps);
   const count = (status: string) => steps.filter((s) => s.status === status).length;
   lines.push('', `Steps: ${count('done')} done, ${count('skipped')} skipped, ${count('failed')} failed`);

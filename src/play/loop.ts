@@ -17,7 +17,7 @@ import { renderMarkdown } from '../render/markdown.ts';
 import { sanitize } from '../render/sanitize.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
 import { choiceValues, nameLooksSecret, stepKey, undoLastChoice, variableValues, type AudienceRecord, type Progress } from '../state/progress.ts';
-import { valueLooksSecret } from '../classroom/mirror.ts';
+import { variableLooksSecret } from '../classroom/mirror.ts';
 import { stepVariables, variableNameRefusal } from '../state/variables.ts';
 import { describeExit } from '../steps/exit-codes.ts';
 import { createLiveOutput } from '../steps/live.ts';
@@ -771,9 +771,9 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step, edite
   const key = stepKey(chapter.id, step.id);
   const vars = dict(ctx.journey.vars, variableValues(ctx.progress));
   // Secret inputs, credential-named variables, and values that look like a key wherever they came from.
-  const secrets = Object.values(ctx.progress.vars)
-    .filter((v) => v.secret || valueLooksSecret(v.value))
-    .map((v) => v.value);
+  const secrets = Object.entries(ctx.progress.vars)
+    .filter(([name, v]) => variableLooksSecret(name, v))
+    .map(([, v]) => v.value);
   const maskers = { stdout: createSecretMasker(secrets), stderr: createSecretMasker(secrets) };
   const live = createLiveOutput({
     stream: { write: (text: string) => ctx.writeRaw(text), isTTY: ctx.tty, columns: ctx.terminal.width },

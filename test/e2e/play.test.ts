@@ -552,6 +552,18 @@ describe('scripted play (no terminal)', () => {
     expect(status.stdout).not.toContain('pw-77e1b0c2');
   });
 
+  test('status masks a value that looks like a credential whatever its variable is called, as the mirror withholds it', async () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJoZXJvIn0.c2lnbmF0dXJlLWhlcmU';
+    const run = await runBin(['--journey', quest, '--yes', '--no-sync', '--set', `HERO_NAME=Hero`, '--set', `LOGIN_HINT=${jwt}`, '--choose', 'path=forest', '--choose', 'gear=sword'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    for (const args of [['status'], ['status', '--json']]) {
+      const status = await runBin([...args, '--journey', quest], { cwd: sandbox.workspace, env: sandbox.env });
+      expect(status.stdout, args.join(' ')).toMatch(/LOGIN_HINT(=|":\s*\{[^}]*"value":\s*")••••••/);
+      expect(status.stdout, args.join(' ')).not.toContain(jwt.slice(0, 20));
+      expect(status.stdout, args.join(' ')).toMatch(/HERO_NAME(=|":\s*\{[^}]*"value":\s*")Hero/);
+    }
+  });
+
   test('--dry-run shows every step, runs none, saves nothing', async () => {
     const marker = join(sandbox.workspace, 'ran');
     const result = await runBin(['--journey', quest, '--dry-run', '--choose', 'path=forest', '--choose', 'gear=sword'], {
