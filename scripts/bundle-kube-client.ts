@@ -13,6 +13,13 @@ const clientNode = /[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]dist[\
 const pureClientNode: Plugin = {
   name: 'client-node-side-effect-free',
   setup(b) {
+    // An ESM import of node:http makes Node load its own copy of undici too (the module's lazy
+    // WebSocket getters are read to build the ESM namespace): the bundle takes http and https as
+    // CommonJS values, which only load what they are.
+    b.onResolve({ filter: /^(node:)?https?$/ }, (args) =>
+      args.kind === 'import-statement' ? { path: args.path.replace(/^(node:)?/, 'node:'), namespace: 'node-builtin' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({ contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`, loader: 'js' }));
     b.onResolve({ filter: /^undici$/ }, () => ({ path: `${root}scripts/undici-parts.cjs` }));
     b.onResolve({ filter: /.*/ }, async (args) => {
       if (args.pluginData === 'resolved') return undefined;

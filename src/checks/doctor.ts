@@ -11,7 +11,7 @@ import type { Journey, ToolRequirement } from '../journey/model.ts';
 import type { AccessAttributes, KubeConnection } from '../kube/client.ts';
 import { isKubeError } from '../kube/errors.ts';
 import { resolveKubeconfig, type KubeSelection, type ResolvedKubeconfig } from '../kube/kubeconfig.ts';
-import { findOnPath, installHint, parseToolVersion, versionArguments } from './tools.ts';
+import { findOnPath, installHint, parseToolVersion, runProbe, versionArguments } from './tools.ts';
 
 /** One thing doctor looked at. */
 export interface Finding {
@@ -57,13 +57,12 @@ const NO_KUBECONFIG = join(tmpdir(), 'hero-journey-doctor-no-kubeconfig');
 async function toolVersion(name: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ path?: string; version?: string; output?: string }> {
   const path = await findOnPath(name, env.PATH);
   if (!path) return {};
-  const { execa } = await import('execa');
   let output = '';
   for (const args of versionArguments(name)) {
     // No kubeconfig for version probes: some kubectl versions contact the cluster even with --client.
-    const result = await execa(path, args, { env: { ...env, KUBECONFIG: NO_KUBECONFIG }, extendEnv: false, reject: false, timeout: timeoutMs, stdin: 'ignore' });
-    output = `${String(result.stdout ?? '')}\n${String(result.stderr ?? '')}`.trim();
-    const version = result.exitCode === 0 ? parseToolVersion(String(result.stdout ?? '')) ?? parseToolVersion(output) : undefined;
+    const result = await runProbe(path, args, { ...env, KUBECONFIG: NO_KUBECONFIG }, timeoutMs);
+    output = `${result.stdout}\n${result.stderr}`.trim();
+    const version = result.code === 0 ? parseToolVersion(result.stdout) ?? parseToolVersion(output) : undefined;
     if (version) return { path, version, output };
   }
   return { path, output };
@@ -139,6 +138,8 @@ async function checkCluster(options: DoctorOptions, timeoutMs: number): Promise<
     const version = await connection.serverVersion();
     const where = `context "${resolved.context}", server ${resolved.server}${resolved.user ? `, user ${resolved.user}` : ''}`;
     const findings: Finding[] = [{ area: 'cluster', status: 'ok', message: `the cluster answers: ${where}, Kubernetes ${version.gitVersion}` }];
+    // Only now: the version's connection (HTTP/2) carries every permission question; asked
+    // together with it, each question would open a TLS connection of its own.
     const permissions = await checkPermissions(connection, options.journey, resolved.namespace);
     return { findings, permissions, serverVersion: version.gitVersion };
   } catch (error) {

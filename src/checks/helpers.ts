@@ -1,7 +1,5 @@
 // The helpers check modules get as `ctx.helpers`: deployments, conditions, TLS Secrets, HTTPS.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { CheckHelpers, CheckResult, Condition, HttpsGetOptions, HttpsResult, TlsSecret } from './define.ts';
@@ -141,7 +139,8 @@ export function httpGet(url: string, options: HttpsGetOptions = {}): Promise<Htt
       return;
     }
     const secure = target.protocol === 'https:';
-    const request = secure ? httpsRequest : httpRequest;
+    // node:http through process.getBuiltinModule: an ESM import of it also loads Node's own copy of undici (~100 ms).
+    const { request } = process.getBuiltinModule(secure ? 'node:https' : 'node:http');
     const hostname = target.hostname.replace(/^\[|\]$/g, '');
     const servername = options.servername ?? hostname;
     const verify = options.verify ?? true;

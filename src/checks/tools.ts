@@ -1,4 +1,5 @@
 // Tools a journey declares in journey.yaml (`tools:`): found on PATH, in a version that fits.
+import { spawn } from 'node:child_process';
 import { access, constants, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { ToolRequirement } from '../journey/model.ts';
@@ -100,4 +101,49 @@ export async function findOnPath(name: string, pathValue: string | undefined): P
     }
   }
   return undefined;
+}
+
+/** What a version probe printed; `code` is undefined when it did not exit by itself (not started, killed at the timeout). */
+export interface ProbeResult {
+  code: number | undefined;
+  stdout: string;
+  stderr: string;
+}
+
+/** Most a version probe's output keeps of each stream: a version is one line, a stuck tool may print forever. */
+const PROBE_OUTPUT_LIMIT = 64 * 1024;
+
+/**
+ * Run `path args` with only `env`, no stdin, killed after `timeoutMs`: the tool probes of doctor and
+ * play's first page. node:child_process rather than execa, whose 150 modules cost more than the probes.
+ * A child the tool left behind holding its output open does not hold up the answer past the timeout.
+ */
+export function runProbe(path: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const out = { stdout: '', stderr: '' };
+    let code: number | undefined;
+    let child: ReturnType<typeof spawn>;
+    const done = () => {
+      clearTimeout(deadline);
+      child?.stdout?.destroy();
+      child?.stderr?.destroy();
+      resolve({ code, ...out });
+    };
+    const deadline = setTimeout(done, timeoutMs + 250);
+    try {
+      child = spawn(path, args, { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL', windowsHide: true });
+    } catch {
+      done();
+      return;
+    }
+    for (const name of ['stdout', 'stderr'] as const) {
+      child[name]!.setEncoding('utf8');
+      child[name]!.on('data', (chunk: string) => {
+        if (out[name].length < PROBE_OUTPUT_LIMIT) out[name] += chunk.slice(0, PROBE_OUTPUT_LIMIT - out[name].length);
+      });
+    }
+    child.on('error', done);
+    child.on('exit', (exitCode) => (code = exitCode ?? undefined));
+    child.on('close', done);
+  });
 }

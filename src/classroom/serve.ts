@@ -4,7 +4,7 @@
 // Every path starts with an unguessable token, printed only to the instructor: another user of
 // the same machine (or a page that guesses the port) gets nothing.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { closeServer, listen, loopbackHost, openEventStream, pageHeaders, sseEvent } from '../web/http.ts';
 import type { ClassroomReport } from './model.ts';
 import { renderBoard, renderHead, renderHtml, renderRow, renderSummary } from './report/html.ts';
@@ -49,7 +49,8 @@ export async function startDashboard(options: { port: number; report: ClassroomR
     everything = false;
   };
 
-  const server = createServer((request, response) => {
+  // node:http through process.getBuiltinModule: an ESM import of it also loads Node's own copy of undici (~100 ms).
+  const server = process.getBuiltinModule('node:http').createServer((request, response) => {
     if (!loopbackHost(request)) {
       response.writeHead(403, { 'content-type': 'text/plain' }).end('hero-journey dashboard: only reachable as localhost\n');
       return;

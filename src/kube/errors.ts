@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http';
 import { recognizeNetworkFailure } from '../network.ts';
 import type { KubeErrorCode } from './types.ts';
 
@@ -109,7 +108,7 @@ export function describeNetworkError(error: unknown, facts: ConnectionFacts): Ku
 export function describeStatusError(status: number, body: string, what: string, facts: ConnectionFacts): KubeError {
   const message = statusMessage(body);
   if (message === undefined && status !== 401 && status !== 403) {
-    return new KubeError('http', `${what}: the server answered ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ''}, which is not a Kubernetes API reply`, {
+    return new KubeError('http', `${what}: the server answered ${status}${statusText(status)}, which is not a Kubernetes API reply`, {
       hint: `check the server URL of context "${facts.context}" (${facts.server}): it should be the cluster's API server`,
       status,
     });
@@ -142,4 +141,11 @@ export function statusMessage(body: string): string | undefined {
   if (typeof reply.message !== 'string') return '';
   const line = reply.message.replace(/[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
   return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+}
+
+/** The reason phrase of an HTTP status (`Not Found`), if it has one. */
+function statusText(status: number): string {
+  // node:http through process.getBuiltinModule: an ESM import of it also loads Node's own copy of undici (~100 ms).
+  const phrase = process.getBuiltinModule('node:http').STATUS_CODES[status];
+  return phrase ? ` ${phrase}` : '';
 }

@@ -3,7 +3,7 @@
 // and treats everything a voter sends as hostile: sizes capped, votes rate-limited per address,
 // Host headers checked (no DNS rebinding), pages under a strict Content-Security-Policy.
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { closeServer, LOOPBACK_NAMES, listen, openEventStream, pageHeaders, requestHost } from '../web/http.ts';
 import { errorPage, PAGE_CSP, screenPage, SCREEN_SCRIPT, STYLE, voterPage, VOTER_SCRIPT } from './pages.ts';
@@ -128,7 +128,8 @@ export async function startVoteServer(options: VoteServerOptions): Promise<VoteS
     return timingSafeEqual(Buffer.from(given), Buffer.from(code));
   };
 
-  const server = createServer((request, response) => {
+  // node:http through process.getBuiltinModule: an ESM import of it also loads Node's own copy of undici (~100 ms).
+  const server = process.getBuiltinModule('node:http').createServer((request, response) => {
     handle(request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500, pageHeaders('text/plain; charset=utf-8'));
       response.end('hero-journey vote: something went wrong\n');

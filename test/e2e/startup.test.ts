@@ -33,24 +33,47 @@ test('a cache folder that cannot be made only means no compile cache', async () 
   expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
 });
 
-test('talking to a cluster loads the bundled client, not the whole @kubernetes/client-node package', async () => {
+/**
+ * The module files a built hero-journey run loads (as file: URLs) and Node's own internal modules
+ * (process.moduleLoadList), written down by a loader hook. The kubeconfig points at a server that
+ * is not there: doctor asks it, fails and exits 1; what matters is what it loaded to ask.
+ */
+async function loadedBy(args: string[]): Promise<{ files: string[]; internals: string[] }> {
   mkdirSync(join(sandbox.home, '.kube'));
   writeFileSync(
     sandbox.env.KUBECONFIG!,
     'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\n',
   );
-  // A loader hook that writes down every module file Node loads.
   const list = join(sandbox.root, 'loaded.txt');
+  const internals = join(sandbox.root, 'internals.txt');
   const hook = join(sandbox.root, 'hook.mjs');
   writeFileSync(
     hook,
-    `import { registerHooks } from 'node:module';\nimport { appendFileSync } from 'node:fs';\nregisterHooks({ load(url, context, next) { appendFileSync(${JSON.stringify(list)}, url + '\\n'); return next(url, context); } });\n`,
+    `import { registerHooks } from 'node:module';\nimport { appendFileSync, writeFileSync } from 'node:fs';\n` +
+      `registerHooks({ load(url, context, next) { appendFileSync(${JSON.stringify(list)}, url + '\\n'); return next(url, context); } });\n` +
+      `process.on('exit', () => writeFileSync(${JSON.stringify(internals)}, process.moduleLoadList.join('\\n')));\n`,
   );
-  // doctor asks the (absent) server, so it exits 1; what matters is what it loaded to ask.
-  await run(process.execPath, ['--import', pathToFileURL(hook).href, binPath, 'doctor', '--journey', noChecks], { cwd: sandbox.workspace, env: sandbox.env }).catch(
-    (error: { code?: number }) => expect(error.code).toBe(1),
+  await run(process.execPath, ['--import', pathToFileURL(hook).href, binPath, ...args], { cwd: sandbox.workspace, env: sandbox.env }).catch((error: { code?: number }) =>
+    expect(error.code).toBe(1),
   );
-  const loaded = readFileSync(list, 'utf8').split('\n');
-  expect(loaded).toContain(pathToFileURL(join(repoRoot, 'dist', 'kube', 'client-node.js')).href);
-  expect(loaded.filter((url) => url.includes('/node_modules/@kubernetes/client-node/'))).toEqual([]);
+  return { files: readFileSync(list, 'utf8').split('\n'), internals: readFileSync(internals, 'utf8').split('\n') };
+}
+
+test('talking to a cluster loads the bundled client, not the whole @kubernetes/client-node package', async () => {
+  const { files } = await loadedBy(['doctor', '--journey', noChecks]);
+  expect(files).toContain(pathToFileURL(join(repoRoot, 'dist', 'kube', 'client-node.js')).href);
+  expect(files.filter((url) => url.includes('/node_modules/@kubernetes/client-node/'))).toEqual([]);
+});
+
+test("doctor probes tools without execa, and talks to the cluster without Node's own copy of undici", async () => {
+  // A journey that needs a tool, so doctor runs a version probe: node itself, which is on PATH.
+  const journey = join(sandbox.root, 'journey');
+  mkdirSync(journey);
+  writeFileSync(join(journey, 'journey.yaml'), 'id: probes\ntitle: Probes\nstart: start\ntools:\n  - name: node\n    version: ">=22"\n');
+  writeFileSync(join(journey, 'start.md'), '---\ntitle: Start\n---\n\n# Start\n');
+  const { files, internals } = await loadedBy(['doctor', '--journey', journey]);
+  expect(files).toContain(pathToFileURL(join(repoRoot, 'dist', 'kube', 'client-node.js')).href);
+  // execa is some 150 modules; an ESM import of node:http loads Node's bundled undici (fetch, WebSocket) as well.
+  expect(files.filter((url) => url.includes('/node_modules/execa/'))).toEqual([]);
+  expect(internals.filter((name) => name.includes('undici'))).toEqual([]);
 });

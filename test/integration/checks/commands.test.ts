@@ -1,7 +1,7 @@
 // `hero-journey doctor`, `hero-journey check` and the check gate of `hero-journey play`, run as
 // the CLI (from source) against the local control plane.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate } from '../../unit/checks/certs.ts';
@@ -91,6 +91,34 @@ describe('hero-journey doctor', () => {
       expect(result.code).toBe(1);
     } finally {
       silent.close();
+    }
+  });
+
+  it('asks every permission question over the one connection it asked the version on', async () => {
+    // A TCP relay to the API server that counts the connections doctor opens.
+    const target = new URL(cluster.server);
+    let connections = 0;
+    const relay: Server = createServer((socket) => {
+      connections++;
+      const upstream = connect(Number(target.port), target.hostname);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    }).listen(0, '127.0.0.1');
+    await new Promise((r) => relay.once('listening', r));
+    try {
+      const port = (relay.address() as { port: number }).port;
+      const kubeconfig = variantKubeconfig('relayed', (t) => t.replace(cluster.server, `https://127.0.0.1:${port}`));
+      // The bundled journey: its chapters need some sixty permissions.
+      const result = await cli(sandbox, ['doctor', '--no-color', '--json'], { KUBECONFIG: kubeconfig });
+      const report = JSON.parse(result.stdout) as { findings: Array<{ area: string; status: string; message: string }> };
+      const permissions = report.findings.find((f) => f.area === 'permissions')!;
+      expect(permissions).toMatchObject({ status: 'ok' });
+      expect(Number(/\((\d+) permissions/.exec(permissions.message)?.[1])).toBeGreaterThan(30);
+      // HTTP/2 carries them all on the version's connection; asked beside it, each would open its own.
+      expect(connections).toBe(1);
+    } finally {
+      relay.close();
     }
   });
 

@@ -60,6 +60,16 @@ describe('checkTools', () => {
       ['problem', 'stern is not on your PATH (reads logs)'],
     ]);
   });
+
+  it('gives up on a tool that does not answer, also when it left a child holding its output open', async () => {
+    tool('stuck', 'sleep 30 &\nsleep 30');
+    tool('daemon', 'echo 2.4.1; sleep 30 &');
+    const { findings } = await checkTools([{ name: 'stuck', version: '>=1' }, { name: 'daemon', version: '>=2' }], { PATH: `${bin}:/usr/bin:/bin` }, 3000);
+    expect(findings.map((f) => [f.status, f.message])).toEqual([
+      ['warning', 'stuck is on your PATH, but its version could not be read; the journey needs >=1'],
+      ['ok', 'daemon 2.4.1 (needs >=2)'],
+    ]);
+  }, 60_000);
 });
 
 describe('skewFinding', () => {
