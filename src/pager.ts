@@ -1,6 +1,6 @@
 import { emitKeypressEvents } from 'node:readline';
 import { PromptInterrupted } from './errors.ts';
-import { lastTop, pageHeight, pagerLines, pagerScreen } from './render/pager.ts';
+import { lastTop, pageHeight, pagerLines, pagerScreen, unknownKeyNotice } from './render/pager.ts';
 
 /*
  * Text taller than the terminal, a screen at a time, inside hero-journey (no `less` needed):
@@ -16,6 +16,8 @@ export interface PagerTerminal {
   unicode: boolean;
   /** Aborted on Ctrl-C that arrives while the pager is open by another way (a signal). */
   signal?: AbortSignal;
+  /** Where q leads ("go to the steps" unless said). */
+  then?: string;
 }
 
 /** Shows text a screen at a time; resolves when the learner is done reading. */
@@ -65,7 +67,7 @@ function page(text: string, terminal: PagerTerminal): Promise<void> {
     let help = false;
     let notice: string | undefined;
     const draw = () => {
-      const screen = pagerScreen({ lines, top, rows: size.rows, columns: size.columns, help, ...(notice ? { notice } : {}), color: terminal.color, unicode: terminal.unicode });
+      const screen = pagerScreen({ lines, top, rows: size.rows, columns: size.columns, help, ...(notice ? { notice } : {}), ...(terminal.then ? { then: terminal.then } : {}), color: terminal.color, unicode: terminal.unicode });
       // Home, each row cleared to its end, the cursor hidden: no flicker of a whole-screen clear.
       output.write(`\u001B[?25l\u001B[H${screen.map((row) => `${row}\u001B[K`).join('\r\n')}\u001B[J`);
     };
@@ -112,7 +114,7 @@ function page(text: string, terminal: PagerTerminal): Promise<void> {
       else if (typed === 'G' || name === 'end') move(lines.length);
       else if (name === 'g' || name === 'home') move(0);
       else if (typed === '?') help = true;
-      else notice = 'press ? for the keys, q to go to the steps';
+      else notice = unknownKeyNotice(terminal.then);
       draw();
     };
     if (terminal.signal?.aborted) return reject(new PromptInterrupted());

@@ -61,7 +61,7 @@ export const commands: CommandSpec[] = [
     usage: 'hero-journey show [CHAPTER] [options]',
     summary: 'read a chapter without running anything: the current one, or CHAPTER (an id or its .md file)',
     details:
-      'Prints the chapter as play shows it, plus what play would do around it: the inputs it asks for, each step\'s card (and when it is skipped on your path), the checks that must pass, and the choice or the chapter that comes next. Nothing runs and nothing is saved. For authors, --watch redraws the page every time a file of the journey changes, and shows the error instead while a file is broken.',
+      'Prints the chapter as play shows it, plus what play would do around it: the inputs it asks for, each step\'s card (and when it is skipped on your path), the checks that must pass, and the choice or the chapter that comes next. Nothing runs and nothing is saved. In a terminal, a page taller than the screen is shown a screen at a time first (Space, b, q; --no-pager turns it off). For authors, --watch redraws the page every time a file of the journey changes, and shows the error instead while a file is broken.',
     examples: [
       'hero-journey show                                       the chapter you are on',
       'hero-journey show https                                 read ahead',
@@ -237,7 +237,7 @@ export const options: OptionSpec[] = [
     name: 'pager',
     type: 'boolean',
     description: 'show chapter text taller than the terminal a screen at a time (default on in a terminal; --no-pager, HERO_JOURNEY_PAGER=0 or PAGER=cat turn it off)',
-    commands: ['play'],
+    commands: ['play', 'show'],
   },
   {
     name: 'continue-from',

@@ -1,6 +1,7 @@
 import { watch } from 'node:fs';
 import type { CliOptions } from '../cli/parse.ts';
-import { ExitCode, UserError } from '../errors.ts';
+import { ExitCode, PromptInterrupted, UserError } from '../errors.ts';
+import { pagerWanted, terminalPager } from '../pager.ts';
 import { renderChapterPage } from '../play/page.ts';
 import { renderCallout, renderStatusLine } from '../render/chapter.ts';
 import type { CommandIO } from './io.ts';
@@ -10,10 +11,27 @@ import { terminalFor } from './terminal.ts';
 /** `hero-journey show [CHAPTER]`: a chapter as a page, nothing run; --watch redraws it as its files change. */
 export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   if (!options.watch) {
-    io.stdout.write(await page(options, io));
+    const text = await page(options, io);
+    if (await readInPager(text, options, io)) io.stdout.write(text);
     return ExitCode.ok;
   }
   return watchPage(options, io);
+}
+
+/**
+ * In a terminal, a page taller than the screen is shown a screen at a time first (unless turned
+ * off, as for play). False when the reader stopped with Ctrl-C: nothing more is written.
+ */
+async function readInPager(text: string, options: CliOptions, io: CommandIO): Promise<boolean> {
+  if (!options.pager || !pagerWanted(io.env) || !io.stdin.isTTY || !io.stdout.isTTY) return true;
+  const terminal = terminalFor(options, io);
+  try {
+    await terminalPager({ input: io.stdin, output: io.stdout, color: terminal.color, unicode: terminal.unicode, then: 'leave' })(text);
+    return true;
+  } catch (error) {
+    if (error instanceof PromptInterrupted) return false;
+    throw error;
+  }
 }
 
 async function page(options: CliOptions, io: CommandIO): Promise<string> {

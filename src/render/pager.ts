@@ -19,6 +19,8 @@ export interface PagerView {
   help: boolean;
   /** A passing remark in the status line (an unknown key). */
   notice?: string;
+  /** Where q leads, for the status line and the keys: "go to the steps" (the default), "leave". */
+  then?: string;
   color: boolean;
   unicode: boolean;
 }
@@ -49,7 +51,7 @@ export function lastTop(lineCount: number, rows: number): number {
 }
 
 /** The status line: which lines are shown, and the keys that matter most. */
-export function pagerStatus(view: Pick<PagerView, 'lines' | 'top' | 'rows' | 'help' | 'notice' | 'unicode'>): string {
+export function pagerStatus(view: Pick<PagerView, 'lines' | 'top' | 'rows' | 'help' | 'notice' | 'unicode' | 'then'>): string {
   const total = view.lines.length;
   const first = Math.min(total, view.top + 1);
   const last = Math.min(total, view.top + pageHeight(view.rows));
@@ -57,19 +59,26 @@ export function pagerStatus(view: Pick<PagerView, 'lines' | 'top' | 'rows' | 'he
   const where = `chapter text, lines ${first}${dash}${last} of ${total}`;
   if (view.help) return `${where} · press any key to go back to the text`;
   if (view.notice) return `${where} · ${view.notice}`;
-  const keys = last >= total ? 'q or Space: go to the steps · b back · ? keys' : 'Space next page · b back · q done reading · ? keys';
+  const keys = last >= total ? `q or Space: ${view.then ?? DEFAULT_THEN} · b back · ? keys` : 'Space next page · b back · q done reading · ? keys';
   return `${where}${last >= total ? ' (end)' : ''} · ${keys}`;
 }
 
-/** What each key does, shown by `?`. */
-export const PAGER_KEYS: ReadonlyArray<[string, string]> = [
+const DEFAULT_THEN = 'go to the steps';
+
+/** What the status line says after a key that does nothing. */
+export function unknownKeyNotice(then = DEFAULT_THEN): string {
+  return `press ? for the keys, q to ${then}`;
+}
+
+/** What each key does, shown by `?`; `then` is where q leads. */
+export const pagerKeys = (then = DEFAULT_THEN): Array<[string, string]> => [
   ['Space, f, PgDn', 'next page'],
   ['b, PgUp', 'previous page'],
   ['Enter, j, ↓', 'one line down'],
   ['k, ↑', 'one line up'],
   ['g, Home', 'the top'],
   ['G, End', 'the end'],
-  ['q, Esc', 'done reading: go to the steps (the text stays above them)'],
+  ['q, Esc', `done reading: ${then} (the text stays in the terminal)`],
   ['?', 'these keys'],
   ['Ctrl-C', 'stop (your progress is saved)'],
 ];
@@ -85,7 +94,7 @@ export function pagerScreen(view: PagerView): string[] {
 }
 
 function helpLines(view: PagerView): string[] {
-  const keys = PAGER_KEYS.map(([key, what]) => [view.unicode ? key : toAscii(key).replace('↓', 'down').replace('↑', 'up'), what] as const);
+  const keys = pagerKeys(view.then).map(([key, what]) => [view.unicode ? key : toAscii(key).replace('↓', 'down').replace('↑', 'up'), what] as const);
   const width = Math.max(...keys.map(([key]) => key.length));
   return ['Keys of the chapter text:', '', ...keys.map(([key, what]) => `  ${key.padEnd(width)}  ${what}`)].map((line) =>
     wrapAnsi(line, Math.max(10, view.columns), { hard: true, trim: false }).split('\n')[0]!,

@@ -204,3 +204,23 @@ describe("the chapter's contents at the step menu", () => {
     for (const id of ['only#step-1', 'only#step-2', 'only#step-3']) expect(steps[id]).toMatchObject({ status: 'skipped', by: 'learner' });
   });
 });
+
+describe('show in a terminal', () => {
+  test('a chapter taller than the screen is shown a page at a time, then printed; --no-pager prints it at once', async () => {
+    const journey = await writeJourney(storyLines);
+    const t = open(['show', 'only', '--journey', journey], { rows: 30 });
+    await pagerAt(t, 1);
+    expect(await t.viewport()).toContain('q done reading');
+    t.press('x');
+    await t.waitFor('press ? for the keys, q to leave');
+    t.press('q');
+    await t.waitFor(/Story line 70[\s\S]*Step 3 of 3 · Third/);
+    expect(await t.exitCode()).toBe(0);
+    expect(await t.screen()).not.toContain('chapter text, lines');
+
+    const whole = open(['show', 'only', '--journey', journey, '--no-pager'], { rows: 30 });
+    await whole.waitFor(/Story line 70[\s\S]*Step 3 of 3 · Third/);
+    expect(await whole.exitCode()).toBe(0);
+    expect(await whole.screen()).not.toContain('chapter text, lines');
+  });
+});
