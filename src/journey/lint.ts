@@ -40,7 +40,7 @@ export async function lintJourney(dir: string, options: LintOptions = {}): Promi
   const notes: string[] = [];
   // ShellCheck runs in other processes while the paths are walked here.
   const shellcheck = options.shellcheck === false ? undefined : shellcheckSteps(journey);
-  const flow = flowProblems(journey);
+  const flow = walkPaths(journey);
   if (flow.truncated) {
     flow.problems.push({
       loc: { file: 'journey.yaml', line: 0 },
@@ -55,6 +55,28 @@ export async function lintJourney(dir: string, options: LintOptions = {}): Promi
     problems: sortProblems([...problems, ...graphProblems(journey), ...stepProblems(journey.chapters.values()), ...flow.problems, ...jumpProblems(journey), ...(checked?.problems ?? [])]),
     notes,
   };
+}
+
+/**
+ * The path walk, or a warning instead when a path is too long to walk (thousands of chapters in a
+ * row: the walk goes one level deeper per chapter): the rest of lint still runs.
+ */
+function walkPaths(journey: Journey): ReturnType<typeof flowProblems> {
+  try {
+    return flowProblems(journey);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return {
+      problems: [{
+        loc: { file: journey.chapters.get(journey.start)?.file ?? 'journey.yaml', line: 0 },
+        message: `a path of this journey is too long to walk (${journey.chapters.size} chapters): lint did not check that every path ends and sets the variables it uses; split the journey into parts with their own start`,
+        severity: 'warning',
+      }],
+      truncated: false,
+      paths: 0,
+      unset: [],
+    };
+  }
 }
 
 /** Problems of the journey as a graph. Pure. */
@@ -103,22 +125,27 @@ export function graphProblems(journey: Journey): JourneyProblem[] {
     const first = chapter.next[0];
     return first && !first.when ? first.goto : undefined;
   };
-  const reportedLoops = new Set<string>();
+  // Each chapter has at most one forced successor: one walk per chapter, each chapter walked once
+  // (thousands of pages in a row stay linear). A loop is reported once, from its member that comes first.
+  const order = new Map([...journey.chapters.keys()].map((id, index) => [id, index]));
+  const walked = new Map<string, 'open' | 'done'>();
   for (const chapter of journey.chapters.values()) {
     const trail: string[] = [];
     let current: Chapter | undefined = chapter;
-    while (current && !trail.includes(current.id)) {
+    while (current && !walked.has(current.id)) {
+      walked.set(current.id, 'open');
       trail.push(current.id);
       const next = forced(current);
       current = next === undefined ? undefined : journey.chapters.get(next);
     }
-    if (current && current.id === chapter.id) {
-      const key = [...trail].sort().join('\u0000');
-      if (!reportedLoops.has(key)) {
-        reportedLoops.add(key);
-        add(chapter, 'error', `these chapters lead to each other with no choice or condition, forever: ${[...trail, chapter.id].join(' → ')}`);
-      }
+    if (current && walked.get(current.id) === 'open') {
+      const loop = trail.slice(trail.indexOf(current.id));
+      const first = loop.reduce((a, b) => (order.get(a)! <= order.get(b)! ? a : b));
+      const at = loop.indexOf(first);
+      const cycle = [...loop.slice(at), ...loop.slice(0, at)];
+      add(journey.chapters.get(first)!, 'error', `these chapters lead to each other with no choice or condition, forever: ${[...cycle, first].join(' → ')}`);
     }
+    for (const id of trail) walked.set(id, 'done');
   }
 
   // An input named like a credential but not marked secret would be shown and mirrored; play treats it as secret anyway.

@@ -3,6 +3,7 @@
  * what spans files (chapter ids, check modules, expressions); every problem is reported at once.
  */
 
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isScalar } from 'yaml';
@@ -103,18 +104,79 @@ export async function readPlainTutorial(dir: string): Promise<PlainTutorial> {
 }
 
 async function readPlainPages(dir: string, root: string): Promise<PlainTutorial> {
-  const files = new Map<string, string>();
-  const pages = [...(await listChapterFiles(root)), ...startPages];
-  for (const file of pages) {
-    if (files.has(file)) continue;
-    const info = await stat(join(root, file)).catch(() => undefined);
-    if (info?.isFile()) files.set(file, await readText(join(root, file), dir));
-  }
+  const pages = await listChapterFiles(root);
+  for (const page of startPages) if ((await stat(join(root, page)).catch(() => undefined))?.isFile()) pages.push(page);
+  const files = new TutorialPages(root, dir, await realpath(root), pages);
   const inferred = inferJourney(basename(root), files);
   const checkModules = await listCheckModules(join(root, 'checks'));
   const { journey, problems } = assembleJourney(inferred.journeyFile, inferred.chapters, { checkModules }, root);
   journey.inferred = inferred.inferences;
   return { journey, problems: sortProblems(problems), pages: files, plain: inferred };
+}
+
+/**
+ * The Markdown pages of a plain tutorial by path, each read when it is first asked for: pages that
+ * no chapter reaches are never read (a tutorial may have thousands), a page that leads outside the
+ * folder or is too large to be a page is refused before it is read.
+ */
+class TutorialPages extends Map<string, string> {
+  readonly #root: string;
+  readonly #dir: string;
+  readonly #realRoot: string;
+  readonly #read = new Set<string>();
+
+  constructor(root: string, dir: string, realRoot: string, paths: readonly string[]) {
+    super();
+    this.#root = root;
+    this.#dir = dir;
+    this.#realRoot = realRoot;
+    for (const path of paths) super.set(path, '');
+  }
+
+  override get(file: string): string | undefined {
+    if (!super.has(file)) return undefined;
+    if (!this.#read.has(file)) {
+      super.set(file, readPageInside(this.#root, this.#realRoot, file, this.#dir));
+      this.#read.add(file);
+    }
+    return super.get(file);
+  }
+
+  override entries(): MapIterator<[string, string]> {
+    return [...super.keys()].map((key): [string, string] => [key, this.get(key)!])[Symbol.iterator]();
+  }
+
+  override values(): MapIterator<string> {
+    return [...super.keys()].map((key) => this.get(key)!)[Symbol.iterator]();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.entries();
+  }
+
+  override forEach(callback: (value: string, key: string, map: Map<string, string>) => void): void {
+    for (const [key, value] of this.entries()) callback(value, key, this);
+  }
+}
+
+/** Read one page of the folder at `root`, refusing one that leads outside it or is too large to be a page. */
+function readPageInside(root: string, realRoot: string, file: string, dir: string): string {
+  let real: string;
+  try {
+    real = realpathSync(join(root, file));
+  } catch (error) {
+    throw new UserError(`cannot read ${file} in the journey at ${dir}: ${(error as Error).message}`, { cause: error });
+  }
+  const inside = relative(realRoot, real);
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    throw new UserError(`${file} in the journey at ${dir} leads to ${real}, outside the journey folder`, { hint: 'a journey may only use its own files: copy what it needs into the journey folder' });
+  }
+  const size = statSync(real).size;
+  // A page of more characters than a chapter may have is reported by the chapter reader; far larger is not read at all.
+  if (size > MAX_FILE_CHARACTERS * 4) {
+    throw new UserError(`${file} in the journey at ${dir} has ${(size / 1_000_000).toFixed(1)} MB: too large for a page or script of a journey`, { hint: 'split it into pages of less than a million characters' });
+  }
+  return readFileSync(real, 'utf8');
 }
 
 /** A Killercoda scenario (index.json, no journey.yaml): the journey is inferred (see `killercoda.ts`). */
@@ -131,21 +193,10 @@ async function analyzeScenario(dir: string, root: string): Promise<JourneyAnalys
   return { journey, problems: sortProblems(problems) };
 }
 
-/** A file of the journey folder, or undefined when it does not exist; refused when it leads outside the folder or is too large to be a page. */
+/** A file of the journey folder, or undefined when it does not exist; refused when it leads outside the folder or is too large (see `readPageInside`). */
 async function readInside(root: string, file: string, dir: string): Promise<string | undefined> {
-  const path = join(root, file);
-  const real = await realpath(path).catch(() => undefined);
-  if (real === undefined) return undefined;
-  const inside = relative(await realpath(root), real);
-  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-    throw new UserError(`${file} in the journey at ${dir} leads to ${real}, outside the journey folder`, { hint: 'a journey may only use its own files: copy what it needs into the journey folder' });
-  }
-  const info = await stat(real);
-  if (!info.isFile()) return undefined;
-  if (info.size > MAX_FILE_CHARACTERS * 4) {
-    throw new UserError(`${file} in the journey at ${dir} has ${(info.size / 1_000_000).toFixed(1)} MB: too large for a page or script of a journey`, { hint: 'split it up, or leave it out of the journey' });
-  }
-  return readText(real, dir);
+  if (!(await stat(join(root, file)).catch(() => undefined))?.isFile()) return undefined;
+  return readPageInside(root, await realpath(root), file, dir);
 }
 
 /** Chapter files without the pages journey.yaml's `exclude` names (a file, or a folder ending in `/`); an entry that names nothing is a warning. */
