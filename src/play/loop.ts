@@ -575,9 +575,9 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step, aheadTo 
     await ctx.save();
   };
   const goAhead = async (to: number) => {
-    const reason = `you went ahead to ${to < total ? `step ${to + 1}` : 'the end of the steps'}`;
-    ctx.write(renderSkipNotice(`step ${step.index + 1} of ${total} (${label})`, reason, ctx.terminal));
-    await skipOnPurpose(reason);
+    const where = to < total ? `step ${to + 1}` : 'the end of the steps';
+    ctx.write(renderSkipNotice(`step ${step.index + 1} of ${total} (${label})`, `you went ahead to ${where}`, ctx.terminal));
+    await skipOnPurpose(`the learner went ahead to ${where}`);
   };
   // The step the learner went to from the contents gets its menu, whatever became of it before.
   const wanted = step.index === aheadTo;

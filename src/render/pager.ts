@@ -59,7 +59,8 @@ export function pagerStatus(view: Pick<PagerView, 'lines' | 'top' | 'rows' | 'he
   const where = `chapter text, lines ${first}${dash}${last} of ${total}`;
   if (view.help) return `${where} · press any key to go back to the text`;
   if (view.notice) return `${where} · ${view.notice}`;
-  const keys = last >= total ? `q or Space: ${view.then ?? DEFAULT_THEN} · b back · ? keys` : 'Space next page · b back · q done reading · ? keys';
+  // Short enough for 80 columns: the status line is cut to the screen's width.
+  const keys = last >= total ? `Space or q: ${view.then ?? DEFAULT_THEN} · ? keys` : 'Space next page · b back · q done · ? keys';
   return `${where}${last >= total ? ' (end)' : ''} · ${keys}`;
 }
 

@@ -95,7 +95,7 @@ describe('a chapter taller than the terminal', () => {
     await t.waitFor(`chapter text, lines 1–19 of ${total}`);
     t.press('G');
     await pagerAt(t, total - 18);
-    expect(await t.viewport()).toContain('(end) · q or Space: go to the steps');
+    expect(await t.viewport()).toContain('(end) · Space or q: go to the steps');
     t.press(' ');
     await t.waitFor('Run this step?');
     t.press('s');
@@ -210,7 +210,7 @@ describe('show in a terminal', () => {
     const journey = await writeJourney(storyLines);
     const t = open(['show', 'only', '--journey', journey], { rows: 30 });
     await pagerAt(t, 1);
-    expect(await t.viewport()).toContain('q done reading');
+    expect(await t.viewport()).toContain('q done · ? keys');
     t.press('x');
     await t.waitFor('press ? for the keys, q to leave');
     t.press('q');

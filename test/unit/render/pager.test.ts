@@ -7,15 +7,15 @@ const lines = Array.from({ length: 50 }, (_, i) => `line ${i + 1}`);
 
 describe('the pager screen', () => {
   test('a page is the terminal less one row, and the status line says which lines of how many', () => {
-    const screen = pagerScreen({ lines, top: 0, rows: 10, columns: 100, help: false, color: false, unicode: true });
+    const screen = pagerScreen({ lines, top: 0, rows: 10, columns: 80, help: false, color: false, unicode: true });
     expect(screen).toHaveLength(10);
     expect(screen.slice(0, 9)).toEqual(lines.slice(0, 9));
-    expect(screen[9]).toBe('chapter text, lines 1–9 of 50 · Space next page · b back · q done reading · ? keys');
+    expect(screen[9]).toBe('chapter text, lines 1–9 of 50 · Space next page · b back · q done · ? keys');
   });
 
   test('the last page is full, says (end), and Space goes on to the steps', () => {
     expect(lastTop(50, 10)).toBe(41);
-    expect(pagerStatus({ lines, top: 41, rows: 10, help: false, unicode: true })).toBe('chapter text, lines 42–50 of 50 (end) · q or Space: go to the steps · b back · ? keys');
+    expect(pagerStatus({ lines, top: 41, rows: 10, help: false, unicode: true })).toBe('chapter text, lines 42–50 of 50 (end) · Space or q: go to the steps · ? keys');
     expect(lastTop(5, 10)).toBe(0);
   });
 
