@@ -3,8 +3,10 @@
 import type { InputSpec, Journey, Step } from '../journey/model.ts';
 import type { Asker } from '../prompts.ts';
 import { renderStatusLine } from '../render/chapter.ts';
+import { sanitize } from '../render/sanitize.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
 import { nameLooksSecret, type Progress } from '../state/progress.ts';
+import { isVariableName, variableNameRefusal } from '../state/variables.ts';
 import { validateInput } from './inputs.ts';
 
 /** What asking for variables needs from the play loop. */
@@ -18,8 +20,6 @@ export interface VariableAsking {
   env: Record<string, string | undefined>;
   at: () => string;
 }
-
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The input that declares `name` anywhere in the journey (its validation applies), if any. */
 function declaredInput(journey: Journey, name: string): InputSpec | undefined {
@@ -48,8 +48,9 @@ async function askValue(context: VariableAsking, name: string, chapter: string |
  * have exported, so the steps after it find them. Only in a terminal.
  */
 export async function askSkippedExports(context: VariableAsking, chapter: string, step: Step): Promise<void> {
-  if (!context.asker.interactive || step.exports.length === 0) return;
-  const names = step.exports;
+  // PATH, BASH_ENV and the like are never carried between steps, so never asked for either.
+  const names = step.exports.filter((name) => variableNameRefusal(name) === undefined);
+  if (!context.asker.interactive || names.length === 0) return;
   context.write(
     renderStatusLine(
       'info',
@@ -62,10 +63,19 @@ export async function askSkippedExports(context: VariableAsking, chapter: string
 
 /** "Set a variable" at a menu: ask for a name, then its value. */
 export async function setVariable(context: VariableAsking, chapter: string | undefined): Promise<void> {
-  const name = await context.asker.text('Which variable? (a name such as HOST)', {
-    validate: (value) => (NAME.test(value.trim()) ? true : 'a variable name is letters, digits and _, not starting with a digit'),
-  });
+  const name = await context.asker.text('Which variable? (a name such as HOST)', { validate: (value) => nameRefusal(value.trim()) ?? true });
   await askValue(context, name.trim(), chapter);
+}
+
+/**
+ * Why a variable named `name` may not be set by hand, as the learner sees it; undefined when it may.
+ * The same names are refused as for --set: PATH, BASH_ENV, LD_PRELOAD and the like.
+ */
+function nameRefusal(name: string): string | undefined {
+  if (name === '') return 'type a name such as HOST';
+  const refusal = variableNameRefusal(name);
+  if (!refusal) return undefined;
+  return isVariableName(name) ? `${name} is refused: ${refusal} (set it in your shell before starting hero-journey if a step needs it)` : `"${sanitize(name)}" is refused: ${refusal}`;
 }
 
 /** The menu option that sets a variable (key v). */

@@ -189,6 +189,33 @@ describe('variables the learner gives by hand', () => {
   });
 });
 
+describe('names a variable set by hand may not have', () => {
+  test('v refuses PATH, BASH_ENV, LD_PRELOAD and a name that is not a variable, as --set does, and keeps asking', async () => {
+    const t = play(['--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers']);
+    await t.waitFor(/Prepare a greeting[\s\S]*Run this step\?/);
+    t.press('v');
+    await t.waitFor('Which variable?');
+    for (const name of ['PATH', 'BASH_ENV', 'LD_PRELOAD', 'BASH_FUNC_kubectl%%']) {
+      t.press(name, 'enter');
+      const why = name.includes('%') ? `"${name}" is refused: it is not a shell variable name` : `${name} is refused: it changes how the shell`;
+      await t.waitFor(why);
+      // The prompt keeps the refused name: clear it before the next one.
+      t.press(...Array.from(name, () => 'backspace'));
+    }
+    // Nothing was asked for a refused name: no value prompt, no value shown.
+    expect(await t.screen()).not.toMatch(/^\S* ?(PATH|BASH_ENV|LD_PRELOAD):/m);
+    t.press('MOTTO', 'enter');
+    await t.waitFor('MOTTO:');
+    t.press('onward', 'enter');
+    await t.waitFor('MOTTO = onward');
+    await t.waitFor(/MOTTO = onward[\s\S]*Run this step\?/);
+    t.press('ctrl-c');
+    await t.exitCode();
+    const saved = (await progressFile()) as { vars: Record<string, unknown> };
+    expect(Object.keys(saved.vars).sort()).toEqual(['GUILD', 'HERO_NAME', 'MOTTO']);
+  });
+});
+
 describe('editing a step and running an earlier one again', () => {
   test('e opens the step in $EDITOR; the edited commands are shown, run when asked, and recorded as edited', async () => {
     const t = play(['--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers'], { EDITOR: 'sed -i s/Hello/Howdy/' });
