@@ -30,7 +30,9 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
       io.stdout.write(helpText(argv.some((a) => a === options.command) ? options.command : undefined));
       return ExitCode.ok;
     }
-    return await dispatch(options, io);
+    const resolved = options.journey !== undefined || options.args[0] !== undefined ? await (await import('../commands/source.ts')).resolveJourneySource(options, io) : options;
+    if (!resolved) return ExitCode.ok;
+    return await dispatch(resolved, io);
   } catch (error) {
     return reportError(error, io);
   }

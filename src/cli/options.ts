@@ -168,7 +168,7 @@ export const options: OptionSpec[] = [
     name: 'journey',
     type: 'string',
     value: 'DIR',
-    description: 'play another journey folder, or a folder of plain Markdown starting at README.md (default: the bundled Hero journey)',
+    description: 'play another journey folder, a folder of plain Markdown starting at README.md, a Killercoda scenario, or a journey from a Git repository (github:owner/repo/path#ref, git+https://host/repo.git#ref:path), an npm package (npm:@scope/name@1.2.3) or a tarball, fetched and pinned (default: the bundled Hero journey)',
     commands: ['play', 'status', 'map', 'show', 'back', 'reset', 'check', 'doctor', 'verify', 'classroom', 'lint'],
   },
   {
@@ -249,7 +249,7 @@ export const options: OptionSpec[] = [
   {
     name: 'trust',
     type: 'boolean',
-    description: "run a journey's check modules (its code) without asking; the bundled journey never asks",
+    description: "run a journey's check modules (its code) without asking, and play a fetched journey (Git, npm, tarball) not played at this commit or version before; the bundled journey never asks",
     commands: ['play', 'check', 'verify', 'classroom'],
   },
   { name: 'wait', type: 'boolean', description: 'retry failing checks until their timeout, watching the cluster', commands: ['check'] },
