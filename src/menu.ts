@@ -1,6 +1,6 @@
 import { createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useKeypress, usePrefix, useState, type KeypressEvent } from '@inquirer/core';
 import { styleText } from 'node:util';
-import wrapAnsi from 'wrap-ansi';
+import { wrapAnsi } from './render/text-libs.ts';
 
 /*
  * The menu of every question with options: one key picks an option at once (gum and fzf

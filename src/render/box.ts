@@ -1,4 +1,4 @@
-import boxen from 'boxen';
+import { boxen } from './text-libs.ts';
 import { stripAnsi, visibleWidth, wrapText } from './text.ts';
 import type { TerminalOptions } from './terminal.ts';
 import { themeFor, type Style } from './theme.ts';

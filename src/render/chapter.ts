@@ -5,7 +5,7 @@ import type { TerminalOptions } from './terminal.ts';
 import { expandTabs, safeText, stripAnsi, toAscii, visibleWidth, wrapText } from './text.ts';
 import { sanitize, showControls } from './sanitize.ts';
 import { themeFor } from './theme.ts';
-import wrapAnsi from 'wrap-ansi';
+import { wrapAnsi } from './text-libs.ts';
 
 /*
  * The screens around a chapter's prose: its header, the card that shows a step before it

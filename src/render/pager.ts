@@ -1,4 +1,4 @@
-import wrapAnsi from 'wrap-ansi';
+import { wrapAnsi } from './text-libs.ts';
 import { safeText, toAscii, visibleWidth } from './text.ts';
 
 /*

@@ -1,6 +1,6 @@
-import stringWidth from 'string-width';
 import stripAnsiCodes from 'strip-ansi';
-import wrapAnsi from 'wrap-ansi';
+import { wrapAnsi } from './text-libs.ts';
+import stringWidth from './width.ts';
 import { sanitize } from './sanitize.ts';
 
 /** Remove every ANSI escape sequence (colours, OSC 8 links) from a string. */

@@ -1,7 +1,7 @@
 // Shows a running step's output live: lines under a gutter, and on a terminal one status line at
 // the bottom (spinner, label, elapsed time, the current progress-bar frame) that is redrawn in
 // place. The pure parts (line splitting, cleanup, elapsed time) live in format.ts.
-import wrapAnsi from 'wrap-ansi';
+import { wrapAnsi } from '../render/text-libs.ts';
 import { visibleWidth } from '../render/text.ts';
 import { summarizeExit, type StepExit } from './exit-codes.ts';
 import { createLineSplitter, displayWidth, formatElapsed, sanitizeLine, stripTerminalCodes, truncateToWidth } from './format.ts';

@@ -65,7 +65,7 @@ test('talking to a cluster loads the bundled client, not the whole @kubernetes/c
   expect(files.filter((url) => url.includes('/node_modules/@kubernetes/client-node/'))).toEqual([]);
 });
 
-test("doctor probes tools without execa, and talks to the cluster without Node's own copy of undici", async () => {
+test("doctor probes tools without execa, talks to the cluster without Node's own copy of undici, and writes its report without string-width", async () => {
   // A journey that needs a tool, so doctor runs a version probe: node itself, which is on PATH.
   const journey = join(sandbox.root, 'journey');
   mkdirSync(journey);
@@ -76,4 +76,7 @@ test("doctor probes tools without execa, and talks to the cluster without Node's
   // execa is some 150 modules; an ESM import of node:http loads Node's bundled undici (fetch, WebSocket) as well.
   expect(files.filter((url) => url.includes('/node_modules/execa/'))).toEqual([]);
   expect(internals.filter((name) => name.includes('undici'))).toEqual([]);
+  // Its report (✔, ✘, quotes and dashes) is measured without string-width, which builds an Intl.Segmenter when loaded.
+  expect(files).toContain(pathToFileURL(join(repoRoot, 'dist', 'render', 'text-libs.js')).href);
+  expect(files.filter((url) => url.includes('/node_modules/string-width/'))).toEqual([]);
 });
