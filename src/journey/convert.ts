@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { chapterIdFromPath } from './ids.ts';
 import { fenceFor, isTranscript, readTranscript, stepLanguages } from './markdown.ts';
 import type { Chapter, InputSpec, Step } from './model.ts';
-import { blockTokens, linkPattern, linkTarget, type PlainJourney } from './plain.ts';
+import { blockTokens, linkPattern, linkTarget, siteFrontMatter, withoutSiteKeys, type PlainJourney } from './plain.ts';
 
 /** What converting writes: files by path (relative, with `/`), and the start page it renames. */
 export interface Conversion {
@@ -43,15 +43,18 @@ export function convertPlainJourney(plain: PlainJourney, pages: ReadonlyMap<stri
 
   for (const parsed of plain.chapters) {
     const { chapter } = parsed;
-    const source = (pages.get(chapter.file) ?? '').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+    const page = (pages.get(chapter.file) ?? '').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+    // A documentation site's front matter is dropped (the journey's replaces it); line numbers stay for the steps.
+    const site = siteFrontMatter(page, chapter.file);
+    const source = site?.text ?? page;
     const target = renamed && chapter.file === renamed.from ? renamed.to : chapter.file;
     const relink = (text: string): string => (renamed ? relinkStart(text, chapter.file, target, renamed, pages) : text);
     if (source.startsWith('---\n')) {
       // A page with front matter was read as a chapter file: it says what it means already.
-      files.set(target, relink(source));
+      files.set(target, relink(withoutSiteKeys(source, chapter.file).text));
       continue;
     }
-    files.set(target, `---\n${stringify(frontMatter(chapter, idOf))}---\n\n${relink(writeSteps(source, chapter))}`);
+    files.set(target, `---\n${stringify(frontMatter(chapter, idOf))}---\n\n${relink(writeSteps(source, chapter)).replace(/^\n+/, '')}`);
   }
   return { files, ...(renamed ? { renamed } : {}), excluded };
 }

@@ -110,9 +110,11 @@ export type Infer = (file: string, line: number, message: string, kind?: Inferen
  * `links: false` leaves choices and `next` to the caller (a scenario's order says them).
  */
 export function readPage(file: string, source: string, files: ReadonlyMap<string, string>, infer: Infer, options: { links?: boolean } = {}): ParsedChapter {
-  const text = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const original = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const id = plainChapterId(file);
-  if (text.length > MAX_FILE_CHARACTERS || !('error' in splitFrontMatter(text))) {
+  const site = original.length > MAX_FILE_CHARACTERS ? undefined : siteFrontMatter(original, file);
+  const text = site?.text ?? original;
+  if (!site && (text.length > MAX_FILE_CHARACTERS || !('error' in splitFrontMatter(text)))) {
     const { text: chapterText, warnings } = withoutSiteKeys(text, file);
     const parsed = parseChapter(chapterText, file);
     parsed.chapter.id = id;
@@ -120,7 +122,7 @@ export function readPage(file: string, source: string, files: ReadonlyMap<string
     return parsed;
   }
   const chapter: Chapter = { id, file, title: id, inputs: [], choices: [], next: [], checks: [], segments: [], steps: [], bodyLine: 1, loc: { file, line: 1 } };
-  const parsed: ParsedChapter = { chapter, problems: [], refs: [], expressions: [], uses: [], readable: true };
+  const parsed: ParsedChapter = { chapter, problems: [...(site?.warnings ?? [])], refs: [], expressions: [], uses: [], readable: true };
   const split = splitChapterBody(text, { file, startLine: 1 }, { plain: true });
   chapter.segments = split.segments;
   chapter.steps = split.steps;
@@ -131,7 +133,10 @@ export function readPage(file: string, source: string, files: ReadonlyMap<string
 
   const tokens = blockTokens(text);
   const heading = tokens.find((token): token is Tokens.Heading & { line: number; offset: number } => token.type === 'heading');
-  if (heading) {
+  if (site?.title) {
+    chapter.title = site.title;
+    infer(file, site.titleLine, `chapter title "${chapter.title}" from the front matter`);
+  } else if (heading) {
     chapter.title = heading.text.replace(/[*_`]/g, '').trim() || id;
     infer(file, heading.line, `chapter title "${chapter.title}" from the first heading`);
   } else {
@@ -235,6 +240,27 @@ function limitStep(step: Step, section: ConditionalSection, chapter: Chapter, pa
     infer(file, section.line, `condition "${section.words}": input \`${name}\` (${prompt}) is asked once and remembered; steps of this section run only when it is ${section.applies ? 'yes' : 'no'}`);
   }
   infer(file, step.loc.line, `step ${step.index + 1} runs only when \`${source}\` (the section "${section.words}" on line ${section.line})`);
+}
+
+/**
+ * A page whose front matter says nothing hero-journey reads besides `title` and `summary` (a page
+ * of a documentation site, or a Hugo or Jekyll page) is plain Markdown: its front matter lines are
+ * blanked (line numbers stay) and its other keys are warnings. Undefined for a chapter file.
+ */
+export function siteFrontMatter(text: string, file: string): { text: string; title?: string; titleLine: number; warnings: JourneyProblem[] } | undefined {
+  const split = splitFrontMatter(text);
+  if ('error' in split || split.yaml.length > 100_000) return undefined;
+  const document = parseDocument(split.yaml);
+  if (document.errors.length > 0 || !isMap(document.contents)) return undefined;
+  const keys = document.contents.items.map((item) => (isScalar(item.key) ? String(item.key.value) : ''));
+  if (keys.some((key) => (chapterKeys as readonly string[]).includes(key) && key !== 'title' && key !== 'summary')) return undefined;
+  const { warnings } = withoutSiteKeys(text, file);
+  const title = document.get('title');
+  const titleKey = document.contents.items.find((item) => isScalar(item.key) && item.key.value === 'title')?.key;
+  const titleLine = 2 + (isScalar(titleKey) && titleKey.range ? countNewlines(split.yaml, titleKey.range[0]) : 0);
+  const lines = text.split('\n');
+  for (let line = 0; line < split.closeLine; line++) lines[line] = '';
+  return { text: lines.join('\n'), ...(typeof title === 'string' && title.trim() ? { title: title.trim() } : {}), titleLine, warnings };
 }
 
 /**

@@ -48,7 +48,7 @@ function stepsOf(journey: Journey): Record<string, { code: string; when?: string
 }
 
 describe('convert: a plain tutorial written down as a journey', () => {
-  test.each(['getting-started', 'choose-tool', 'cli-readme', 'cloud-setup'])('%s: the converted journey lints clean and has the same paths, inputs and steps', async (name) => {
+  test.each(['getting-started', 'choose-tool', 'cli-readme', 'cloud-setup', 'docs-site'])('%s: the converted journey lints clean and has the same paths, inputs and steps', async (name) => {
     const { plain, out, renamed } = await convert(join(fixtures, name));
     expect(renamed).toEqual({ from: 'README.md', to: 'index.md' });
     const { journey: converted, problems } = await lintJourney(out, { shellcheck: false });
@@ -74,6 +74,18 @@ describe('convert: a plain tutorial written down as a journey', () => {
     const verify = journey!.chapters.get('verify')!;
     expect(verify.steps.map((step) => [step.lang, step.code])).toEqual([['sh', 'kubectl -n hero rollout status deployment/hero --timeout=2m']]);
     expect(verify.segments.some((segment) => segment.kind === 'markdown' && segment.text.includes('```text\ndeployment "hero" successfully rolled out\n```'))).toBe(true);
+  });
+
+  test('a documentation site\'s pages: their keys are dropped, their blocks read as a reader means them, Runme names kept', async () => {
+    const { plain, out } = await convert(join(fixtures, 'docs-site'));
+    expect(plain.title).toBe('Hero on your cluster');
+    expect(plain.chapters.get('docs/install')?.steps.map(({ id, optional, code }) => ({ id, optional, code }))).toEqual([
+      { id: 'step-1', optional: false, code: 'echo "${DOMAIN}" > domain.txt\ncat domain.txt' },
+      { id: 'check-domain', optional: true, code: 'test -s domain.txt' },
+    ]);
+    const { journey } = await analyzeJourney(out);
+    expect(journey!.chapters.get('docs/install')?.steps.map((step) => step.id)).toEqual(['step-1', 'check-domain']);
+    expect(journey!.chapters.get('index')?.title).toBe('Hero on your cluster');
   });
 
   test('journey.yaml: one-terminal and exclude are read, and a bad exclude entry is an error', () => {

@@ -236,9 +236,17 @@ describe('documentation-site front matter', () => {
     expect(install.steps.map((step) => [step.code, step.loc.line])).toEqual([['echo install', 11]]);
   });
 
-  test('hero-journey keys next to them are read: a title in the front matter wins', () => {
-    const { journey, problems } = infer({ 'README.md': '---\ntitle: Welcome\ntags: [k8s]\n---\n\n# Heading\n' });
+  test('a title in the front matter wins, and the page is still read as a reader means it', () => {
+    const { journey, problems, lines } = infer({ 'README.md': '---\ntags: [k8s]\ntitle: Welcome\n---\n\n# Heading\n\n```console\n$ echo hi\nhi\n```\n' });
     expect(problems.map((problem) => problem.severity)).toEqual(['warning']);
     expect(journey.title).toBe('Welcome');
+    expect(lines).toContain('README.md:3 inferred: chapter title "Welcome" from the front matter');
+    expect(journey.chapters.get('README')?.steps.map((step) => [step.code, step.loc.line])).toEqual([['echo hi', 8]]);
+  });
+
+  test('a page with hero-journey keys besides title is a chapter file, its site keys dropped with a warning', () => {
+    const { journey, problems } = infer({ 'README.md': '---\ntitle: Start\nweight: 3\nnext: b\n---\n\nGo.\n', 'b.md': '# B\n' });
+    expect(problems.map((problem) => `${problem.loc.line} ${problem.severity}`)).toEqual(['3 warning']);
+    expect(journey.chapters.get('README')?.next.map((rule) => rule.goto)).toEqual(['b']);
   });
 });
