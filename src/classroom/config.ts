@@ -8,7 +8,6 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.ts';
 import { MIRROR_NAMESPACE } from './mirror.ts';
 
@@ -36,11 +35,13 @@ export async function readClassroomConfig(env: NodeJS.ProcessEnv): Promise<Class
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return withEnv({ sync: true, namespace: MIRROR_NAMESPACE }, env);
     throw new UserError(`cannot read ${file}: ${(error as Error).message}`, { hint: 'fix its permissions, or remove it to use the defaults' });
   }
-  return withEnv({ ...parseClassroomConfig(text, file), file }, env);
+  return withEnv({ ...(await parseClassroomConfig(text, file)), file }, env);
 }
 
 /** Parse the classroom keys of a config file's text. Throws a UserError listing every problem. */
-export function parseClassroomConfig(text: string, file: string): ClassroomConfig {
+export async function parseClassroomConfig(text: string, file: string): Promise<ClassroomConfig> {
+  // The YAML parser loads only when there is a file: play reads this at every start, and most have none.
+  const { parse: parseYaml } = await import('yaml');
   let data: unknown;
   try {
     data = parseYaml(text);

@@ -1,6 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { CliOptions } from '../cli/parse.ts';
 import { beginPlaySync } from '../classroom/play-sync.ts';
 import { ExitCode, UserError } from '../errors.ts';
@@ -276,6 +275,8 @@ async function presetAnswers(options: CliOptions, cwd: string): Promise<PresetAn
     const file = resolve(cwd, options.answers);
     let data: unknown;
     try {
+      // The YAML parser loads only for an answers file: play starts without it.
+      const { parse: parseYaml } = await import('yaml');
       data = parseYaml(await readFile(file, 'utf8'));
     } catch (error) {
       throw new UserError(`cannot read answers file ${file}: ${(error as Error).message}`, {

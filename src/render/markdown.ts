@@ -1,4 +1,4 @@
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
 import { Lexer, Marked, type RendererObject, type Token, type Tokens } from 'marked';
 import { panelInnerWidth } from './box.ts';
 import { renderCalloutPanel, type CalloutKind } from './callout.ts';
@@ -29,6 +29,9 @@ import { themeFor, type Theme } from './theme.ts';
  * depend on `TerminalOptions` only. It also prints `#` markers, raw HTML, image syntax,
  * and raw Markdown inside tight list items, which a designed page cannot have.
  */
+
+/** cli-table3, once a table needed it. */
+let tableConstructor: typeof import('cli-table3') | undefined;
 
 /** Inline marker for "this belongs on a line of its own" (video links, HTML blocks). */
 const OWN_LINE = '\u2028';
@@ -307,6 +310,8 @@ class TerminalMarkdown {
     // which cuts long words off with an ellipsis.
     const fit = (cells: string[]): string[] =>
       colWidths ? cells.map((text, col) => wrapText(text, (colWidths[col] ?? 5) - 2, { hard: true })) : cells;
+    // cli-table3 (CommonJS, with its own string-width) is required on the first table, not at startup.
+    const Table = (tableConstructor ??= createRequire(import.meta.url)('cli-table3') as typeof import('cli-table3'));
     const table = new Table({
       head: fit(head),
       chars: tableChars(this.theme),

@@ -75,6 +75,15 @@ describe('light commands load only what they use', () => {
     expect(modules.filter((m) => m.startsWith('src/commands/'))).toEqual([]);
   });
 
+  it('play of a cached journey loads neither the YAML parser nor the table library', async () => {
+    const args = ['play', '--yes', '--journey', join(fixtures, 'no-checks')];
+    expect((await cli(args)).code).toBe(0); // parses the journey and caches its model
+    const { code, packages } = await cli(args);
+    expect(code).toBe(0);
+    // YAML only for an --answers file or a classroom config.yaml, cli-table3 only for a chapter's table.
+    expect(packages.filter((p) => p === 'yaml' || p === 'cli-table3')).toEqual([]);
+  });
+
   it('map of the bundled journey loads only the expression language, once its model is cached', async () => {
     expect((await cli(['map'])).code).toBe(0); // the first run parses the journey (yaml, marked) and caches the model
     const { code, packages } = await cli(['map']);

@@ -167,19 +167,19 @@ describe('what looks like a credential', () => {
 });
 
 describe('config.yaml', () => {
-  test('defaults, and the classroom keys', () => {
-    expect(parseClassroomConfig('', 'c.yaml')).toEqual({ sync: true, namespace: 'hero-journey' });
-    expect(parseClassroomConfig('sync: false\nattendee: " Alice "\nsyncNamespace: team-7\nother: kept-for-others\n', 'c.yaml')).toEqual({
+  test('defaults, and the classroom keys', async () => {
+    await expect(parseClassroomConfig('', 'c.yaml')).resolves.toEqual({ sync: true, namespace: 'hero-journey' });
+    await expect(parseClassroomConfig('sync: false\nattendee: " Alice "\nsyncNamespace: team-7\nother: kept-for-others\n', 'c.yaml')).resolves.toEqual({
       sync: false,
       attendee: 'Alice',
       namespace: 'team-7',
     });
   });
-  test('reports every problem at once, with the file', () => {
-    expect(() => parseClassroomConfig('sync: maybe\nsyncNamespace: Not_Valid\nattendee: 3\n', '/x/config.yaml')).toThrow(
+  test('reports every problem at once, with the file', async () => {
+    await expect(parseClassroomConfig('sync: maybe\nsyncNamespace: Not_Valid\nattendee: 3\n', '/x/config.yaml')).rejects.toThrow(
       /\/x\/config\.yaml has 3 problems:\n {2}"sync" must be true or false, not "maybe"\n {2}"attendee" must be a name.*\n {2}"syncNamespace" must be a Kubernetes namespace name/,
     );
-    expect(() => parseClassroomConfig('- a list\n', 'c.yaml')).toThrow(/must be a YAML map/);
-    expect(() => parseClassroomConfig('a: [\n', 'c.yaml')).toThrow(/not valid YAML/);
+    await expect(parseClassroomConfig('- a list\n', 'c.yaml')).rejects.toThrow(/must be a YAML map/);
+    await expect(parseClassroomConfig('a: [\n', 'c.yaml')).rejects.toThrow(/not valid YAML/);
   });
 });
