@@ -13,12 +13,23 @@ export interface PromptOption<T extends string> {
   key?: string;
 }
 
+/** How a question with a typed answer is asked. */
+export interface TextOptions {
+  default?: string;
+  secret?: boolean;
+  validate?: (value: string) => string | true;
+  /** A line under the question saying what else may be typed there (a terminal only; not for secrets). */
+  help?: string;
+  /** How the typed text is shown, keeping its length (not for secrets, which are always masked). */
+  display?: (typed: string) => string;
+}
+
 /** The questions the play loop asks; the interactive answerer uses inquirer, the scripted one flags. */
 export interface Asker {
   readonly interactive: boolean;
   /** `status` says where the learner is (shown under the options in a terminal). */
   select<T extends string>(message: string, choices: PromptOption<T>[], defaultValue?: T, status?: string): Promise<T>;
-  text(message: string, options: { default?: string; secret?: boolean; validate?: (value: string) => string | true }): Promise<string>;
+  text(message: string, options: TextOptions): Promise<string>;
   confirm(message: string, defaultValue: boolean): Promise<boolean>;
 }
 
@@ -83,17 +94,21 @@ export function interactiveAsker(io: CommandIO, signal?: AbortSignal, look: { co
       return picked as (typeof choices)[number]['value'];
     },
     async text(rawMessage, options) {
-      const { input, password } = await import('@inquirer/prompts');
       const message = fit(rawMessage);
       if (options.secret) {
+        const { password } = await import('@inquirer/prompts');
         return guarded(() => password({ message, mask: '•', ...(options.validate ? { validate: options.validate } : {}) }, context as never));
       }
+      const { textPrompt } = await import('./text-prompt.ts');
       return guarded(() =>
-        input(
+        textPrompt(
           {
             message,
             ...(options.default !== undefined ? { default: options.default } : {}),
             ...(options.validate ? { validate: options.validate } : {}),
+            ...(options.help ? { help: fit(options.help) } : {}),
+            ...(options.display ? { display: options.display } : {}),
+            color: look.color,
           },
           context as never,
         ),

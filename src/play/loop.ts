@@ -33,7 +33,7 @@ import { chapterHeaderInfo, whereYouAre } from './page.ts';
 import { renderDeferred, renderProse, type DeferredBlock } from './prose.ts';
 import { editInEditor, editorCommand } from './edit.ts';
 import { CONTENTS_OPTION, pickFromContents } from './contents.ts';
-import { askSkippedExports, SET_VARIABLE_OPTION, setVariable, type VariableAsking } from './variables.ts';
+import { askSkippedExports, askText, SET_VARIABLE_OPTION, setVariable, type VariableAsking } from './variables.ts';
 import { jumpInputFor, jumpVariables, nextJumpChoice } from '../journey/jump.ts';
 import { dict } from '../dict.ts';
 
@@ -416,9 +416,10 @@ function follow(ctx: PlayContext, chapter: Chapter, next: NextResult): string | 
   });
 }
 
-async function choose(ctx: PlayContext, chapter: Chapter, question = `${chapter.title}: what is your choice?`): Promise<string> {
+/** The options of a choice point as they stand now (a variable set at its menu may change which are available). */
+function choiceOptions(ctx: PlayContext, chapter: Chapter): Array<PromptOption<string> & { disabled: string | false }> {
   const tried = triedOptions(ctx.progress, chapter.id);
-  const options = chapter.choices.map((choice) => {
+  return chapter.choices.map((choice) => {
     const state = choiceState(ctx.journey, choice, conditions(ctx));
     return {
       value: choice.id,
@@ -427,6 +428,10 @@ async function choose(ctx: PlayContext, chapter: Chapter, question = `${chapter.
       disabled: state.enabled ? (false as const) : state.because,
     };
   });
+}
+
+async function choose(ctx: PlayContext, chapter: Chapter, question = `${chapter.title}: what is your choice?`): Promise<string> {
+  const options = choiceOptions(ctx, chapter);
   const preset = ctx.answers.choices[chapter.id];
   const offered = preset === undefined ? await ctx.decideChoice?.(chapter, options) : undefined;
   // Only an option this learner may take: a room's path can differ from theirs.
@@ -451,15 +456,24 @@ async function choose(ctx: PlayContext, chapter: Chapter, question = `${chapter.
     picked = preset;
     ctx.write(`${chapter.title}: ${option.name} (from --choose)\n`);
   } else if (ctx.asker.interactive) {
-    // Not a possible choice id (ids are paths), so it never clashes with an option.
+    // Not possible choice ids (ids are paths), so they never clash with an option.
     const quit = ' quit';
-    picked = await ctx.asker.select(
-      question,
-      [...options, { value: quit, name: 'Quit (progress is saved; you choose when you come back)', key: 'q' }],
-      undefined,
-      whereYouAre(ctx.journey, ctx.progress, chapter, ctx.terminal.unicode),
-    );
-    if (picked === quit) throw new StopPlaying();
+    const setVariableHere = ` ${SET_VARIABLE_OPTION.value}`;
+    for (;;) {
+      picked = await ctx.asker.select(
+        question,
+        [
+          ...choiceOptions(ctx, chapter),
+          { ...SET_VARIABLE_OPTION, value: setVariableHere },
+          { value: quit, name: 'Quit (progress is saved; you choose when you come back)', key: 'q' },
+        ],
+        undefined,
+        whereYouAre(ctx.journey, ctx.progress, chapter, ctx.terminal.unicode),
+      );
+      if (picked === quit) throw new StopPlaying();
+      if (picked !== setVariableHere) break;
+      await setVariable(variableAsking(ctx), chapter.id);
+    }
   } else {
     const available = options.filter((o) => !o.disabled && o.value !== ctx.deadEndAnswers.get(chapter.id)).map((o) => o.value);
     const deadEnd = ctx.deadEndAnswers.get(chapter.id);
@@ -491,7 +505,7 @@ async function askInputs(ctx: PlayContext, inputs: InputSpec[], chapter: { id: s
       value = preset;
     } else if (ctx.asker.interactive) {
       if (input.help) ctx.write(renderStatusLine('info', interpolate(input.help, vars), ctx.terminal));
-      value = await ctx.asker.text(input.prompt, {
+      value = await askText(variableAsking(ctx), chapter.id || undefined, input.prompt, {
         ...(input.default !== undefined ? { default: interpolate(input.default, vars) } : {}),
         secret,
         validate,
@@ -526,7 +540,7 @@ async function askInputs(ctx: PlayContext, inputs: InputSpec[], chapter: { id: s
 
 /** What asking the learner for variables needs, from the play context. */
 function variableAsking(ctx: PlayContext): VariableAsking {
-  return { journey: ctx.journey, progress: ctx.progress, asker: ctx.asker, terminal: ctx.terminal, write: ctx.write, env: process.env, at: () => timestamp(ctx) };
+  return { journey: ctx.journey, progress: ctx.progress, asker: ctx.asker, terminal: ctx.terminal, write: ctx.write, env: process.env, at: () => timestamp(ctx), save: ctx.save };
 }
 
 const AGAIN_OPTION = { value: 'again', name: 'Run an earlier step of this chapter again', key: 'a' } as const;
@@ -548,12 +562,6 @@ async function runStepAgain(ctx: PlayContext, chapter: Chapter, before: number):
 async function runEarlierStep(ctx: PlayContext, chapter: Chapter, step: Step): Promise<void> {
   ctx.write(renderStepCard({ ...(step.title ? { title: step.title } : {}), code: step.code, lang: step.lang, index: step.index, total: chapter.steps.length, optional: step.optional }, ctx.terminal));
   await executeStep(ctx, chapter, step);
-}
-
-/** "Set a variable" at a menu, saved at once. */
-async function setVariableAndSave(ctx: PlayContext, chapterId: string): Promise<void> {
-  await setVariable(variableAsking(ctx), chapterId);
-  await ctx.save();
 }
 
 /**
@@ -686,7 +694,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step, aheadTo 
         continue;
       }
       if (action === 'set-variable') {
-        await setVariableAndSave(ctx, chapter.id);
+        await setVariable(variableAsking(ctx), chapter.id);
         continue;
       }
       if (action === 'skip') {
@@ -726,7 +734,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step, aheadTo 
       if (next === 'quit') throw new StopPlaying(ExitCode.failure);
       if (next === 'back') return 'back';
       if (next === 'set-variable') {
-        await setVariableAndSave(ctx, chapter.id);
+        await setVariable(variableAsking(ctx), chapter.id);
         continue;
       }
       if (next === 'skip') {
@@ -938,7 +946,7 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' |
         continue;
       }
       if (action === 'set-variable') {
-        await setVariableAndSave(ctx, chapter.id);
+        await setVariable(variableAsking(ctx), chapter.id);
         continue;
       }
       if (action === 'again') {

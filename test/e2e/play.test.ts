@@ -189,6 +189,68 @@ describe('variables the learner gives by hand', () => {
   });
 });
 
+describe('setting a variable at any prompt', () => {
+  test('at a choice point, v sets a variable (listed by ?) and the options are weighed again with it', async () => {
+    const t = play(['--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers']);
+    await t.waitFor(/Prepare a greeting[\s\S]*Run this step\?/);
+    t.press('r');
+    await t.waitFor(/Stretch[\s\S]*Run this step\?/);
+    t.press('s');
+    let screen = await t.waitFor('The fork in the road: what is your choice?');
+    expect(screen).toMatch(/Down the river \(Only sea folk know how to sail the river\.\)/);
+    expect(screen).toMatch(/v {2}Set a variable/);
+    t.press('?');
+    await t.waitFor(/v: a name, then its value, as --set NAME=VALUE gives it/);
+    t.press('v');
+    await t.waitFor('Which variable?');
+    t.press('REALM', 'enter');
+    await t.waitFor('REALM:');
+    t.press('backspace', 'sea', 'enter');
+    await t.waitFor('REALM = sea');
+    // The same menu again, now with the river open to Hero.
+    screen = await t.waitFor(/REALM = sea[\s\S]*The fork in the road: what is your choice\?/);
+    expect(screen.slice(screen.lastIndexOf('REALM = sea'))).not.toContain('Only sea folk');
+    t.press('4');
+    await t.waitFor(/Down the river/);
+    t.press('ctrl-c');
+    await t.exitCode();
+    const saved = (await progressFile()) as { vars: Record<string, { value: string }>; choices: Record<string, { choice: string }> };
+    expect(saved.vars.REALM).toMatchObject({ value: 'sea' });
+    expect(saved.choices.path).toMatchObject({ choice: 'river' });
+  });
+
+  test('at a question, :set NAME=value sets a variable first (a secret shown as dots, PATH refused), then the question comes back', async () => {
+    const t = play(['--set', 'GUILD=Wanderers']);
+    let screen = await t.waitFor("What is Hero's name?");
+    expect(screen).toContain(':set NAME=value sets a variable first');
+    t.press(':set MOTTO=onward', 'enter');
+    await t.waitFor('MOTTO = onward');
+    await t.waitFor(/MOTTO = onward[\s\S]*What is Hero's name\?/);
+    t.press(':set SHIP_TOKEN=tok-2f9a7c');
+    await t.waitFor(':set SHIP_TOKEN=••••••••••');
+    t.press('enter');
+    await t.waitFor('SHIP_TOKEN = ••••••');
+    t.press(':set PATH=/tmp/evil', 'enter');
+    await t.waitFor(':set PATH is refused: it changes how the shell');
+    // A name alone asks for its value.
+    t.press(':set HORSE', 'enter');
+    await t.waitFor('HORSE:');
+    t.press('Rocinante', 'enter');
+    await t.waitFor('HORSE = Rocinante');
+    screen = await t.waitFor(/HORSE = Rocinante[\s\S]*What is Hero's name\?/);
+    t.press('Ada', 'enter');
+    await t.waitFor(/Prepare a greeting[\s\S]*Run this step\?/);
+    expect(await t.screen()).not.toContain('tok-2f9a7c');
+    t.press('ctrl-c');
+    await t.exitCode();
+    const saved = (await progressFile()) as { vars: Record<string, { value: string; secret: boolean }> };
+    expect(Object.keys(saved.vars).sort()).toEqual(['GUILD', 'HERO_NAME', 'HORSE', 'MOTTO', 'SHIP_TOKEN']);
+    expect(saved.vars.HERO_NAME).toMatchObject({ value: 'Ada' });
+    expect(saved.vars.SHIP_TOKEN).toMatchObject({ value: 'tok-2f9a7c', secret: true });
+    expect(saved.vars.MOTTO).toMatchObject({ value: 'onward', secret: false });
+  });
+});
+
 describe('names a variable set by hand may not have', () => {
   test('v refuses PATH, BASH_ENV, LD_PRELOAD and a name that is not a variable, as --set does, and keeps asking', async () => {
     const t = play(['--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers']);
