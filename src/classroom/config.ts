@@ -41,7 +41,7 @@ export async function readClassroomConfig(env: NodeJS.ProcessEnv): Promise<Class
 /** Parse the classroom keys of a config file's text. Throws a UserError listing every problem. */
 export async function parseClassroomConfig(text: string, file: string): Promise<ClassroomConfig> {
   // The YAML parser loads only when there is a file: play reads this at every start, and most have none.
-  const { parse: parseYaml } = await import('yaml');
+  const { parse: parseYaml } = await import('../yaml.ts');
   let data: unknown;
   try {
     data = parseYaml(text);

@@ -276,7 +276,7 @@ async function presetAnswers(options: CliOptions, cwd: string): Promise<PresetAn
     let data: unknown;
     try {
       // The YAML parser loads only for an answers file: play starts without it.
-      const { parse: parseYaml } = await import('yaml');
+      const { parse: parseYaml } = await import('../yaml.ts');
       data = parseYaml(await readFile(file, 'utf8'));
     } catch (error) {
       throw new UserError(`cannot read answers file ${file}: ${(error as Error).message}`, {

@@ -4,8 +4,8 @@
  * checked against the whole journey later (see `assembleJourney`).
  */
 
-import type { Node } from 'yaml';
-import { isMap, isScalar } from 'yaml';
+import type { Node } from '../yaml.ts';
+import { isMap, isScalar } from '../yaml.ts';
 import { splitChapterBody } from './markdown.ts';
 import type { Chapter, CheckSpec, Choice, Expression, InputSpec, JourneyProblem, NextRule } from './model.ts';
 import { chapterIdFromPath, resolveChapterRef } from './ids.ts';

@@ -6,7 +6,7 @@
  */
 
 import { posix } from 'node:path';
-import { stringify } from 'yaml';
+import { stringify } from '../yaml.ts';
 import { chapterIdFromPath } from './ids.ts';
 import { fenceFor, isTranscript, readTranscript, stepLanguages } from './markdown.ts';
 import type { Chapter, InputSpec, Step } from './model.ts';

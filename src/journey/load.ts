@@ -6,7 +6,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { isScalar } from 'yaml';
+import { isScalar } from '../yaml.ts';
 import { UserError } from '../errors.ts';
 import { MAX_FILE_CHARACTERS, parseChapter, readInputs, type ChapterRef, type ExpressionSite, type ParsedChapter } from './chapter.ts';
 import { checkExpression, expressionReferences } from './expressions.ts';

@@ -17,7 +17,7 @@
 
 import { posix } from 'node:path';
 import { Lexer, type Token, type Tokens } from 'marked';
-import { isMap, isScalar, parseDocument } from 'yaml';
+import { isMap, isScalar, parseDocument } from '../yaml.ts';
 import { chapterKeys, MAX_FILE_CHARACTERS, parseChapter, splitFrontMatter, type ChapterRef, type ParsedChapter } from './chapter.ts';
 import type { ParsedJourneyFile } from './load.ts';
 import { countNewlines, isTranscript, splitChapterBody } from './markdown.ts';

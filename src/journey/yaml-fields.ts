@@ -3,7 +3,7 @@
  * with the line it is on. Works on the `yaml` package's node tree, so lines are exact.
  */
 
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from '../yaml.ts';
 import type { Expression, JourneyProblem, SourceLocation } from './model.ts';
 import { sanitize } from '../render/sanitize.ts';
 import { didYouMean, parseDuration } from './text.ts';

@@ -4,7 +4,7 @@ import { constants } from 'node:fs';
 import { open, readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml } from '../yaml.ts';
 import { KubeError } from './errors.ts';
 
 /** How the learner named their cluster: flags over environment, like kubectl. */

@@ -4,7 +4,7 @@
 // a grapheme of its own (Latin, Greek, Cyrillic, CJK, box drawing, ✔ and →; no combining marks,
 // emoji, joiners or Hangul jamo) is measured here with the same East Asian Width table; anything
 // else goes to string-width itself, loaded on first need. The build gives this module to the
-// bundled wrap-ansi and boxen in place of string-width (scripts/bundle-text.ts).
+// bundled wrap-ansi and boxen in place of string-width (scripts/bundle-libs.ts).
 import { createRequire } from 'node:module';
 import { eastAsianWidth } from 'get-east-asian-width';
 import stripAnsi from 'strip-ansi';

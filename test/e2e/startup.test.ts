@@ -65,7 +65,7 @@ test('talking to a cluster loads the bundled client, not the whole @kubernetes/c
   expect(files.filter((url) => url.includes('/node_modules/@kubernetes/client-node/'))).toEqual([]);
 });
 
-test("doctor probes tools without execa, talks to the cluster without Node's own copy of undici, and writes its report without string-width", async () => {
+test("doctor probes tools without execa, talks to the cluster without Node's own copy of undici, and loads the text and YAML libraries bundled", async () => {
   // A journey that needs a tool, so doctor runs a version probe: node itself, which is on PATH.
   const journey = join(sandbox.root, 'journey');
   mkdirSync(journey);
@@ -79,4 +79,7 @@ test("doctor probes tools without execa, talks to the cluster without Node's own
   // Its report (✔, ✘, quotes and dashes) is measured without string-width, which builds an Intl.Segmenter when loaded.
   expect(files).toContain(pathToFileURL(join(repoRoot, 'dist', 'render', 'text-libs.js')).href);
   expect(files.filter((url) => url.includes('/node_modules/string-width/'))).toEqual([]);
+  // The kubeconfig is read with the YAML parser bundled into one file, not its seventy.
+  expect(files).toContain(pathToFileURL(join(repoRoot, 'dist', 'yaml.js')).href);
+  expect(files.filter((url) => url.includes('/node_modules/yaml/'))).toEqual([]);
 });
