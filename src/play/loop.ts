@@ -32,7 +32,7 @@ import { skipReason } from '../journey/reasons.ts';
 import { chapterHeaderInfo, whereYouAre } from './page.ts';
 import { renderDeferred, renderProse, type DeferredBlock } from './prose.ts';
 import { editInEditor, editorCommand } from './edit.ts';
-import { CONTENTS_OPTION, pickFromContents } from './contents.ts';
+import { CONTENTS_OPTION, pickFromContents, stepState } from './contents.ts';
 import { askSkippedExports, askText, SET_VARIABLE_OPTION, setVariable, type VariableAsking } from './variables.ts';
 import { jumpInputFor, jumpVariables, nextJumpChoice } from '../journey/jump.ts';
 import { dict } from '../dict.ts';
@@ -551,7 +551,7 @@ async function runStepAgain(ctx: PlayContext, chapter: Chapter, before: number):
   const back = ' back';
   const picked = await ctx.asker.select(
     'Which step, again?',
-    [...candidates.map((s) => ({ value: s.id, name: `Step ${s.index + 1}${s.title ? `: ${s.title}` : ''}` })), { value: back, name: 'None: back to the menu', key: 'b' }],
+    [...candidates.map((s) => ({ value: s.id, name: `Step ${s.index + 1}${s.title ? `: ${s.title}` : ''} (${stepState(ctx.progress, chapter, s)})` })), { value: back, name: 'None: back to the menu', key: 'b' }],
     candidates.at(-1)?.id ?? back,
   );
   const step = candidates.find((s) => s.id === picked);
