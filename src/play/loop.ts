@@ -29,7 +29,8 @@ import { checkChapter, checkingNotice, helpText, prepareForChecks } from '../che
 import { chapterKubeEnvironment } from './chapter-cluster.ts';
 import { interpolate, validateInput } from './inputs.ts';
 import { skipReason } from '../journey/reasons.ts';
-import { chapterHeaderInfo, whereYouAre } from './page.ts';
+import { chapterHeaderInfo, renderChapterPage, whereYouAre } from './page.ts';
+import { FULL_TEXT_OPTION, renderRecap, resumePoint } from './recap.ts';
 import { renderDeferred, renderProse, type DeferredBlock } from './prose.ts';
 import { editInEditor, editorCommand } from './edit.ts';
 import { CONTENTS_OPTION, pickFromContents, stepState } from './contents.ts';
@@ -263,6 +264,9 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
     if (text.trim()) reading += text.endsWith('\n') ? text : `${text}\n`;
   };
   add(renderChapterHeader(chapterHeaderInfo(ctx.journey, chapter), ctx.terminal));
+  // Back in a chapter played partly before: a recap, not the text the learner read already.
+  const resume = ctx.asker.interactive && !ctx.dryRun ? resumePoint(chapter, progress) : undefined;
+  if (resume) add(renderRecap(chapter, resume, ctx.terminal, cmd(ctx, `show ${chapter.id}`)));
   const read = async () => {
     if (reading.trim()) await showText(ctx, reading);
     reading = '';
@@ -276,8 +280,9 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
   const proseState = () => ({ chapter, progress, conditions: conditions(ctx), dryRun: ctx.dryRun, lastStep });
   for (const [index, segment] of chapter.segments.entries()) {
     if (segment.kind === 'markdown') {
+      // Rendered even when left out: text it holds for after the checks is still shown then.
       const text = renderProse(segment.text, proseState(), ctx.terminal, { ...(index === 0 ? { omitTitle: chapter.title } : {}), deferred });
-      add(text);
+      if (!resume || index >= resume.firstSegment) add(text);
       continue;
     }
     await read();
@@ -285,7 +290,7 @@ async function playChapter(ctx: PlayContext, chapter: Chapter): Promise<string |
       await askInputs(ctx, chapter.inputs, chapter);
       inputsAsked = true;
     }
-    const outcome = await playStep(ctx, chapter, segment.step, aheadTo);
+    const outcome = await playStep(ctx, chapter, segment.step, aheadTo, Boolean(resume));
     if (outcome === 'back') return backToLastChoice(ctx);
     if (outcome) aheadTo = outcome.ahead;
     lastStep = segment.step;
@@ -568,8 +573,9 @@ async function runEarlierStep(ctx: PlayContext, chapter: Chapter, step: Step): P
  * Play one step. Returns 'back' when the learner chose to go back to the last choice after it
  * failed, and the index of the step to go on at when they went ahead from the contents. A step
  * before `aheadTo` is skipped on purpose without asking (one the learner went ahead past).
+ * `textLeftOut`: a recap stands for the chapter's text, so the menu offers the text in full.
  */
-async function playStep(ctx: PlayContext, chapter: Chapter, step: Step, aheadTo = -1): Promise<'back' | { ahead: number } | undefined> {
+async function playStep(ctx: PlayContext, chapter: Chapter, step: Step, aheadTo = -1, textLeftOut = false): Promise<'back' | { ahead: number } | undefined> {
   const key = stepKey(chapter.id, step.id);
   const total = chapter.steps.length;
   const label = step.title ?? `step ${step.index + 1}`;
@@ -658,6 +664,7 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step, aheadTo 
           ...(step.index > 0 ? [AGAIN_OPTION] : []),
           ...(total > 1 ? [CONTENTS_OPTION] : []),
           SET_VARIABLE_OPTION,
+          ...(textLeftOut ? [FULL_TEXT_OPTION] : []),
           { value: 'quit', name: 'Quit (progress is saved)', key: 'q' },
         ],
         'run',
@@ -681,6 +688,10 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step, aheadTo 
       }
       if (action === 'again') {
         await runStepAgain(ctx, chapter, step.index);
+        continue;
+      }
+      if (action === FULL_TEXT_OPTION.value) {
+        await showText(ctx, renderChapterPage(ctx.journey, chapter, ctx.progress, ctx.terminal));
         continue;
       }
       if (action === 'contents') {

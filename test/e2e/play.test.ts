@@ -251,6 +251,36 @@ describe('setting a variable at any prompt', () => {
   });
 });
 
+describe('resuming in the middle of a chapter', () => {
+  test('a recap says where the learner is instead of the text again; t shows it in full; a fresh chapter shows its text', async () => {
+    const first = play(['--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers']);
+    await first.waitFor(/Prepare a greeting[\s\S]*Run this step\?/);
+    first.press('r');
+    await first.waitFor(/Stretch[\s\S]*Run this step\?/);
+    first.press('q');
+    await first.exitCode();
+
+    const t = play();
+    let screen = await t.waitFor(/Stretch[\s\S]*Run this step\?/);
+    expect(screen.replace(/[│\s]+/g, ' ')).toMatch(/Picking up "The call to adventure" where you left off .*You are at step 2 of 2 \(Stretch\); of the steps before it, 1 done\..* Press t at the step's menu to read the chapter's text in full\./);
+    expect(screen).toMatch(/✔ Step 1 of 2 \(Prepare a greeting\): done earlier/);
+    // The text before the step done earlier is left out; the text right before the next step stays.
+    expect(screen).not.toContain('Every journey starts with a name.');
+    expect(screen).toContain('A stretch goal you may skip:');
+    expect(screen).toMatch(/t {2}Show the chapter's text in full/);
+    t.press('t');
+    screen = await t.waitFor(/Every journey starts with a name\.[\s\S]*Run this step\?/);
+    expect(screen.slice(screen.indexOf('Every journey starts with a name.'))).toMatch(/Prepare a greeting[\s\S]*Stretch/);
+    t.press('s');
+    // The next chapter is new: its text is shown whole.
+    screen = await t.waitFor('The fork in the road: what is your choice?');
+    expect(screen).toContain('Three roads, and a river. Which way?');
+    expect(screen.split('where you left off')).toHaveLength(2);
+    t.press('q');
+    await t.exitCode();
+  });
+});
+
 describe('names a variable set by hand may not have', () => {
   test('v refuses PATH, BASH_ENV, LD_PRELOAD and a name that is not a variable, as --set does, and keeps asking', async () => {
     const t = play(['--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers']);
