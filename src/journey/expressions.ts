@@ -8,7 +8,7 @@
  * Check expressions additionally see `object`, the Kubernetes object being checked.
  */
 
-import { Environment, type ASTNode, type ParseResult } from '@marcbachmann/cel-js';
+import { Environment, type ASTNode, type ParseResult } from '../cel.ts';
 import type { Expression, Journey } from './model.ts';
 import { dict } from '../dict.ts';
 import { patternMatches, patternProblem } from './regex.ts';

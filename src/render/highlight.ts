@@ -1,42 +1,6 @@
-import hljs from 'highlight.js/lib/core';
-import bash from 'highlight.js/lib/languages/bash';
-import diff from 'highlight.js/lib/languages/diff';
-import dockerfile from 'highlight.js/lib/languages/dockerfile';
-import go from 'highlight.js/lib/languages/go';
-import ini from 'highlight.js/lib/languages/ini';
-import javascript from 'highlight.js/lib/languages/javascript';
-import json from 'highlight.js/lib/languages/json';
-import makefile from 'highlight.js/lib/languages/makefile';
-import python from 'highlight.js/lib/languages/python';
-import shell from 'highlight.js/lib/languages/shell';
-import typescript from 'highlight.js/lib/languages/typescript';
-import xml from 'highlight.js/lib/languages/xml';
-import yaml from 'highlight.js/lib/languages/yaml';
+import hljs from './hljs.ts';
 import { highlightShell, SHELL_LANGUAGES } from './shell-highlight.ts';
 import type { Style, Theme } from './theme.ts';
-
-// Only the languages Kubernetes chapters use: the full highlight.js bundle (which
-// cli-highlight loads) costs ~140 ms at startup, these ~20 ms.
-const languages = {
-  bash,
-  diff,
-  dockerfile,
-  go,
-  ini,
-  javascript,
-  json,
-  makefile,
-  python,
-  shell,
-  typescript,
-  xml,
-  yaml,
-};
-for (const [name, definition] of Object.entries(languages)) {
-  if (!hljs.getLanguage(name)) hljs.registerLanguage(name, definition);
-}
-// Info strings authors write that the grammars above do not alias themselves.
-hljs.registerAliases(['toml'], { languageName: 'ini' });
 
 /** Whether `lang` (an info-string word such as `yaml` or `sh`) can be highlighted. */
 export function canHighlight(lang: string | undefined): boolean {
