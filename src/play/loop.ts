@@ -616,12 +616,16 @@ async function playStep(ctx: PlayContext, chapter: Chapter, step: Step, aheadTo 
   if (record?.status === 'skipped' && record.by === 'learner' && !ctx.dryRun && !wanted) {
     // Skipped on purpose in an earlier session: say so, and run it only when asked.
     ctx.write(renderSkipNotice(`step ${step.index + 1} of ${total} (${label})`, 'you skipped it earlier', ctx.terminal));
-    const again = ctx.asker.interactive
-      ? await ctx.asker.select('You skipped this step earlier. Run it now?', [
+    let again = 'keep';
+    while (ctx.asker.interactive) {
+      again = await ctx.asker.select('You skipped this step earlier. Run it now?', [
         { value: 'keep', name: 'No, leave it skipped', key: 's' },
         { value: 'run', name: 'Yes, show it and run it now', key: 'r' },
-      ], 'keep')
-      : 'keep';
+        SET_VARIABLE_OPTION,
+      ], 'keep');
+      if (again !== SET_VARIABLE_OPTION.value) break;
+      await setVariable(variableAsking(ctx), chapter.id);
+    }
     if (again === 'keep') {
       emitStep('skipped', { reason: 'the learner skipped it earlier' });
       return undefined;

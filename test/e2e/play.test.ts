@@ -219,6 +219,32 @@ describe('setting a variable at any prompt', () => {
     expect(saved.choices.path).toMatchObject({ choice: 'river' });
   });
 
+  test('coming back to a step skipped earlier, v sets a variable before deciding', async () => {
+    const first = play(['--set', 'HERO_NAME=Ada', '--set', 'GUILD=Wanderers']);
+    await first.waitFor(/Prepare a greeting[\s\S]*Run this step\?/);
+    first.press('s');
+    await first.waitFor('GREETING:');
+    first.press('Hi', 'enter');
+    await first.waitFor(/Stretch[\s\S]*Run this step\?/);
+    first.press('q');
+    await first.exitCode();
+
+    const t = play();
+    await t.waitFor('You skipped this step earlier. Run it now?');
+    t.press('v');
+    await t.waitFor('Which variable?');
+    t.press('GREETING', 'enter');
+    await t.waitFor('GREETING: (Hi)');
+    t.press('backspace', 'Howdy', 'enter');
+    await t.waitFor(/GREETING = Howdy[\s\S]*You skipped this step earlier\. Run it now\?/);
+    t.press('s');
+    await t.waitFor(/Stretch[\s\S]*Run this step\?/);
+    t.press('q');
+    await t.exitCode();
+    const saved = (await progressFile()) as { vars: Record<string, { value: string }> };
+    expect(saved.vars.GREETING).toMatchObject({ value: 'Howdy' });
+  });
+
   test('at a question, :set NAME=value sets a variable first (a secret shown as dots, PATH refused), then the question comes back', async () => {
     const t = play(['--set', 'GUILD=Wanderers']);
     let screen = await t.waitFor("What is Hero's name?");
