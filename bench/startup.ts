@@ -104,6 +104,8 @@ function placeOf(url: string, fn: string): string {
   if (pkg) return pkg[1]!;
   if (url.startsWith('node:')) return 'node: (Node.js internals)';
   if (url.endsWith('/dist/kube/client-node.js')) return '@kubernetes/client-node and undici (bundled)';
+  const bundled: Record<string, string> = { '/dist/yaml.js': 'yaml', '/dist/cel.js': '@marcbachmann/cel-js', '/dist/render/hljs.js': 'highlight.js', '/dist/render/text-libs.js': 'wrap-ansi and boxen' };
+  for (const [file, name] of Object.entries(bundled)) if (url.endsWith(file)) return `${name} (bundled)`;
   if (url.includes('/dist/')) return 'hero-journey (dist/)';
   return url;
 }

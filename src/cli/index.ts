@@ -1,30 +1,40 @@
 import { version } from '../version.ts';
 import { PromptInterrupted, UserError, ExitCode } from '../errors.ts';
 import type { CommandIO } from '../commands/io.ts';
-import { guardStream } from '../render/guard.ts';
-import { sanitize } from '../render/sanitize.ts';
-import { commandLine, rememberInvocation } from './invocation.ts';
 import type { CliOptions } from './parse.ts';
 
 /**
  * Run hero-journey with argv (without node and script). The only place that sets the exit code;
  * the parser, the help text and the commands are imported on demand so `--version` and `--help` stay fast.
  */
-export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
-  rememberInvocation(io.env, process.argv[1], io.cwd);
-  const code = await runCli(argv, io);
+export async function main(argv: string[], io?: CommandIO): Promise<number> {
+  let code: number;
+  if (io === undefined && versionOnly(argv)) {
+    // Nothing else loads for the version alone; it is hero-journey's own, so it needs no terminal guard.
+    quietOnClosedPipe();
+    code = printVersion(process.stdout);
+  } else {
+    const [{ rememberInvocation }, streams] = await Promise.all([import('./invocation.ts'), io ?? processIO()]);
+    rememberInvocation(streams.env, process.argv[1], streams.cwd);
+    code = await runCli(argv, streams);
+  }
   process.exitCode = code;
   return code;
+}
+
+/** `hero-journey --version` (or `-v`) and nothing else. */
+function versionOnly(argv: string[]): boolean {
+  return argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v');
 }
 
 /** Parse, dispatch and turn errors into messages and exit codes, without touching process.exitCode. */
 export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   try {
     // The version alone is what scripts and bug reports ask for: it needs no parser.
-    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) return printVersion(io);
+    if (versionOnly(argv)) return printVersion(io.stdout);
     const { parseCli } = await import('./parse.ts');
     const options = parseCli(argv);
-    if (options.version) return printVersion(io);
+    if (options.version) return printVersion(io.stdout);
     if (options.help) {
       const { helpText } = await import('./help.ts');
       io.stdout.write(helpText(argv.some((a) => a === options.command) ? options.command : undefined));
@@ -34,12 +44,12 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     if (!resolved) return ExitCode.ok;
     return await dispatch(resolved, io);
   } catch (error) {
-    return reportError(error, io);
+    return await reportError(error, io);
   }
 }
 
-function printVersion(io: CommandIO): number {
-  io.stdout.write(`${version()}\n`);
+function printVersion(stdout: { write(text: string): unknown }): number {
+  stdout.write(`${version()}\n`);
   return ExitCode.ok;
 }
 
@@ -87,7 +97,8 @@ async function dispatch(options: CliOptions, io: CommandIO): Promise<number> {
   }
 }
 
-function reportError(error: unknown, io: CommandIO): number {
+async function reportError(error: unknown, io: CommandIO): Promise<number> {
+  const [{ sanitize }, { commandLine }] = await Promise.all([import('../render/sanitize.ts'), import('./invocation.ts')]);
   if (error instanceof UserError) {
     // Messages carry outside text (file names, chapter ids, values): never raw to the terminal.
     io.stderr.write(`hero-journey: ${sanitize(error.message)}\n`);
@@ -107,14 +118,19 @@ function reportError(error: unknown, io: CommandIO): number {
   return ExitCode.failure;
 }
 
-function processIO(): CommandIO {
-  // `hero-journey map | head` closes the pipe early: stop writing quietly instead of crashing.
+/** `hero-journey map | head` closes the pipe early: stop writing quietly instead of crashing. */
+function quietOnClosedPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
       stream.destroy();
     });
   }
+}
+
+async function processIO(): Promise<CommandIO> {
+  quietOnClosedPipe();
+  const { guardStream } = await import('../render/guard.ts');
   // Nothing reaches the terminal unguarded: a path that forgot to sanitise outside text cannot take it over.
   const stdout = guardStream(process.stdout);
   const stderr = guardStream(process.stderr);
