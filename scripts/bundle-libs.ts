@@ -9,6 +9,7 @@
 //   text whose characters are graphemes of their own with the same table, and loads string-width
 //   only for the rest.
 import { build, type Plugin } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -20,6 +21,27 @@ const ownWidth: Plugin = {
   },
 };
 
+/**
+ * wrap-ansi and slice-ansi (boxen's) each build an Intl.Segmenter when loaded, which loads ICU's
+ * grapheme rules (some 15 ms); both use it only for text that is not plain ASCII. Here it is built
+ * on its first `segment()` call instead. The build fails if either module changes how it uses it.
+ */
+const lazySegmenters: Plugin = {
+  name: 'lazy-segmenters',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/](wrap-ansi[\\/]index|slice-ansi[\\/]tokenize-ansi)\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const made = /^const (\w+) = new Intl\.Segmenter\(([^)]*)\);$/m.exec(source);
+      const name = made?.[1];
+      // Any other use (another member, passed on as a value) would need the real object.
+      const otherUses = name ? new RegExp(`\\b${name}\\b(?=\\s*[.,;)\\]])(?!\\.segment\\()`).test(source) : true;
+      if (!made || otherUses) throw new Error(`${args.path}: expected one Intl.Segmenter used only through .segment()`);
+      const lazy = `let ${name}Made;\nconst ${name} = { segment: (text) => (${name}Made ??= new Intl.Segmenter(${made[2]})).segment(text) };`;
+      return { contents: source.replace(made[0], lazy), loader: 'js' };
+    });
+  },
+};
+
 await build({
   entryPoints: [`${root}src/yaml.ts`, `${root}src/cel.ts`, `${root}src/render/hljs.ts`, `${root}src/render/text-libs.ts`],
   outbase: `${root}src`,
@@ -28,7 +50,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node22.18',
-  plugins: [ownWidth],
+  plugins: [ownWidth, lazySegmenters],
   // yaml and highlight.js are CommonJS; yaml requires Node's process and buffer modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   legalComments: 'eof',

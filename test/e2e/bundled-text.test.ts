@@ -1,0 +1,31 @@
+// The build bundles wrap-ansi and boxen with hero-journey's own text width and a grapheme segmenter
+// made on first use (scripts/bundle-libs.ts); what they draw must be exactly what the packages draw.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import realBoxen from 'boxen';
+import { expect, test } from 'vitest';
+import realWrapAnsi from 'wrap-ansi';
+import { repoRoot } from './pty.ts';
+
+const { wrapAnsi, boxen } = (await import(pathToFileURL(join(repoRoot, 'dist', 'render', 'text-libs.js')).href)) as typeof import('../../src/render/text-libs.ts');
+
+/** Words of every kind a chapter or a cluster's answer may bring: wide, combining, emoji, styled, linked. */
+const words = ['Hero', 'namespace', '日本語の', 'e\u0301te\u0301', '👍🏻', '🇩🇪', 'ﾊﾞ', '한국어', '\u1100\u1161', '“quoted”', '—', '→', '✔', 'https://example.com/a/very/long/path/that/does/not/fit', '\u001b[1mbold\u001b[22m', '\u001b[31mred 日本\u001b[39m', '\u001b]8;;https://x\u0007link\u001b]8;;\u0007', '\tTab', 'x'.repeat(30)];
+
+test('wrap-ansi and boxen as bundled draw what the packages draw', () => {
+  let state = 7;
+  const next = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  const texts = Array.from({ length: 400 }, () => Array.from({ length: 2 + Math.floor(next() * 12) }, () => words[Math.floor(next() * words.length)]).join(next() < 0.2 ? '\n' : ' '));
+  const differ: string[] = [];
+  for (const text of texts) {
+    for (const width of [6, 13, 40]) {
+      for (const hard of [false, true]) {
+        const options = { hard, trim: true, wordWrap: true };
+        if (wrapAnsi(text, width, options) !== realWrapAnsi(text, width, options)) differ.push(`wrap ${width} ${hard}: ${JSON.stringify(text)}`);
+      }
+      const box = { width: width + 4, padding: { left: 1, right: 1, top: 0, bottom: 0 }, margin: 0 };
+      if (boxen(text, box) !== realBoxen(text, box)) differ.push(`box ${width}: ${JSON.stringify(text)}`);
+    }
+  }
+  expect(differ).toEqual([]);
+});
