@@ -4,6 +4,8 @@
 #   pebble        Let's Encrypt's ACME test server and its test DNS server (pebble, pebble-challtestsrv)
 #   cert-manager  cert-manager's controller and HTTP-01 solver, plus the CRDs of the same version
 #   traefik       the Traefik ingress controller
+#   flux          Flux's source-controller and kustomize-controller, plus their CRDs of the same version
+#                 (its go.mod is written by hand: see the replace in test/components/go/flux/go.mod)
 #
 # Usage:
 #   bash test/components/build.sh NAME...          build into the cache (skipped when already complete)
@@ -30,7 +32,8 @@ module_of() {
     pebble) echo "github.com/letsencrypt/pebble/v2" ;;
     cert-manager) echo "github.com/cert-manager/cert-manager" ;;
     traefik) echo "github.com/traefik/traefik/v3" ;;
-    *) log "unknown component '$1' (known: pebble, cert-manager, traefik)"; exit 2 ;;
+    flux) echo "github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller" ;;
+    *) log "unknown component '$1' (known: pebble, cert-manager, traefik, flux)"; exit 2 ;;
   esac
 }
 version_of() {
@@ -38,6 +41,7 @@ version_of() {
     pebble) echo "$PEBBLE_VERSION" ;;
     cert-manager) echo "$CERT_MANAGER_VERSION" ;;
     traefik) echo "$TRAEFIK_VERSION" ;;
+    flux) echo "$FLUX_VERSION" ;;
   esac
 }
 bins_of() {
@@ -45,6 +49,7 @@ bins_of() {
     pebble) echo "pebble pebble-challtestsrv" ;;
     cert-manager) echo "cert-manager-controller acmesolver" ;;
     traefik) echo "traefik" ;;
+    flux) echo "source-controller kustomize-controller" ;;
   esac
 }
 # Packages to build, relative to the wrapper module.
@@ -53,13 +58,14 @@ packages_of() {
     pebble) echo "github.com/letsencrypt/pebble/v2/cmd/pebble github.com/letsencrypt/pebble/v2/cmd/pebble-challtestsrv" ;;
     cert-manager) echo "./cmd/cert-manager-controller ./cmd/acmesolver" ;;
     traefik) echo "github.com/traefik/traefik/v3/cmd/traefik" ;;
+    flux) echo "github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller" ;;
   esac
 }
 ldflags_of() {
   local v
   v="$(version_of "$1")"
   case "$1" in
-    pebble) echo "-s -w" ;;
+    pebble | flux) echo "-s -w" ;;
     cert-manager) echo "-s -w -X github.com/cert-manager/cert-manager/pkg/util.AppVersion=$v -X github.com/cert-manager/cert-manager/pkg/util.AppGitState=clean" ;;
     traefik) echo "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$v -X github.com/traefik/traefik/v3/pkg/version.Codename=hero-journey-test" ;;
   esac
@@ -68,6 +74,7 @@ ldflags_of() {
 # --- gen: write the wrapper module's go.mod and resolve go.sum -------------------------
 gen() {
   local name="$1" dir="$gomods/$1" mod ver
+  [[ "$name" != flux ]] || { log "flux's go.mod is written by hand (a replace the proxy needs); edit it and run go mod tidy -e there"; exit 2; }
   mod="$(module_of "$name")"
   ver="$(version_of "$name")"
   mkdir -p "$dir"
@@ -124,7 +131,7 @@ if [[ "${1:-}" == "--print" ]]; then
   print_only=1
   shift
 fi
-[[ $# -ge 1 ]] || { log "usage: build.sh [--print] NAME... (pebble, cert-manager, traefik)"; exit 2; }
+[[ $# -ge 1 ]] || { log "usage: build.sh [--print] NAME... (pebble, cert-manager, traefik, flux)"; exit 2; }
 
 goversion="$(go env GOVERSION)"
 # Bump when the build itself changes (flags, ldflags, copied files) to force a rebuild.
@@ -169,6 +176,15 @@ build_one() {
     mkdir -p "$out/crds"
     install -m 0644 "$moddir"/deploy/crds/*.yaml "$out/crds/"
     rm -f "$out/crds/README.md"
+  fi
+  if [[ "$name" == flux ]]; then
+    # Each controller's CRDs, from the same module version as its binary (config/crd/bases).
+    local m moddir
+    mkdir -p "$out/crds"
+    for m in $(module_of flux); do
+      moddir="$(cd "$gomods/$name" && go list -m -f '{{.Dir}}' "$m")"
+      install -m 0644 "$moddir"/config/crd/bases/*.yaml "$out/crds/"
+    done
   fi
   for b in $(bins_of "$name"); do [[ -x "$bin/$b" ]] || { log "missing $bin/$b after build"; exit 1; }; done
   printf 'name=%s\nversion=%s\ngo=%s\nbuilt=%s\nseconds=%s\n' "$name" "$(version_of "$name")" "$goversion" \
