@@ -1,7 +1,12 @@
 // The bundled chapters as a learner plays them, for the tests that run them against the local
 // control plane: one chapter's step run by the step runner `play` uses, and `hero-journey check`.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { loadJourney } from '../../src/journey/load.ts';
 import type { Journey } from '../../src/journey/model.ts';
+import type { Sandbox } from '../cluster/testenv.ts';
 import { chapterKubeEnvironment } from '../../src/play/chapter-cluster.ts';
 import { runStep } from '../../src/steps/run.ts';
 import { runBin } from '../e2e/cli.ts';
@@ -50,4 +55,48 @@ export async function checkChapter(
   } catch {
     throw new Error(`hero-journey check ${chapterId} printed no JSON (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
   }
+}
+
+/**
+ * The kustomize CLI is not built here: a stand-in in DIR/kustomize-bin (returned, for PATH) runs
+ * kubectl's built-in Kustomize for `build`, and writes what `kustomize edit set image` would.
+ */
+export function kustomizeStandIn(dir: string): string {
+  const bin = join(dir, 'kustomize-bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(
+    join(bin, 'kustomize'),
+    [
+      '#!/usr/bin/env bash',
+      'set -euo pipefail',
+      'case "$1 ${2:-}" in',
+      '  "build "*) exec kubectl kustomize "$2" ;;',
+      '  "edit set") ref=${4#*=}; name=${4%%=*}; sed -i "s|^  - name: ${name}\$|  - name: ${name}\\n    newName: ${ref%:*}\\n    newTag: \"${ref##*:}\"|" kustomization.yaml ;;',
+      '  *) echo "kustomize stand-in: $* is not supported" >&2; exit 2 ;;',
+      'esac',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  return bin;
+}
+
+/**
+ * A learner's workspace made by the built CLI's `hero-journey init` in the sandbox, the bundled
+ * journey, the sandbox's environment, and a kubeconfig whose server does not answer (the
+ * learner's own, while chapters that name the production kubeconfig are checked).
+ */
+export async function bundledWorkspace(sandbox: Sandbox): Promise<{ journey: Journey; env: Record<string, string>; workspace: string; deadKubeconfig: string }> {
+  if (!existsSync(fileURLToPath(new URL('../../dist/cli', import.meta.url)))) throw new Error('run `npm run build` first: this test runs the built CLI');
+  const env = Object.fromEntries(Object.entries(sandbox.env).filter((e): e is [string, string] => e[1] !== undefined));
+  const journey = await loadJourney(fileURLToPath(new URL('../../chapters', import.meta.url)));
+  const workspace = join(sandbox.home, 'hero');
+  const init = await runBin(['init', workspace], { cwd: sandbox.home, env });
+  expect(init.exitCode, init.stderr).toBe(0);
+  const deadKubeconfig = join(sandbox.home, 'unreachable.kubeconfig');
+  writeFileSync(
+    deadKubeconfig,
+    'apiVersion: v1\nkind: Config\nclusters: [{name: gone, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: gone, context: {cluster: gone, user: u}}]\ncurrent-context: gone\n',
+  );
+  return { journey, env, workspace, deadKubeconfig };
 }

@@ -8,9 +8,10 @@
 //
 // The steps are the chapters' own code, run as play runs them (the chapter's kubeconfig in the
 // environment). What the control plane cannot do is done by the test, and said where:
-// - no Argo CD, Flux, kapp-controller, Cluster API or Crossplane runs: their CRDs are installed
+// - no Argo CD, Flux, kapp-controller, Cluster API or Crossplane runs here: their CRDs are installed
 //   (fixtures/production/crds.yaml) and the test sets each status as the controller would; the
-//   chapters' checks must fail before and pass after;
+//   chapters' checks must fail before and pass after (production-flux.test.ts runs Flux's
+//   source-controller and kustomize-controller for real, in a second control plane);
 // - the GitOps repository is a local bare repository; the test applies what GitOps would apply
 //   from it (Hero's chart rendered with the committed production values, the Kustomize overlay
 //   built from the repository);
@@ -23,16 +24,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadJourney } from '../../src/journey/load.ts';
 import type { Journey } from '../../src/journey/model.ts';
 import type { Sandbox } from '../cluster/testenv.ts';
-import { runBin } from '../e2e/cli.ts';
-import { checkChapter, playChapterStep, type CheckJson } from './bundled-steps.ts';
+import { bundledWorkspace, checkChapter, kustomizeStandIn, playChapterStep, type CheckJson } from './bundled-steps.ts';
 import { cluster, mergePatch, adminApi } from './checks/support.ts';
 import { ok, run } from './helpers.ts';
 
 const exec = promisify(execFile);
-const chaptersDir = fileURLToPath(new URL('../../chapters', import.meta.url));
 const crds = fileURLToPath(new URL('./fixtures/production/crds.yaml', import.meta.url));
 const NS = 'production';
 
@@ -85,18 +83,8 @@ const condition = (type: string, status: 'True' | 'False' = 'True') => ({
 });
 
 beforeAll(async () => {
-  if (!existsSync(join(fileURLToPath(new URL('../../dist', import.meta.url)), 'cli'))) throw new Error('run `npm run build` first: this test runs the built CLI');
   sandbox = cluster.sandbox();
-  env = Object.fromEntries(Object.entries(sandbox.env).filter((e): e is [string, string] => e[1] !== undefined));
-  journey = await loadJourney(chaptersDir);
-  workspace = join(sandbox.home, 'hero');
-  const init = await runBin(['init', workspace], { cwd: sandbox.home, env });
-  expect(init.exitCode, init.stderr).toBe(0);
-  deadKubeconfig = join(sandbox.home, 'unreachable.kubeconfig');
-  writeFileSync(
-    deadKubeconfig,
-    'apiVersion: v1\nkind: Config\nclusters: [{name: gone, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: gone, context: {cluster: gone, user: u}}]\ncurrent-context: gone\n',
-  );
+  ({ journey, env, workspace, deadKubeconfig } = await bundledWorkspace(sandbox));
   productionKubeconfig = cluster.mintUser('hero-production-admin', ['system:masters']);
   await ok(sandbox, 'kubectl', ['apply', '-f', crds]);
   await ok(sandbox, 'kubectl', ['wait', '--for=condition=Established', '--timeout=30s', ...Array.from(readFileSync(crds, 'utf8').matchAll(/^  name: (\S+)$/gm), (m) => `crd/${m[1]}`)]);
@@ -221,25 +209,7 @@ describe('Hero in production, and its database', () => {
   });
 
   it('Kustomize: a production overlay next to dev, built from Git, deploys Hero with the production image, host and class', async () => {
-    // The kustomize CLI is not built here: a stand-in runs kubectl's built-in Kustomize for `build`,
-    // and writes what `kustomize edit set image` would.
-    const bin = join(sandbox.home, 'kustomize-bin');
-    mkdirSync(bin, { recursive: true });
-    writeFileSync(
-      join(bin, 'kustomize'),
-      [
-        '#!/usr/bin/env bash',
-        'set -euo pipefail',
-        'case "$1 ${2:-}" in',
-        '  "build "*) exec kubectl kustomize "$2" ;;',
-        '  "edit set") ref=${4#*=}; name=${4%%=*}; sed -i "s|^  - name: ${name}\$|  - name: ${name}\\n    newName: ${ref%:*}\\n    newTag: \"${ref##*:}\"|" kustomization.yaml ;;',
-        '  *) echo "kustomize stand-in: $* is not supported" >&2; exit 2 ;;',
-        'esac',
-        '',
-      ].join('\n'),
-      { mode: 0o755 },
-    );
-    const path = { PATH: `${bin}:${env.PATH}` };
+    const path = { PATH: `${kustomizeStandIn(sandbox.home)}:${env.PATH}` };
     // Hero's Helm release from the test above goes, as it would when switching definitions.
     await ok(sandbox, 'kubectl', ['delete', 'deployment,service,ingress', 'hero', '-n', NS, '--ignore-not-found']);
     const built = await playStep('production/app/kustomize', 'Write the production overlay', path);
