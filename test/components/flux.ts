@@ -13,9 +13,9 @@ const buildScript = fileURLToPath(new URL('./build.sh', import.meta.url));
 export function builtComponent(name: string): { binDir: string; crdDir: string } | { missing: string } {
   let binDir: string;
   try {
-    binDir = execFileSync('bash', [buildScript, name, '--print'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    binDir = execFileSync('bash', [buildScript, '--print', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   } catch (err) {
-    return { missing: `\`bash test/components/build.sh ${name} --print\` failed: ${(err as Error).message.split('\n')[0]}` };
+    return { missing: `\`bash test/components/build.sh --print ${name}\` failed: ${(err as Error).message.split('\n')[0]}` };
   }
   const out = path.dirname(binDir);
   if (!fs.existsSync(path.join(out, 'COMPLETE'))) {
