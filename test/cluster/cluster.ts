@@ -2,7 +2,7 @@
 // kube-controller-manager, kube-scheduler and kwok with one fake node, all built from Go
 // modules by test/cluster/build.sh. No vitest imports here: the CLI (cli.ts) and vitest's
 // globalSetup (global-setup.ts) both use this module, and test files use testenv.ts.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
@@ -53,6 +53,8 @@ export interface StartOptions {
   log?: (msg: string) => void;
   /** Overall timeout in milliseconds. Default 120 s. */
   timeoutMs?: number;
+  /** Where kwok takes the fake pods' IP addresses from. Default 10.244.0.0/16. */
+  podCidr?: string;
 }
 
 const BIN_NAMES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'kwok', 'helm'];
@@ -141,6 +143,13 @@ function signedCert(
   fs.rmSync(path.join(pki, extFile));
 }
 
+/** Writes NAME.key/NAME.crt for a TLS server with these SANs (`DNS:x`, `IP:y`), signed by the cluster's CA. */
+export function signServerCertificate(state: Pick<ClusterState, 'dir'>, name: string, sans: string[]): { cert: string; key: string } {
+  const pki = path.join(state.dir, 'pki');
+  signedCert(pki, name, `/CN=${name}`, { serverSans: sans });
+  return { cert: path.join(pki, `${name}.crt`), key: path.join(pki, `${name}.key`) };
+}
+
 function subjectFor(cn: string, groups: string[]): string {
   const esc = (s: string): string => s.replace(/[/\\,+="<>#;]/g, (c) => `\\${c}`);
   return groups.map((g) => `/O=${esc(g)}`).join('') + `/CN=${esc(cn)}`;
@@ -218,7 +227,8 @@ export function mintUser(state: Pick<ClusterState, 'dir' | 'server' | 'caFile'>,
 
 // ---------------------------------------------------------------- processes
 
-async function freePorts(n: number): Promise<number[]> {
+/** N TCP ports free on 127.0.0.1 right now. */
+export async function freePorts(n: number): Promise<number[]> {
   const servers: net.Server[] = [];
   const ports: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -246,7 +256,7 @@ function alive(pid: number): boolean {
 /** True when pid runs a command line mentioning `dir` (guards against reused pids). */
 function ownedBy(pid: number, dir: string): boolean {
   try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir) || fs.readlinkSync(`/proc/${pid}/cwd`) === dir;
   } catch {
     return false;
   }
@@ -311,6 +321,13 @@ function api(server: string, tls: Tls, method: string, p: string, body?: unknown
   });
 }
 
+/** A request to the cluster's API as its admin: the status and the body as text. */
+export function adminRequest(state: Pick<ClusterState, 'dir' | 'server'>, method: string, p: string, body?: unknown): Promise<{ status: number; body: string }> {
+  const pki = path.join(state.dir, 'pki');
+  const tls: Tls = { ca: fs.readFileSync(path.join(pki, 'ca.crt')), cert: fs.readFileSync(path.join(pki, 'admin.crt')), key: fs.readFileSync(path.join(pki, 'admin.key')) };
+  return api(state.server, tls, method, p, body);
+}
+
 function fakeNode(): unknown {
   const resources = { cpu: '32', memory: '256Gi', pods: '110', 'ephemeral-storage': '1Ti' };
   return {
@@ -352,6 +369,38 @@ function fakeNode(): unknown {
 }
 
 // ---------------------------------------------------------------- start / stop
+
+/**
+ * Starts one more process that belongs to the cluster (its folder is the working directory, its
+ * output goes to logs/NAME.log): stopCluster, the exit hooks and reapStale end it with the rest.
+ */
+export function startClusterProcess(state: ClusterState, name: string, file: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const out = fs.openSync(path.join(state.dir, 'logs', `${name}.log`), 'a');
+  const child = spawn(file, args, { cwd: state.dir, detached: true, stdio: ['ignore', out, out], env: { ...process.env, HOME: state.dir, KUBECONFIG: '', ...env } });
+  fs.closeSync(out);
+  if (child.pid === undefined) throw new Error(`could not start ${name}`);
+  child.on('error', () => undefined);
+  state.pids[name] = child.pid;
+  writeState(state);
+  return child;
+}
+
+/** Stops a process started by startClusterProcess (SIGTERM, then SIGKILL after 5 s). */
+export async function stopClusterProcess(state: ClusterState, name: string): Promise<void> {
+  const pid = state.pids[name];
+  if (pid === undefined) return;
+  if (alive(pid) && ownedBy(pid, state.dir)) signalGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline && alive(pid) && ownedBy(pid, state.dir)) await sleep(50);
+  if (alive(pid) && ownedBy(pid, state.dir)) signalGroup(pid, 'SIGKILL');
+  delete state.pids[name];
+  writeState(state);
+}
+
+/** Last lines of a cluster process's log. */
+export function clusterProcessLog(state: ClusterState, name: string, lines = 25): string {
+  return tail(path.join(state.dir, 'logs', `${name}.log`), lines);
+}
 
 function writeState(state: ClusterState): void {
   const file = path.join(state.dir, 'state.json');
@@ -595,7 +644,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterStat
       // and marks its pods not ready with it, which made Deployments flap under load.
       '--node-lease-duration-seconds=40',
       '--node-ip=10.1.0.1',
-      '--cidr=10.244.0.0/16',
+      `--cidr=${opts.podCidr ?? '10.244.0.0/16'}`,
       `--server-address=127.0.0.1:${kwokPort}`,
     ]);
 
