@@ -4,9 +4,10 @@
 // controller; Traefik with its Kubernetes Ingress provider; and a runner that does a kubelet's job
 // for the two kinds of pod the HTTPS path needs to answer (cert-manager's HTTP-01 solver and Hero).
 //
-// Addresses: every run takes its own loopback block 127.A.B.0/23. Traefik listens on 127.A.B.1,
+// Addresses: every run takes its own Traefik address 127.A.B.1, where Traefik listens,
 // ports 80 and 443, as an ingress controller's LoadBalancer would; kwok gives pods addresses in
-// 127.A.(B+1).0/24, and the runner listens on a pod's address and port and hands each connection
+// 10.A.(B+1).0/24 (added to the loopback interface while the pod runs), and the runner listens on
+// a pod's address and port and hands each connection
 // to the pod's program, which runs on a free port of 127.0.0.1. Hero's names resolve to 127.A.B.1
 // through the DNS server for pebble and cert-manager, and through a hosts file for the learner's
 // side (see learnerCommand). The HTTP-01 challenge is validated for real: pebble fetches the token
@@ -107,7 +108,9 @@ export async function startHttpsStack(opts: HttpsStackOptions = {}): Promise<Htt
   const a = randomInt(64, 255);
   const b = randomInt(0, 127) * 2;
   const ingressIp = `127.${a}.${b}.1`;
-  const cluster = await startCluster({ podCidr: `127.${a}.${b + 1}.0/24`, log });
+  // EndpointSlices refuse loopback addresses, so pods get 10.A.(B+1).0/24; the runner adds a pod's
+  // address to the loopback interface while it runs the pod.
+  const cluster = await startCluster({ podCidr: `10.${a}.${b + 1}.0/24`, log });
   const stack: { stopped: boolean; runner?: PodRunner } = { stopped: false };
   try {
     const dir = cluster.dir;
@@ -308,6 +311,16 @@ interface RunningPod {
   uid: string;
   child: ChildProcess;
   servers: net.Server[];
+  podIp: string;
+}
+
+/** Adds or removes a pod's address on the loopback interface (a kubelet's network plugin, in short). */
+function loopbackAddress(op: 'add' | 'del', ip: string): void {
+  try {
+    execFileSync('ip', ['addr', op, `${ip}/32`, 'dev', 'lo'], { stdio: 'ignore' });
+  } catch {
+    // already there (add) or already gone (del)
+  }
 }
 
 /**
@@ -396,11 +409,12 @@ class PodRunner {
       socket.on('error', close);
       upstream.on('error', close);
     });
+    loopbackAddress('add', podIp);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(targetPort, podIp, () => resolve());
     });
-    this.pods.set(key, { uid: pod.metadata.uid, child, servers: [server] });
+    this.pods.set(key, { uid: pod.metadata.uid, child, servers: [server], podIp });
     this.log(`runs pod ${key} (${container.image}) at ${podIp}:${targetPort}`);
   }
 
@@ -409,6 +423,7 @@ class PodRunner {
     if (!running) return;
     this.pods.delete(key);
     for (const s of running.servers) s.close();
+    loopbackAddress('del', running.podIp);
     const name = Object.entries(this.cluster.pids).find(([, pid]) => pid === running.child.pid)?.[0];
     if (name) await stopClusterProcess(this.cluster, name);
   }

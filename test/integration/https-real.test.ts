@@ -1,6 +1,5 @@
-// "Use HTTPS" with real components, played from the learner's side with the bundled chapters' own
-// steps and checks: setup's ClusterIssuer registers an ACME account with a local CA (and fails, saying
-// why, for an email the CA refuses).
+// "Use HTTPS" with real components: a certificate issued by cert-manager from a local ACME CA and
+// served by Traefik, played from the learner's side with the bundled chapters' own steps and checks.
 //
 // test/components/https-stack.ts starts a control plane of its own and, as local processes, pebble
 // (Let's Encrypt's ACME test server, its own root CA), pebble-challtestsrv (DNS for Hero's names),
@@ -17,7 +16,9 @@
 // - cert-manager runs out of cluster, so setup's "cert-manager's Deployments are available" check
 //   is not asked;
 // - no kustomize CLI: the test writes what `kustomize edit` would write, and kubectl builds.
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +43,7 @@ const byId = (result: { checks: CheckResult[] }, id: string): CheckResult => {
 
 /** Checks again (for up to two minutes) until `done` holds: cert-manager and Traefik react to changes within seconds. */
 async function checkUntil(chapterId: string, done: (r: { code: number | null; checks: CheckResult[] }) => boolean, extra: Record<string, string> = {}): Promise<{ code: number | null; checks: CheckResult[] }> {
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 240_000;
   let result = await learner.check(chapterId, extra);
   while (!done(result) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -53,6 +54,41 @@ async function checkUntil(chapterId: string, done: (r: { code: number | null; ch
 
 const kubectl = (args: string[], input?: string): Promise<string> => kubectlRun(stack.cluster, args, input);
 const kubectlJson = async (args: string[]): Promise<Record<string, any>> => JSON.parse(await kubectl([...args, '-o', 'json'])) as Record<string, any>;
+
+/** Records every kind of object cert-manager made on the way (they are cleaned up when done). */
+function watchAcmeObjects(): { seen: Set<string>; stop: () => void } {
+  const seen = new Set<string>();
+  let stopped = false;
+  void (async () => {
+    while (!stopped) {
+      try {
+        const list = await kubectlJson(['get', 'certificaterequests,orders,challenges', '-n', NS]);
+        for (const item of list.items as { kind: string }[]) seen.add(item.kind);
+      } catch {
+        // the next round asks again
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  })();
+  return { seen, stop: () => (stopped = true) };
+}
+
+/** What a learner's certificate must be: for Hero's host, valid now, key matching, chained to pebble's root. */
+async function expectIssuedCertificate(host: string): Promise<X509Certificate> {
+  const secret = await kubectlJson(['get', 'secret', 'hero-tls', '-n', NS]);
+  const chain = Buffer.from(secret.data['tls.crt'], 'base64').toString('utf8');
+  const pems = chain.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  const [leaf, ...intermediates] = pems.map((p) => new X509Certificate(p));
+  expect(leaf).toBeDefined();
+  expect(leaf!.checkHost(host)).toBe(host);
+  expect(leaf!.subjectAltName).toBe(`DNS:${host}`);
+  const root = new X509Certificate(readFileSync(stack.rootCaFile));
+  const issuer = intermediates[0]!;
+  expect(leaf!.verify(issuer.publicKey)).toBe(true);
+  expect(issuer.verify(root.publicKey)).toBe(true);
+  expect(leaf!.issuer).toContain('Pebble Intermediate CA');
+  return leaf!;
+}
 
 describe.skipIf(unavailable)('Use HTTPS with cert-manager, pebble and Traefik', () => {
   beforeAll(async () => {
@@ -99,7 +135,117 @@ describe.skipIf(unavailable)('Use HTTPS with cert-manager, pebble and Traefik', 
     expect(issuer.status.acme.uri).toContain('127.0.0.1');
     expect(issuer.spec.acme.email).toBe('learner@example.com');
   });
+
+  describe('the Helm trail', () => {
+    it('https/cert-manager-helm: cert-manager gets Hero\'s certificate from the CA, and Hero answers over trusted HTTPS', async () => {
+      await learner.playStep('define-app/helm', 'Deploy Hero with Helm');
+      const watch = watchAcmeObjects();
+      try {
+        await learner.playStep('https/cert-manager-helm', 'Upgrade Hero with TLS switched on');
+        const watched = await learner.playStep('https/cert-manager-helm', 'Watch cert-manager at work');
+        expect(watched).toContain('condition met');
+      } finally {
+        watch.stop();
+      }
+      expect([...watch.seen].sort()).toEqual(['CertificateRequest', 'Challenge', 'Order']);
+      const request = (await kubectlJson(['get', 'certificaterequests', '-n', NS])).items[0];
+      expect(request.status.conditions).toEqual(expect.arrayContaining([
+        expect.objectContaining({ type: 'Approved', status: 'True' }),
+        expect.objectContaining({ type: 'Ready', status: 'True', reason: 'Issued' }),
+      ]));
+      expect((await kubectlJson(['get', 'orders', '-n', NS])).items[0].status.state).toBe('valid');
+      await expectIssuedCertificate(HOST);
+
+      const result = await checkUntil('https/cert-manager-helm', (r) => r.code === 0);
+      expect(result.checks.map((c) => [c.id, c.status, c.reason])).toEqual([
+        ['certificate-ready', 'passed', expect.any(String)],
+        ['tls-secret-valid', 'passed', expect.stringContaining(`holds a certificate for ${HOST}`)],
+        ['https-answers', 'passed', `GET https://${HOST}/ → 200 over trusted HTTPS`],
+      ]);
+      expect(byId(result, 'https-answers').details).toMatch(/Pebble Intermediate CA/);
+      expect(result.code).toBe(0);
+    }, 300_000);
+
+    it('a Secret removed after issuance: the checks say what is missing and what is served instead, until cert-manager issues again', async () => {
+      // With cert-manager stopped, nothing puts the Secret back while the learner looks.
+      await stack.stopCertManager();
+      await kubectl(['delete', 'secret', 'hero-tls', '-n', NS]);
+      const broken = await checkUntil('https/cert-manager-helm', (r) => byId(r, 'tls-secret-valid').status === 'failed' && /fallback certificate/.test(byId(r, 'https-answers').hint ?? ''));
+      expect(byId(broken, 'tls-secret-valid')).toMatchObject({ status: 'failed', reason: `Secret ${NS}/hero-tls does not exist yet` });
+      expect(byId(broken, 'https-answers')).toMatchObject({
+        status: 'failed',
+        reason: expect.stringContaining(`not ${HOST}`),
+        hint: expect.stringContaining('fallback certificate'),
+      });
+      expect(broken.code).toBe(1);
+
+      await stack.startCertManager();
+      const healed = await checkUntil('https/cert-manager-helm', (r) => r.code === 0);
+      expect(healed.checks.map((c) => c.status)).toEqual(['passed', 'passed', 'passed']);
+      await expectIssuedCertificate(HOST);
+    }, 300_000);
+
+    it('a host the CA refuses: the Certificate is not Ready, and the checks name the host and where to look', async () => {
+      await learner.playStep('https/cert-manager-helm', 'Upgrade Hero with TLS switched on', { APP_HOST: REFUSED_HOST });
+      // The CA's answer, as cert-manager records it on the CertificateRequest.
+      const deadline = Date.now() + 120_000;
+      let failed: { message: string } | undefined;
+      while (!failed && Date.now() < deadline) {
+        const requests = (await kubectlJson(['get', 'certificaterequests', '-n', NS])).items as { status?: { conditions?: { type: string; reason: string; message: string }[] } }[];
+        failed = requests.flatMap((r) => r.status?.conditions ?? []).find((c) => c.type === 'Ready' && c.reason === 'Failed');
+        if (!failed) await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(failed?.message).toMatch(/forbidden by policy: "hero\.refused\.test"/);
+      const result = await learner.check('https/cert-manager-helm');
+      const ready = byId(result, 'certificate-ready');
+      expect(ready).toMatchObject({ status: 'failed', hint: expect.stringContaining('kubectl describe certificate hero -n dev') });
+      expect(ready.found?.join('\n')).toMatch(/False/);
+      expect(byId(result, 'tls-secret-valid')).toMatchObject({ status: 'failed', reason: expect.stringContaining(`not ${REFUSED_HOST}`) });
+      expect(result.code).toBe(1);
+      await ok(['helm', 'uninstall', 'hero', '-n', NS, '--wait']);
+      await kubectl(['delete', 'secret', 'hero-tls', '-n', NS, '--ignore-not-found']);
+      learner.vars = { ...learner.vars, APP_HOST: HOST, TLS_ENABLED: 'false' };
+    }, 300_000);
+  });
+
+  describe('the Kustomize trail', () => {
+    it('https/cert-manager-kustomize: the tls component\'s Certificate is issued, and Hero answers over trusted HTTPS', async () => {
+      const overlay = join(learner.workspace, 'kustomize', 'overlays', 'dev');
+      const kustomization = join(overlay, 'kustomization.yaml');
+      // What the chapters' `kustomize edit set image` and `kustomize edit add component ../../components/tls` write.
+      const text = readFileSync(kustomization, 'utf8');
+      const edited = text
+        .replace(/- name: hero\n {4}newName: hero\n {4}newTag: 0\.1\.0/, '- name: hero\n    newName: localhost/hero\n    newTag: test')
+        .replace('components: []', 'components:\n  - ../../components/tls');
+      expect(edited).not.toBe(text);
+      writeFileSync(kustomization, edited);
+      writeFileSync(join(overlay, 'settings.env'), `host=${HOST}\n`);
+      learner.vars = { ...learner.vars, TLS_ENABLED: 'true' };
+      const watch = watchAcmeObjects();
+      try {
+        await kubectl(['apply', '-k', overlay]);
+        await learner.playStep('https/cert-manager-kustomize', 'Watch cert-manager at work');
+      } finally {
+        watch.stop();
+      }
+      expect(watch.seen.has('Order')).toBe(true);
+      await expectIssuedCertificate(HOST);
+      const result = await checkUntil('https/cert-manager-kustomize', (r) => r.code === 0);
+      expect(result.checks.map((c) => [c.id, c.status])).toEqual([['certificate-ready', 'passed'], ['tls-secret-valid', 'passed'], ['https-answers', 'passed']]);
+    }, 300_000);
+  });
 });
+
+async function ok(command: string[]): Promise<void> {
+  const [cmd, ...args] = command;
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(cmd!, args, { env: learner.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command.join(' ')} exited ${code}: ${err}`))));
+  });
+}
 
 if (unavailable) {
   describe('Use HTTPS with real components', () => {
