@@ -2,7 +2,6 @@
 // the bundled chapters' steps run by the step runner `play` uses, and the built CLI's `check` with
 // Hero's names resolving to the ingress address and pebble's root CA trusted, as a learner's
 // machine would have them with a DNS record and a private CA. No vitest imports.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadJourney } from '../../src/journey/load.ts';
 import type { Journey } from '../../src/journey/model.ts';
 import { runStep } from '../../src/steps/run.ts';
+import { runCommand, type CliResult } from '../e2e/command.ts';
 import { buildHeroApp, learnerCommand, type HttpsStack } from './https-stack.ts';
 
 const chaptersDir = fileURLToPath(new URL('../../chapters', import.meta.url));
@@ -61,17 +61,17 @@ export async function newLearner(): Promise<{ learner: Learner; heroApp: string 
     XDG_CACHE_HOME: join(home, '.cache'),
     XDG_DATA_HOME: join(home, '.local', 'share'),
   };
-  const init = await run(process.execPath, [binPath, 'init', workspace], home, env);
-  if (init.code !== 0) throw new Error(`hero-journey init failed:\n${init.stderr}`);
+  const init = await runCommand(process.execPath, [binPath, 'init', workspace], { cwd: home, env });
+  if (init.exitCode !== 0) throw new Error(`hero-journey init failed:\n${init.stderr}`);
   const heroApp = await buildHeroApp(workspace, join(home, 'hero-app'));
   const journey = await loadJourney(chaptersDir);
   let hosts = '';
   let stack: HttpsStack | undefined;
 
-  const runCli = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> => {
+  const runCli = (args: string[]): Promise<CliResult> => {
     if (!stack) throw new Error('attach the learner to the stack first');
     const [cmd, cmdArgs] = learnerCommand(hosts, process.execPath, [binPath, ...args]);
-    return run(cmd, cmdArgs, workspace, { ...learner.env, NODE_EXTRA_CA_CERTS: stack.rootCaFile });
+    return runCommand(cmd, cmdArgs, { cwd: workspace, env: { ...learner.env, NODE_EXTRA_CA_CERTS: stack.rootCaFile } });
   };
   const sets = (extra: Record<string, string>): string[] => Object.entries({ ...learner.vars, ...extra }).flatMap(([name, value]) => ['--set', `${name}=${value}`]);
 
@@ -99,14 +99,14 @@ export async function newLearner(): Promise<{ learner: Learner; heroApp: string 
     async check(chapterId, extra = {}) {
       const result = await runCli(['check', chapterId, '--json', ...sets(extra)]);
       try {
-        return { code: result.code, checks: (JSON.parse(result.stdout) as { checks: CheckResult[] }).checks };
+        return { code: result.exitCode, checks: (JSON.parse(result.stdout) as { checks: CheckResult[] }).checks };
       } catch {
-        throw new Error(`hero-journey check ${chapterId} printed no JSON (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+        throw new Error(`hero-journey check ${chapterId} printed no JSON (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
       }
     },
     async checkText(chapterId) {
       const result = await runCli(['check', chapterId, ...sets({})]);
-      return { code: result.code, output: `${result.stdout}${result.stderr}` };
+      return { code: result.exitCode, output: `${result.stdout}${result.stderr}` };
     },
     attach(s, hostNames) {
       stack = s;
@@ -128,14 +128,3 @@ export function atLocalCa(stack: HttpsStack): (code: string) => string {
   };
 }
 
-function run(cmd: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
