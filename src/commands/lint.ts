@@ -2,7 +2,7 @@
 
 import { UserError } from '../errors.ts';
 import { lintJourney } from '../journey/lint.ts';
-import type { Inference, JourneyProblem } from '../journey/model.ts';
+import type { Inference, InferredFrom, JourneyProblem } from '../journey/model.ts';
 import { inferenceLines, inferredNotice } from '../journey/plain.ts';
 import { formatProblem } from '../journey/problems.ts';
 import { plural } from '../journey/text.ts';
@@ -22,6 +22,7 @@ export async function run(options: LintOptions): Promise<number> {
   let problems: JourneyProblem[];
   let notes: string[] = [];
   let inferred: Inference[] | undefined;
+  let inferredFrom: InferredFrom | undefined;
   let summary: string;
   try {
     const result = await lintJourney(dir);
@@ -29,6 +30,7 @@ export async function run(options: LintOptions): Promise<number> {
     notes = result.notes;
     const { journey } = result;
     inferred = journey?.inferred;
+    inferredFrom = journey?.inferredFrom;
     summary = journey
       ? `journey "${journey.id || dir}" (${plural(journey.chapters.size, 'chapter')})`
       : `journey at ${dir}`;
@@ -53,12 +55,12 @@ export async function run(options: LintOptions): Promise<number> {
       // What was not checked (ShellCheck not installed); people see nothing of it.
       ...(notes.length > 0 ? { notes } : {}),
       // A plain tutorial: what its journey says only because it was inferred, and what could not be decided.
-      ...(inferred ? { inferred: inferred.map((inference) => ({ file: inference.loc.file, line: inference.loc.line, kind: inference.kind, message: inference.message })) } : {}),
+      ...(inferred ? { inferredFrom: inferredFrom ?? 'plain', inferred: inferred.map((inference) => ({ file: inference.loc.file, line: inference.loc.line, kind: inference.kind, message: inference.message })) } : {}),
     };
     stdout.write(`${jsonText(report)}\n`);
   } else {
     if (inferred) {
-      stdout.write(`${sanitize(inferredNotice)}\n\n`);
+      stdout.write(`${sanitize(inferredNotice(inferredFrom).text)}\n\n`);
       for (const line of inferenceLines(inferred)) stdout.write(`${sanitize(line)}\n`);
       stdout.write('\n');
     }

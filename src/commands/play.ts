@@ -67,8 +67,9 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
     scratchDir: `${session.progressFile.replace(/\.json$/, '')}.d`,
   });
   if (session.journey.inferred) {
-    write(renderCallout('info', 'Inferred from plain Markdown', inferredNotice, terminal));
-    emit?.({ event: 'inferred', journey: session.journey.id, message: inferredNotice });
+    const notice = inferredNotice(session.journey.inferredFrom);
+    write(renderCallout('info', notice.title, notice.text, terminal));
+    emit?.({ event: 'inferred', journey: session.journey.id, from: session.journey.inferredFrom ?? 'plain', message: notice.text });
   }
   if (options.dryRun) write(renderCallout('info', 'Dry run', 'Every step is shown and none is run. Nothing is saved.', terminal));
 

@@ -50,6 +50,8 @@ export interface ParsedChapter {
   uses: { module: string; file: string; line: number }[];
   /** False when the front matter could not be read at all (its meaning is then unknown). */
   readable: boolean;
+  /** A plain tutorial's page whose front matter is a documentation site's (`sidebar_position`, `slug`, ...). */
+  siteFrontMatter?: boolean;
 }
 
 /** Largest chapter file read (characters): the bundled chapters have 20 thousand at most. */

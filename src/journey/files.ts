@@ -3,13 +3,28 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative as relativePath, sep } from 'node:path';
 import { UserError } from '../errors.ts';
+import type { InferredFrom } from './model.ts';
 
 /** Pages a plain tutorial (no journey.yaml) may start at, in order of preference. */
 export const startPages: readonly string[] = ['README.md', 'readme.md', 'index.md'];
 
-/** How to make an inferred journey explicit: shown once at the start of play and lint. */
-export const inferredNotice =
-  'This journey was inferred from plain Markdown (no journey.yaml). To make it explicit, add a journey.yaml (id, title, start) and front matter (title, choices, next, inputs) to its pages; `hero-journey lint` lists what was inferred and where.';
+/** What an inferred journey was inferred from, and how to make it explicit: shown once at the start of play and lint. */
+export function inferredNotice(from: InferredFrom = 'plain'): { title: string; text: string } {
+  const explicit = 'To make it explicit, add a journey.yaml (id, title, start) and front matter (title, choices, next, inputs) to its pages, or let `hero-journey convert` write them; `hero-journey lint` lists what was inferred and where.';
+  if (from === 'scenario') {
+    return {
+      title: "Inferred from a Killercoda scenario's index.json",
+      text: "This journey was inferred from a Killercoda scenario's index.json (no journey.yaml): its steps are the chapters, in the order it lists them; blocks marked {{exec}} are the steps, and its background, foreground and verify scripts are steps you confirm, never checks. To make it explicit, `hero-journey convert` writes it down as a journey; `hero-journey lint` lists what was inferred and where.",
+    };
+  }
+  if (from === 'docs-site') {
+    return {
+      title: 'Inferred from documentation-site pages',
+      text: `This journey was inferred from the pages of a documentation site (plain Markdown whose front matter has a site's keys, such as sidebar_position, and no journey.yaml): the site's keys are ignored. ${explicit}`,
+    };
+  }
+  return { title: 'Inferred from plain Markdown', text: `This journey was inferred from plain Markdown (no journey.yaml). ${explicit}` };
+}
 
 /**
  * Folders and files under a journey that are never chapters: names starting with `.` or `_`

@@ -111,6 +111,7 @@ async function readPlainPages(dir: string, root: string): Promise<PlainTutorial>
   const checkModules = await listCheckModules(join(root, 'checks'));
   const { journey, problems } = assembleJourney(inferred.journeyFile, inferred.chapters, { checkModules }, root);
   journey.inferred = inferred.inferences;
+  journey.inferredFrom = inferred.chapters.some((parsed) => parsed.siteFrontMatter) ? 'docs-site' : 'plain';
   return { journey, problems: sortProblems(problems), pages: files, plain: inferred };
 }
 
@@ -190,6 +191,7 @@ async function analyzeScenario(dir: string, root: string): Promise<JourneyAnalys
   const inferred = inferScenario(basename(root), indexText, files);
   const { journey, problems } = assembleJourney(inferred.journeyFile, inferred.chapters, { checkModules: new Set() }, root);
   journey.inferred = inferred.inferences;
+  journey.inferredFrom = 'scenario';
   return { journey, problems: sortProblems(problems) };
 }
 

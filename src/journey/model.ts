@@ -40,7 +40,12 @@ export interface Journey {
   exclude?: string[];
   /** Present when the journey was inferred from plain Markdown (no journey.yaml): what was inferred, and where. */
   inferred?: Inference[];
+  /** What an inferred journey was inferred from, for the notice at the start of play and lint. */
+  inferredFrom?: InferredFrom;
 }
+
+/** What a journey without journey.yaml was read from: a Killercoda scenario's index.json, pages of a documentation site, or plain Markdown. */
+export type InferredFrom = 'scenario' | 'docs-site' | 'plain';
 
 /** One thing a plain tutorial's journey says only because it was inferred, or that could not be decided. */
 export interface Inference {

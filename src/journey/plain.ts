@@ -119,10 +119,11 @@ export function readPage(file: string, source: string, files: ReadonlyMap<string
     const parsed = parseChapter(chapterText, file);
     parsed.chapter.id = id;
     parsed.problems = sortProblems([...parsed.problems, ...warnings]);
+    if (warnings.length > 0) parsed.siteFrontMatter = true;
     return parsed;
   }
   const chapter: Chapter = { id, file, title: id, inputs: [], choices: [], next: [], checks: [], segments: [], steps: [], bodyLine: 1, loc: { file, line: 1 } };
-  const parsed: ParsedChapter = { chapter, problems: [...(site?.warnings ?? [])], refs: [], expressions: [], uses: [], readable: true };
+  const parsed: ParsedChapter = { chapter, problems: [...(site?.warnings ?? [])], refs: [], expressions: [], uses: [], readable: true, ...(site ? { siteFrontMatter: true } : {}) };
   const split = splitChapterBody(text, { file, startLine: 1 }, { plain: true });
   chapter.segments = split.segments;
   chapter.steps = split.steps;

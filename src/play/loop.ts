@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ExitCode, UserError } from '../errors.ts';
 import { conditionContext, type ConditionContext } from '../journey/expressions.ts';
 import { chapterSkipReason, choiceState, holds, resolveNext, skipTarget, type NextResult } from '../journey/graph.ts';
-import type { Chapter, Expression, InputSpec, Journey, Step } from '../journey/model.ts';
+import type { Chapter, Expression, InferredFrom, InputSpec, Journey, Step } from '../journey/model.ts';
 import type { Asker, PromptOption } from '../prompts.ts';
 import {
   renderCallout,
@@ -50,7 +50,7 @@ export interface PresetAnswers {
  */
 export type PlayEvent =
   | { event: 'chapter'; chapter: string; title: string }
-  | { event: 'inferred'; journey: string; message: string }
+  | { event: 'inferred'; journey: string; from: InferredFrom; message: string }
   | { event: 'chapter-skipped'; chapter: string; title: string; reason: string }
   | { event: 'input'; chapter?: string; name: string; source: 'flag' | 'default' | 'prompt'; secret: boolean; value?: string }
   | { event: 'step'; chapter: string; step: string; index: number; title?: string; status: 'done' | 'done-earlier' | 'skipped' | 'failed' | 'not-run'; reason?: string; exitCode?: number; captured?: string[] }

@@ -85,6 +85,29 @@ describe('a plain tutorial played for real', () => {
     expect(report.inferred).toContainEqual({ file: 'docs/configure.md', line: 12, kind: 'inferred', message: 'step 2 from a `console` block (a transcript: its `$ ` lines run, the rest is output)' });
   }, 90_000);
 
+  test('the start notice and lint say what the journey was inferred from: a scenario\'s index.json, documentation-site pages, plain Markdown', async () => {
+    const cases = [
+      { fixture: 'killercoda-scenario', from: 'scenario', says: "This journey was inferred from a Killercoda scenario's index.json (no journey.yaml)" },
+      { fixture: 'docs-site', from: 'docs-site', says: 'This journey was inferred from the pages of a documentation site' },
+      { fixture: 'cli-readme', from: 'plain', says: 'This journey was inferred from plain Markdown (no journey.yaml)' },
+    ];
+    for (const { fixture, from, says } of cases) {
+      const dir = join(repoRoot, 'test', 'fixtures', 'plain', fixture);
+      await mkdir(join(sandbox.root, fixture));
+      const run = await runBin(['--journey', dir, '--dry-run', '--json', '--no-color', '--workspace', join(sandbox.root, fixture), '--set', 'HERO_NAME=x', '--set', 'DOMAIN=x'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 120_000 });
+      expect(run.exitCode, run.stderr.slice(-3000)).toBe(0);
+      expect(eventsOf(run.stdout)[0], fixture).toMatchObject({ event: 'inferred', from, message: expect.stringContaining(says) as unknown });
+      // The callout wraps the notice in a box: compare its words.
+      const shown = run.stderr.replace(/[\s│|]+/g, ' ');
+      expect(shown, fixture).toContain(says);
+      if (from !== 'plain') expect(shown, fixture).not.toContain('plain Markdown (no journey.yaml)');
+      const lint = await runBin(['lint', dir, '--no-color'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+      expect(lint.stdout.startsWith(says), lint.stdout.slice(0, 300)).toBe(true);
+      const json = await runBin(['lint', dir, '--json'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+      expect(JSON.parse(json.stdout), fixture).toMatchObject({ inferredFrom: from });
+    }
+  }, 300_000);
+
   test('in a terminal: the notice, then the placeholder asked as an input, then the transcript steps', async () => {
     const cli = join(repoRoot, 'test', 'fixtures', 'plain', 'cli-readme');
     const t = new TerminalSession(['--journey', cli], { cwd: sandbox.workspace, env: sandbox.env });
