@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Checked before anything else loads, so an older Node.js gets a sentence instead of a SyntaxError.
 const [major, minor] = process.versions.node.split('.').map(Number);
+const args = process.argv.slice(2);
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
     `hero-journey: needs Node.js 22.18 or newer; this is Node.js ${process.versions.node} (${process.execPath}).\n` +
@@ -8,10 +9,22 @@ if (major < 22 || (major === 22 && minor < 18)) {
       '    npx -p node@24 -p hero-journey hero-journey\n',
   );
   process.exitCode = 1;
+} else if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+  // The version alone is what scripts and bug reports ask for: answered from package.json before any
+  // other module loads (builtins through process.getBuiltinModule cost no module loading).
+  const { readFileSync } = process.getBuiltinModule('node:fs');
+  // `hero-journey --version | true` closes the pipe early: nothing to say then.
+  process.stdout.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.stdout.destroy();
+  });
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
   // Compiled code is kept beside the journey cache, $XDG_CACHE_HOME/hero-journey (default ~/.cache/hero-journey);
   // a folder that cannot be written only means no cache.
-  const [{ enableCompileCache }, { homedir }, { isAbsolute, join }] = await Promise.all([import('node:module'), import('node:os'), import('node:path')]);
+  const { enableCompileCache } = process.getBuiltinModule('node:module');
+  const { homedir } = process.getBuiltinModule('node:os');
+  const { isAbsolute, join } = process.getBuiltinModule('node:path');
   const xdgCache = process.env.XDG_CACHE_HOME;
   try {
     enableCompileCache?.(join(xdgCache && isAbsolute(xdgCache) ? xdgCache : join(homedir(), '.cache'), 'hero-journey', 'compile'));
@@ -19,5 +32,5 @@ if (major < 22 || (major === 22 && minor < 18)) {
     // No cache then.
   }
   const { main } = await import('../dist/cli/index.js');
-  await main(process.argv.slice(2));
+  await main(args);
 }

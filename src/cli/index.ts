@@ -8,16 +8,9 @@ import type { CliOptions } from './parse.ts';
  * the parser, the help text and the commands are imported on demand so `--version` and `--help` stay fast.
  */
 export async function main(argv: string[], io?: CommandIO): Promise<number> {
-  let code: number;
-  if (io === undefined && versionOnly(argv)) {
-    // Nothing else loads for the version alone; it is hero-journey's own, so it needs no terminal guard.
-    quietOnClosedPipe();
-    code = printVersion(process.stdout);
-  } else {
-    const [{ rememberInvocation }, streams] = await Promise.all([import('./invocation.ts'), io ?? processIO()]);
-    rememberInvocation(streams.env, process.argv[1], streams.cwd);
-    code = await runCli(argv, streams);
-  }
+  const [{ rememberInvocation }, streams] = await Promise.all([import('./invocation.ts'), io ?? processIO()]);
+  rememberInvocation(streams.env, process.argv[1], streams.cwd);
+  const code = await runCli(argv, streams);
   process.exitCode = code;
   return code;
 }

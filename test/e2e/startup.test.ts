@@ -1,7 +1,7 @@
 // What keeps a cold start short: the bin's compile cache in the XDG cache folder, and a built
 // Kubernetes client that loads only the classes hero-journey uses (never the generated API classes).
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -19,7 +19,7 @@ beforeEach(async () => {
 afterEach(() => sandbox.cleanup());
 
 test('the compile cache lives in $XDG_CACHE_HOME/hero-journey/compile', async () => {
-  const result = await runBin(['--version'], { cwd: sandbox.workspace, env: sandbox.env });
+  const result = await runBin(['--help'], { cwd: sandbox.workspace, env: sandbox.env });
   expect(result).toMatchObject({ exitCode: 0, stderr: '' });
   expect(readdirSync(join(sandbox.env.XDG_CACHE_HOME!, 'hero-journey', 'compile')).length).toBeGreaterThan(0);
 });
@@ -27,10 +27,10 @@ test('the compile cache lives in $XDG_CACHE_HOME/hero-journey/compile', async ()
 test('a cache folder that cannot be made only means no compile cache', async () => {
   const blocked = join(sandbox.root, 'a-file');
   writeFileSync(blocked, '');
-  const result = await runBin(['--version'], { cwd: sandbox.workspace, env: { ...sandbox.env, XDG_CACHE_HOME: blocked } });
+  const result = await runBin(['--help'], { cwd: sandbox.workspace, env: { ...sandbox.env, XDG_CACHE_HOME: blocked } });
   expect(result.exitCode).toBe(0);
   expect(result.stderr).toBe('');
-  expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  expect(result.stdout).toMatch(/^hero-journey: /);
 });
 
 /**
@@ -58,6 +58,18 @@ async function loadedBy(args: string[]): Promise<{ files: string[]; internals: s
   );
   return { files: readFileSync(list, 'utf8').split('\n'), internals: readFileSync(internals, 'utf8').split('\n') };
 }
+
+test('--version answers from the bin alone: no other file loads, and it needs no compile cache', async () => {
+  const { files } = await loadedBy(['--version']);
+  expect(files.filter(Boolean)).toEqual([pathToFileURL(binPath).href]);
+  const result = await runBin(['--version'], { cwd: sandbox.workspace, env: sandbox.env });
+  const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  expect(result).toMatchObject({ exitCode: 0, stdout: `${version}\n`, stderr: '' });
+  expect(existsSync(join(sandbox.env.XDG_CACHE_HOME!, 'hero-journey', 'compile'))).toBe(false);
+  // -v is the same; anything more goes through the parser, which says what is wrong.
+  expect((await runBin(['-v'], { cwd: sandbox.workspace, env: sandbox.env })).stdout).toBe(`${version}\n`);
+  expect(await runBin(['--version', '--bogus'], { cwd: sandbox.workspace, env: sandbox.env })).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('--bogus') });
+});
 
 test('talking to a cluster loads the bundled client, not the whole @kubernetes/client-node package', async () => {
   const { files } = await loadedBy(['doctor', '--journey', noChecks]);
