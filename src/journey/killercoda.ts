@@ -21,6 +21,9 @@ import type { JourneyProblem } from './model.ts';
 import { readPage, type Infer, type PlainJourney } from './plain.ts';
 import { dict } from '../dict.ts';
 
+/** Most steps a scenario's index.json may list: Killercoda's scenarios have a few dozen at most. */
+export const MAX_SCENARIO_STEPS = 200;
+
 /** One page of a scenario, as index.json lists it. */
 export interface ScenarioPage {
   id: string;
@@ -66,6 +69,11 @@ export function readScenarioIndex(text: string): { title?: string; pages: Scenar
     });
   };
   if (details.intro !== undefined) page('intro', details.intro, '`details.intro`');
+  // Only the steps a scenario may have are read: a list of a million steps costs no more than its first MAX_SCENARIO_STEPS.
+  if (details.steps.length > MAX_SCENARIO_STEPS) {
+    problem(`index.json lists ${details.steps.length} steps in \`details.steps\`: a scenario may have at most ${MAX_SCENARIO_STEPS}, so hero-journey reads none of it; split it into scenarios of at most ${MAX_SCENARIO_STEPS} steps each`);
+    return { ...(isObject(index) && typeof index.title === 'string' ? { title: index.title } : {}), pages: [], problems };
+  }
   details.steps.forEach((entry: unknown, index: number) => page(`step${index + 1}`, entry, `step ${index + 1}`));
   if (details.finish !== undefined) page('finish', details.finish, '`details.finish`');
   if (details.steps.length === 0) problem('index.json lists no steps');

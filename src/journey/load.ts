@@ -4,7 +4,7 @@
  */
 
 import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isScalar } from '../yaml.ts';
 import { UserError } from '../errors.ts';
@@ -125,6 +125,7 @@ class TutorialPages extends Map<string, string> {
   readonly #dir: string;
   readonly #realRoot: string;
   readonly #read = new Set<string>();
+  readonly #budget: ReadBudget = { read: 0 };
 
   constructor(root: string, dir: string, realRoot: string, paths: readonly string[]) {
     super();
@@ -137,7 +138,7 @@ class TutorialPages extends Map<string, string> {
   override get(file: string): string | undefined {
     if (!super.has(file)) return undefined;
     if (!this.#read.has(file)) {
-      super.set(file, readPageInside(this.#root, this.#realRoot, file, this.#dir));
+      super.set(file, readPageInside(this.#root, this.#realRoot, file, this.#dir, this.#budget));
       this.#read.add(file);
     }
     return super.get(file);
@@ -160,8 +161,22 @@ class TutorialPages extends Map<string, string> {
   }
 }
 
-/** Read one page of the folder at `root`, refusing one that leads outside it or is too large to be a page. */
-function readPageInside(root: string, realRoot: string, file: string, dir: string): string {
+/** Most a page or script of an inferred journey may have (bytes): four times a chapter's characters, so the chapter reader can say by how much it is too long. */
+const MAX_PAGE_BYTES = MAX_FILE_CHARACTERS * 4;
+/** Most that is read of one plain tutorial or scenario in all (bytes): a 200-page tutorial has a few megabytes. */
+export const MAX_TUTORIAL_BYTES = 32_000_000;
+
+/** How much of a tutorial has been read, so a folder of many huge pages is refused instead of read. */
+interface ReadBudget {
+  read: number;
+}
+
+/**
+ * Read one page of the folder at `root`, refusing one that leads outside it, is no regular file
+ * (a FIFO or a device would block or never end), is too large to be a page, or would take the
+ * whole tutorial past MAX_TUTORIAL_BYTES.
+ */
+function readPageInside(root: string, realRoot: string, file: string, dir: string, budget: ReadBudget): string {
   let real: string;
   try {
     real = realpathSync(join(root, file));
@@ -172,20 +187,32 @@ function readPageInside(root: string, realRoot: string, file: string, dir: strin
   if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
     throw new UserError(`${file} in the journey at ${dir} leads to ${real}, outside the journey folder`, { hint: 'a journey may only use its own files: copy what it needs into the journey folder' });
   }
-  const size = statSync(real).size;
-  // A page of more characters than a chapter may have is reported by the chapter reader; far larger is not read at all.
-  if (size > MAX_FILE_CHARACTERS * 4) {
-    throw new UserError(`${file} in the journey at ${dir} has ${(size / 1_000_000).toFixed(1)} MB: too large for a page or script of a journey`, { hint: 'split it into pages of less than a million characters' });
+  const info = statSync(real);
+  if (!info.isFile()) {
+    const kind = info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a named pipe (FIFO)' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a regular file';
+    throw new UserError(`${file} in the journey at ${dir} is ${kind}, not a file: a page or script of a journey is a file`, { hint: `replace ${file} with the file it stands for, or fix the name that points at it` });
   }
+  // A page of more characters than a chapter may have is reported by the chapter reader; far larger is not read at all.
+  if (info.size > MAX_PAGE_BYTES) {
+    throw new UserError(`${file} in the journey at ${dir} has ${(info.size / 1_000_000).toFixed(1)} MB: too large for a page or script of a journey`, { hint: 'split it into pages of less than a million characters' });
+  }
+  if (budget.read + info.size > MAX_TUTORIAL_BYTES) {
+    throw new UserError(`the journey at ${dir} has more than ${MAX_TUTORIAL_BYTES / 1_000_000} MB of pages and scripts to read (${file} goes past it): hero-journey reads no more of one tutorial`, {
+      hint: 'a tutorial is far smaller: check which pages and scripts it names, or split it into tutorials of their own',
+    });
+  }
+  budget.read += info.size;
   return readFileSync(real, 'utf8');
 }
 
 /** A Killercoda scenario (index.json, no journey.yaml): the journey is inferred (see `killercoda.ts`). */
 async function analyzeScenario(dir: string, root: string): Promise<JourneyAnalysis> {
-  const indexText = (await readInside(root, 'index.json', dir)) ?? '';
+  const budget: ReadBudget = { read: 0 };
+  const realRoot = await realpath(root);
+  const indexText = (await readInside(root, realRoot, 'index.json', dir, budget)) ?? '';
   const files = new Map<string, string>();
   for (const file of scenarioFiles(readScenarioIndex(indexText).pages)) {
-    const text = await readInside(root, file, dir);
+    const text = await readInside(root, realRoot, file, dir, budget);
     if (text !== undefined) files.set(file, text);
   }
   const inferred = inferScenario(basename(root), indexText, files);
@@ -195,10 +222,10 @@ async function analyzeScenario(dir: string, root: string): Promise<JourneyAnalys
   return { journey, problems: sortProblems(problems) };
 }
 
-/** A file of the journey folder, or undefined when it does not exist; refused when it leads outside the folder or is too large (see `readPageInside`). */
-async function readInside(root: string, file: string, dir: string): Promise<string | undefined> {
-  if (!(await stat(join(root, file)).catch(() => undefined))?.isFile()) return undefined;
-  return readPageInside(root, await realpath(root), file, dir);
+/** A file of the journey folder, or undefined when nothing of that name exists; refused as `readPageInside` says. */
+async function readInside(root: string, realRoot: string, file: string, dir: string, budget: ReadBudget): Promise<string | undefined> {
+  if (!(await lstat(join(root, file)).catch(() => undefined))) return undefined;
+  return readPageInside(root, realRoot, file, dir, budget);
 }
 
 /** Chapter files without the pages journey.yaml's `exclude` names (a file, or a folder ending in `/`); an entry that names nothing is a warning. */

@@ -2,6 +2,7 @@
 // escape sequences in its headings, link text and summaries; links that loop or lead out of the
 // folder; symbolic links out of it; huge pages; thousands of pages. Each gets a clear error or
 // bounded work, nothing outside the folder is read, and nothing unsanitised reaches the terminal.
+import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -137,5 +138,57 @@ describe('a hostile plain tutorial', () => {
     expectSafe(lint, 'lint');
     const report = JSON.parse(lint.stdout) as { ok: boolean; inferred: { message: string }[] };
     expect(report.inferred.filter((inference) => inference.message.startsWith('step 1 from')).length).toBe(3000);
+  }, 600_000);
+
+  it('a Killercoda index.json with a huge steps list is refused by its count, before any page is read', async () => {
+    // 100,000 steps, each naming a FIFO that would block whoever opened it.
+    const dir = await tutorial({ 'index.json': JSON.stringify({ title: 'Huge', details: { intro: { text: 'intro.md' }, steps: Array.from({ length: 100_000 }, (_, i) => ({ text: `step${i}.md`, verify: 'pipe' })) } }), 'intro.md': '# Intro\n' }, 'many-steps');
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    for (const args of [['lint', dir], ['lint', dir, '--json'], ['--journey', dir, '--dry-run']]) {
+      const result = await run(args);
+      expectSafe(result, args.join(' '));
+      expect(result.exitCode, args.join(' ')).toBe(1);
+      expect(result.stdout + result.stderr, args.join(' ')).toContain('index.json lists 100000 steps in `details.steps`: a scenario may have at most 200');
+      expect(result.stdout + result.stderr, args.join(' ')).toContain('split it into scenarios of at most 200 steps each');
+    }
+  }, 300_000);
+
+  it('scenario pages and scripts that are FIFOs, devices, folders, outside the folder or huge are refused by name; the total read is bounded', async () => {
+    const scenario = async (name: string, step: Record<string, string>, extra: Record<string, string> = {}): Promise<string> =>
+      tutorial({ 'index.json': JSON.stringify({ details: { steps: [{ text: 'text.md', ...step }] } }), 'text.md': '# Step\n\n`echo hi`{{exec}}\n', ...extra }, name);
+    const cases: { dir: string; says: string }[] = [];
+    const fifo = await scenario('fifo', { verify: 'verify.sh' });
+    execFileSync('mkfifo', [join(fifo, 'verify.sh')]);
+    cases.push({ dir: fifo, says: 'verify.sh in the journey at' });
+    cases.push({ dir: fifo, says: 'is a named pipe (FIFO), not a file' });
+    const folder = await scenario('folder', { verify: 'scripts' });
+    await mkdir(join(folder, 'scripts'));
+    cases.push({ dir: folder, says: 'scripts in the journey at' });
+    cases.push({ dir: folder, says: 'is a folder, not a file' });
+    const device = await scenario('device', { background: 'setup.sh' });
+    await symlink('/dev/zero', join(device, 'setup.sh'));
+    cases.push({ dir: device, says: 'setup.sh in the journey at' });
+    cases.push({ dir: device, says: 'leads to /dev/zero, outside the journey folder' });
+    const linked = await scenario('linked', { verify: 'check.sh' });
+    await symlink(join(sandbox.root, 'secret.md'), join(linked, 'check.sh'));
+    cases.push({ dir: linked, says: 'outside the journey folder' });
+    cases.push({ dir: await scenario('outside', { text: '../secret.md', verify: '/etc/passwd' }), says: '`../secret.md` is outside the scenario folder' });
+    cases.push({ dir: await scenario('absolute', { verify: '/etc/passwd' }), says: '`/etc/passwd` is outside the scenario folder' });
+    cases.push({ dir: await scenario('huge', { verify: 'verify.sh' }, { 'verify.sh': `#!/bin/sh\n# ${'x'.repeat(5_000_000)}\n` }), says: 'verify.sh in the journey at' });
+    cases.push({ dir: join(sandbox.root, 'huge'), says: '5.0 MB: too large for a page or script' });
+    // Forty steps, each with its own 3 MB page: each is small enough, together they are too much.
+    const pages: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) pages[`s${i}.md`] = `# Step ${i}\n\n${'word '.repeat(600_000)}\n`;
+    const heavy = await tutorial({ 'index.json': JSON.stringify({ details: { steps: Array.from({ length: 40 }, (_, i) => ({ text: `s${i}.md` })) } }), ...pages }, 'heavy');
+    cases.push({ dir: heavy, says: 'has more than 32 MB of pages and scripts to read' });
+    cases.push({ dir: heavy, says: 'goes past it' });
+    for (const { dir, says } of cases) {
+      for (const args of [['lint', dir], ['--journey', dir, '--dry-run']]) {
+        const result = await run(args);
+        expectSafe(result, `${args.join(' ')}: ${says}`);
+        expect(result.exitCode, args.join(' ')).toBe(1);
+        expect(result.stdout + result.stderr, `${args.join(' ')}`).toContain(says);
+      }
+    }
   }, 600_000);
 });
