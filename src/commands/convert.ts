@@ -6,7 +6,8 @@
 import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, UserError } from '../errors.ts';
-import { convertPlainJourney } from '../journey/convert.ts';
+import { convertPlainJourney, convertScenario } from '../journey/convert.ts';
+import { listChapterFiles } from '../journey/files.ts';
 import { readPlainTutorial } from '../journey/load.ts';
 import { formatProblem } from '../journey/problems.ts';
 import { plural } from '../journey/text.ts';
@@ -36,7 +37,9 @@ export async function run(options: ConvertOptions, io: Pick<CommandIO, 'cwd' | '
       hint: `hero-journey lint ${options.dir} lists them with what was inferred`,
     });
   }
-  const conversion = convertPlainJourney(tutorial.plain, tutorial.pages);
+  const conversion = tutorial.scenario
+    ? convertScenario(tutorial.plain, tutorial.scenario, tutorial.pages, await listChapterFiles(source))
+    : convertPlainJourney(tutorial.plain, tutorial.pages);
   const target = resolve(io.cwd, options.out ?? options.dir);
   const inPlace = target === source;
 
@@ -63,15 +66,17 @@ export async function run(options: ConvertOptions, io: Pick<CommandIO, 'cwd' | '
     await writeFile(join(target, file), text);
   }
   if (conversion.renamed) await rm(join(target, conversion.renamed.from), { force: true });
+  for (const file of conversion.removed ?? []) await rm(join(target, file), { force: true });
 
   const where = quoteForShell(relative(io.cwd, target) || '.');
   if (options.json) {
-    io.stdout.write(`${jsonText({ out: target, written: [...conversion.files.keys()], ...(conversion.renamed ? { renamed: conversion.renamed } : {}), excluded: conversion.excluded })}\n`);
+    io.stdout.write(`${jsonText({ out: target, written: [...conversion.files.keys()], ...(conversion.renamed ? { renamed: conversion.renamed } : {}), excluded: conversion.excluded, ...(conversion.removed ? { removed: conversion.removed } : {}) })}\n`);
     return ExitCode.ok;
   }
   const lines = [
     `Converted "${tutorial.journey.title}" into the journey ${where}: journey.yaml and ${plural(conversion.files.size - 1, 'chapter')} with front matter.`,
     ...(conversion.renamed ? [`  ${conversion.renamed.from} is now ${conversion.renamed.to}: a journey's root README documents it on GitHub and is never a chapter; links to it point at ${conversion.renamed.to}.`] : []),
+    ...(conversion.removed ? [`  From the Killercoda scenario: each page is now the chapter named by its id (${[...conversion.files.keys()].filter((file) => file !== 'journey.yaml').join(', ')}), {{exec}} commands are sh steps, its scripts are steps you confirm; removed: ${conversion.removed.join(', ')}.`] : []),
     ...(conversion.excluded.length > 0 ? [`  Not chapters (listed under exclude: in journey.yaml): ${conversion.excluded.join(', ')}`] : []),
     '',
     'Next: check it, then grow it (checks, phases, conditions):',

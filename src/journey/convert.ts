@@ -10,7 +10,8 @@ import { stringify } from '../yaml.ts';
 import { chapterIdFromPath } from './ids.ts';
 import { fenceFor, isTranscript, readTranscript, stepLanguages } from './markdown.ts';
 import type { Chapter, InputSpec, Step } from './model.ts';
-import { blockTokens, linkPattern, linkTarget, siteFrontMatter, withoutSiteKeys, type PlainJourney } from './plain.ts';
+import { markedSteps, type ScenarioIndex } from './killercoda.ts';
+import { blockTokens, linkPattern, linkTarget, readPage, siteFrontMatter, withoutSiteKeys, type PlainJourney } from './plain.ts';
 
 /** What converting writes: files by path (relative, with `/`), and the start page it renames. */
 export interface Conversion {
@@ -19,6 +20,8 @@ export interface Conversion {
   renamed?: { from: string; to: string };
   /** Pages that are not chapters, listed under `exclude:` in journey.yaml. */
   excluded: string[];
+  /** Files of the tutorial that the journey replaces (a scenario's index.json and the pages written again as chapters). */
+  removed?: string[];
 }
 
 /** Write the inferred journey down. `pages`: every Markdown page of the folder, path → text. */
@@ -57,6 +60,38 @@ export function convertPlainJourney(plain: PlainJourney, pages: ReadonlyMap<stri
     files.set(target, `---\n${stringify(frontMatter(chapter, idOf))}---\n\n${relink(writeSteps(source, chapter)).replace(/^\n+/, '')}`);
   }
   return { files, ...(renamed ? { renamed } : {}), excluded };
+}
+
+/**
+ * A Killercoda scenario → the same journey written down: a chapter file per page, named by its
+ * chapter id (`intro.md`, `step1.md`, ..., `finish.md`), in the order index.json gives them (`next`);
+ * blocks and inline commands marked `{{exec}}` as `sh` steps, `{{copy}}` markers dropped, other
+ * shell blocks `norun`, and the background, foreground and verify scripts as the steps play makes of
+ * them (shown and run only when the learner says so; never checks). index.json and the pages that
+ * are written again are removed. `markdownFiles`: every Markdown file of the folder.
+ */
+export function convertScenario(plain: PlainJourney, scenario: ScenarioIndex, files: ReadonlyMap<string, string>, markdownFiles: readonly string[]): Conversion {
+  const { journey } = plain.journeyFile;
+  const written = new Map<string, string>();
+  const targets = new Set(plain.chapters.map((parsed) => `${parsed.chapter.id}.md`));
+  const texts = new Set(scenario.pages.flatMap((page) => (page.text ? [page.text] : [])));
+  const excluded = markdownFiles.filter((file) => !targets.has(file) && !texts.has(file)).sort();
+  const manifest: Record<string, unknown> = { id: journey.id, title: journey.title, ...(scenario.description ? { description: scenario.description } : {}), start: journey.start, 'one-terminal': true };
+  if (excluded.length > 0) manifest.exclude = excluded;
+  written.set(
+    'journey.yaml',
+    `# Converted from a Killercoda scenario (index.json) by hero-journey convert: everything it inferred is written here\n# and in the front matter of the chapters (docs/journey-format.md describes every key).\n${stringify(manifest)}`,
+  );
+  plain.chapters.forEach((parsed, index) => {
+    const page = scenario.pages[index];
+    if (!page) return;
+    const rewritten = markedSteps(files.get(page.text ?? '') ?? '', page, files);
+    // The page as play reads it, with its steps where they are in the rewritten text.
+    const local = readPage(page.text ?? `${page.id}.md`, rewritten.text, files, () => {}, { links: false }).chapter;
+    written.set(`${parsed.chapter.id}.md`, `---\n${stringify(frontMatter(parsed.chapter, (id) => id))}---\n\n${writeSteps(rewritten.text, local).replace(/^\n+/, '')}`);
+  });
+  const removed = ['index.json', ...[...texts].filter((file) => !written.has(file))];
+  return { files: written, excluded, removed };
 }
 
 /** The front matter that says what the page's journey says: title, inputs, choices, next. */

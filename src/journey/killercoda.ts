@@ -35,7 +35,15 @@ export interface ScenarioPage {
 }
 
 /** index.json, read: the pages in order, and what is wrong with it. */
-export function readScenarioIndex(text: string): { title?: string; pages: ScenarioPage[]; problems: JourneyProblem[] } {
+export interface ScenarioIndex {
+  title?: string;
+  description?: string;
+  pages: ScenarioPage[];
+  problems: JourneyProblem[];
+}
+
+/** Read index.json: the pages in order, and what is wrong with it. */
+export function readScenarioIndex(text: string): ScenarioIndex {
   const problems: JourneyProblem[] = [];
   const problem = (message: string): void => void problems.push({ loc: { file: 'index.json', line: 1 }, message, severity: 'error' });
   let index: unknown;
@@ -77,7 +85,12 @@ export function readScenarioIndex(text: string): { title?: string; pages: Scenar
   details.steps.forEach((entry: unknown, index: number) => page(`step${index + 1}`, entry, `step ${index + 1}`));
   if (details.finish !== undefined) page('finish', details.finish, '`details.finish`');
   if (details.steps.length === 0) problem('index.json lists no steps');
-  return { ...(isObject(index) && typeof index.title === 'string' ? { title: index.title } : {}), pages, problems };
+  return {
+    ...(isObject(index) && typeof index.title === 'string' ? { title: index.title } : {}),
+    ...(isObject(index) && typeof index.description === 'string' && index.description.trim() ? { description: index.description.trim() } : {}),
+    pages,
+    problems,
+  };
 }
 
 /** Every file a scenario's index names: its pages and scripts. */

@@ -13,7 +13,7 @@ import { checkExpression, expressionReferences } from './expressions.ts';
 import { resolveChapterRef } from './ids.ts';
 import type { Chapter, Journey, JourneyProblem, Phase, ToolRequirement } from './model.ts';
 import { listChapterFiles, listCheckModules, startPages } from './files.ts';
-import { inferScenario, readScenarioIndex, scenarioFiles } from './killercoda.ts';
+import { inferScenario, readScenarioIndex, scenarioFiles, type ScenarioIndex } from './killercoda.ts';
 import { inferJourney, type PlainJourney } from './plain.ts';
 import { assignedNames } from './shell.ts';
 import { JourneyError, sortProblems } from './problems.ts';
@@ -86,8 +86,11 @@ async function analyzePlainTutorial(dir: string, root: string): Promise<JourneyA
 /** A plain tutorial read: its pages, what was inferred from them, and the journey they make. */
 export interface PlainTutorial extends JourneyAnalysis {
   journey: Journey;
+  /** Markdown pages by path (a scenario: the pages and scripts index.json names). */
   pages: Map<string, string>;
   plain: PlainJourney;
+  /** A Killercoda scenario: its index.json, read. */
+  scenario?: ScenarioIndex;
 }
 
 /** Read the plain tutorial in `dir`; throws UserError when the folder is a journey already (it has journey.yaml) or no tutorial. */
@@ -97,10 +100,7 @@ export async function readPlainTutorial(dir: string): Promise<PlainTutorial> {
   if (kind === 'journey') {
     throw new UserError(`${dir} is a journey already: it has a journey.yaml, so nothing in it is inferred`, { hint: `check it with: hero-journey lint ${dir}` });
   }
-  if (kind === 'scenario') {
-    throw new UserError(`${dir} is a Killercoda scenario (index.json): it plays as it is, and convert writes down plain Markdown tutorials only`, { hint: `play it with: hero-journey --journey ${dir}` });
-  }
-  return readPlainPages(dir, root);
+  return kind === 'scenario' ? readScenario(dir, root) : readPlainPages(dir, root);
 }
 
 async function readPlainPages(dir: string, root: string): Promise<PlainTutorial> {
@@ -207,11 +207,17 @@ function readPageInside(root: string, realRoot: string, file: string, dir: strin
 
 /** A Killercoda scenario (index.json, no journey.yaml): the journey is inferred (see `killercoda.ts`). */
 async function analyzeScenario(dir: string, root: string): Promise<JourneyAnalysis> {
+  const { journey, problems } = await readScenario(dir, root);
+  return { journey, problems };
+}
+
+async function readScenario(dir: string, root: string): Promise<PlainTutorial> {
   const budget: ReadBudget = { read: 0 };
   const realRoot = await realpath(root);
   const indexText = (await readInside(root, realRoot, 'index.json', dir, budget)) ?? '';
+  const scenario = readScenarioIndex(indexText);
   const files = new Map<string, string>();
-  for (const file of scenarioFiles(readScenarioIndex(indexText).pages)) {
+  for (const file of scenarioFiles(scenario.pages)) {
     const text = await readInside(root, realRoot, file, dir, budget);
     if (text !== undefined) files.set(file, text);
   }
@@ -219,7 +225,7 @@ async function analyzeScenario(dir: string, root: string): Promise<JourneyAnalys
   const { journey, problems } = assembleJourney(inferred.journeyFile, inferred.chapters, { checkModules: new Set() }, root);
   journey.inferred = inferred.inferences;
   journey.inferredFrom = 'scenario';
-  return { journey, problems: sortProblems(problems) };
+  return { journey, problems: sortProblems(problems), pages: files, plain: inferred, scenario };
 }
 
 /** A file of the journey folder, or undefined when nothing of that name exists; refused as `readPageInside` says. */

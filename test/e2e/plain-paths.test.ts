@@ -37,6 +37,16 @@ async function playedChapters(dir: string, choices: Record<string, string>, jour
   return events.flatMap((event) => (event.event === 'chapter' ? [event.chapter === journey.start ? 'START' : event.chapter] : []));
 }
 
+/** Every chapter's steps (the start chapter as START): what runs, when, and whether it may be skipped. */
+function stepsOf(journey: Journey): Record<string, { code: string; when?: string; optional?: boolean }[]> {
+  return Object.fromEntries(
+    [...journey.chapters.values()].map((chapter) => [
+      chapter.id === journey.start ? 'START' : chapter.id,
+      chapter.steps.map((step) => ({ code: step.code.trim(), ...(step.when ? { when: step.when.source } : {}), ...(step.optional ? { optional: true } : {}) })),
+    ]),
+  );
+}
+
 describe.each(fixtures)('%s', (fixture) => {
   test('every path plays, as the plain tutorial and as the journey convert writes', async () => {
     const dir = join(repoRoot, 'test', 'fixtures', 'plain', fixture);
@@ -44,19 +54,19 @@ describe.each(fixtures)('%s', (fixture) => {
     const paths = enumeratePaths(journey!);
     expect(paths.length).toBeGreaterThan(0);
     const out = join(converted, fixture);
-    const convertible = fixture !== 'killercoda-scenario';
-    if (convertible) {
-      const conversion = await runBin(['convert', dir, '--out', out], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
-      expect(conversion.exitCode, conversion.stderr).toBe(0);
-    }
-    const explicit = convertible ? (await analyzeJourney(out)).journey! : undefined;
+    const conversion = await runBin(['convert', dir, '--out', out], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+    expect(conversion.exitCode, conversion.stderr).toBe(0);
+    const lint = await runBin(['lint', out, '--json'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+    expect(JSON.parse(lint.stdout), lint.stdout).toMatchObject({ ok: true, problems: [] });
+    const explicit = (await analyzeJourney(out)).journey!;
+    expect(explicit.inferred).toBeUndefined();
+    // The same steps, chapter by chapter: the same code, under the same conditions.
+    expect(stepsOf(explicit)).toEqual(stepsOf(journey!));
     for (const [index, path] of paths.entries()) {
       const expected = path.steps.filter((step) => !step.skipped).map((step) => (step.chapter === journey!.start ? 'START' : step.chapter));
       expect(await playedChapters(dir, path.choices, journey!, `${fixture}-${index}`)).toEqual(expected);
-      if (explicit) {
-        const choices = Object.fromEntries(Object.entries(path.choices).map(([point, choice]) => [point === journey!.start ? explicit.start : point, choice]));
-        expect(await playedChapters(out, choices, explicit, `${fixture}-${index}-converted`)).toEqual(expected);
-      }
+      const choices = Object.fromEntries(Object.entries(path.choices).map(([point, choice]) => [point === journey!.start ? explicit.start : point, choice]));
+      expect(await playedChapters(out, choices, explicit, `${fixture}-${index}-converted`)).toEqual(expected);
     }
   }, 300_000);
 });

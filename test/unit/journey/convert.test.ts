@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { convertPlainJourney } from '../../../src/journey/convert.ts';
+import { convertPlainJourney, convertScenario } from '../../../src/journey/convert.ts';
 import { enumeratePaths } from '../../../src/journey/graph.ts';
 import { lintJourney } from '../../../src/journey/lint.ts';
 import { analyzeJourney, parseJourneyFile, readPlainTutorial } from '../../../src/journey/load.ts';
@@ -92,5 +92,30 @@ describe('convert: a plain tutorial written down as a journey', () => {
     expect(parseJourneyFile('id: a\ntitle: A\nstart: x\none-terminal: true\nexclude:\n  - docs/faq.md\n  - notes/\n').journey).toMatchObject({ oneTerminal: true, exclude: ['docs/faq.md', 'notes/'] });
     const bad = parseJourneyFile('id: a\ntitle: A\nstart: x\nexclude:\n  - ../secret.md\n');
     expect(bad.problems.map((problem) => [problem.loc.line, problem.severity])).toEqual([[5, 'error']]);
+  });
+});
+
+describe('a Killercoda scenario, converted', () => {
+  test('a chapter per page named by its id, {{exec}} as sh steps, {{copy}} dropped, scripts as steps, index.json and the old pages removed', async () => {
+    const tutorial = await readPlainTutorial(join(fixtures, 'killercoda-scenario'));
+    expect(tutorial.scenario?.pages.map((page) => page.id)).toEqual(['intro', 'step1', 'step2', 'finish']);
+    const conversion = convertScenario(tutorial.plain, tutorial.scenario!, tutorial.pages, ['finish.md', 'intro.md', 'notes/extra.md', 'step1/text.md', 'step2/text.md']);
+    expect([...conversion.files.keys()]).toEqual(['journey.yaml', 'intro.md', 'step1.md', 'step2.md', 'finish.md']);
+    expect(conversion.removed).toEqual(['index.json', 'step1/text.md', 'step2/text.md']);
+    expect(conversion.excluded).toEqual(['notes/extra.md']);
+    const manifest = parseJourneyFile(conversion.files.get('journey.yaml')!);
+    expect(manifest.problems).toEqual([]);
+    expect(manifest.journey).toMatchObject({ id: 'killercoda-scenario', title: "Hero's first deployment", description: "Write Hero's manifest and check it", start: 'intro', oneTerminal: true, exclude: ['notes/extra.md'] });
+    const step1 = conversion.files.get('step1.md')!;
+    expect(step1).not.toMatch(/\{\{(exec|execute|copy)\}\}/);
+    expect(step1.startsWith('---\ntitle: Write the manifest\nnext: step2\n---\n')).toBe(true);
+    expect(step1).toContain('Create a folder for Hero: `mkdir -p scenario/hero`\n\n```sh\nmkdir -p scenario/hero\n```');
+    expect(step1).toContain("```sh\ncat > scenario/hero/deployment.yaml <<'YAML'");
+    expect(step1).toContain('```\nname: hero\n```');
+    expect(step1).toContain('```bash norun\nrm -rf scenario\n```');
+    expect(step1).toContain('```sh title="Verify: step1/verify.sh"\n#!/bin/bash\ngrep -q \'name: hero\' scenario/hero/deployment.yaml\n```');
+    expect(conversion.files.get('intro.md')).toContain('```sh title="Prepare: setup.sh"\nmkdir -p scenario && echo ready > scenario/prepared.txt\n```');
+    expect(conversion.files.get('step2.md')).toContain('```sh\ncat scenario/hero/deployment.yaml > scenario/seen.txt\n```');
+    expect(conversion.files.get('finish.md')).toBe('---\ntitle: Done\n---\n\n# Done\n\nHero has a manifest.\n');
   });
 });
