@@ -22,21 +22,26 @@ const ownWidth: Plugin = {
 };
 
 /**
- * wrap-ansi and slice-ansi (boxen's) each build an Intl.Segmenter when loaded, which loads ICU's
- * grapheme rules (some 15 ms); both use it only for text that is not plain ASCII. Here it is built
- * on its first `segment()` call instead. The build fails if either module changes how it uses it.
+ * wrap-ansi and slice-ansi (boxen's) each build an Intl.Segmenter of graphemes when loaded, which
+ * loads ICU's grapheme rules (some 15 ms); both use it only for text that is not plain ASCII. Here
+ * text whose characters are each a grapheme of their own (box drawing, quotes, ✔: what every
+ * callout's border has) is segmented by width.js's `ownGraphemes`, and the segmenter is built on
+ * the first `segment()` call that needs it. The build fails if either module changes how it uses it.
  */
 const lazySegmenters: Plugin = {
   name: 'lazy-segmenters',
   setup(b) {
+    b.onResolve({ filter: /^hero-journey:width$/ }, () => ({ path: './width.js', external: true }));
     b.onLoad({ filter: /[\\/]node_modules[\\/](wrap-ansi[\\/]index|slice-ansi[\\/]tokenize-ansi)\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      const made = /^const (\w+) = new Intl\.Segmenter\(([^)]*)\);$/m.exec(source);
+      const made = /^const (\w+) = new Intl\.Segmenter\((|undefined, \{granularity: 'grapheme'\})\);$/m.exec(source);
       const name = made?.[1];
       // Any other use (another member, passed on as a value) would need the real object.
       const otherUses = name ? new RegExp(`\\b${name}\\b(?=\\s*[.,;)\\]])(?!\\.segment\\()`).test(source) : true;
-      if (!made || otherUses) throw new Error(`${args.path}: expected one Intl.Segmenter used only through .segment()`);
-      const lazy = `let ${name}Made;\nconst ${name} = { segment: (text) => (${name}Made ??= new Intl.Segmenter(${made[2]})).segment(text) };`;
+      if (!made || otherUses) throw new Error(`${args.path}: expected one Intl.Segmenter of graphemes used only through .segment()`);
+      const lazy =
+        `import { ownGraphemes as ${name}Own } from 'hero-journey:width';\nlet ${name}Made;\n` +
+        `const ${name} = { segment: (text) => ${name}Own(text) ?? (${name}Made ??= new Intl.Segmenter(${made[2]})).segment(text) };`;
       return { contents: source.replace(made[0], lazy), loader: 'js' };
     });
   },

@@ -27,6 +27,33 @@ const CONTROL = /\p{Cc}/u;
 
 let full: ((text: string, options?: WidthOptions) => number) | undefined;
 
+/** One grapheme cluster of a text, as Intl.Segmenter's segments give it. */
+export interface Grapheme {
+  segment: string;
+  index: number;
+  input: string;
+}
+
+/**
+ * The grapheme clusters of `text` as Intl.Segmenter (granularity `grapheme`) gives them, when every
+ * character of it is a cluster of its own (and no CR stands before a LF, which join); otherwise
+ * undefined, and the segmenter has to be asked. Spares loading ICU's grapheme rules (some 15 ms)
+ * for box drawing, quotes, ✔ and the like. Iterable, with `containing(index)`, like the segmenter's.
+ */
+export function ownGraphemes(text: string): (Iterable<Grapheme> & { containing(index?: number): Grapheme | undefined }) | undefined {
+  if (text.includes('\r\n') || !OWN_CLUSTERS.test(text)) return undefined;
+  const at = (index: number): Grapheme => ({ segment: text[index]!, index, input: text });
+  return {
+    containing(index = 0) {
+      const position = Math.trunc(Number(index)) || 0;
+      return position >= 0 && position < text.length ? at(position) : undefined;
+    },
+    *[Symbol.iterator]() {
+      for (let index = 0; index < text.length; index++) yield at(index);
+    },
+  };
+}
+
 /** Columns `input` takes on screen: string-width's answer, with its options. */
 export default function stringWidth(input: string, options: WidthOptions = {}): number {
   if (typeof input !== 'string' || input.length === 0) return 0;
