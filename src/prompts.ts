@@ -62,10 +62,22 @@ async function watchingCtrlC<T>(input: CommandIO['stdin'], prompt: () => Promise
  * Prompts in the terminal with @inquirer/prompts (loaded on first use). Once `signal` aborts, no
  * question is asked any more and an open one is closed: a Ctrl-C that came while nothing read the
  * keys (a page being drawn, a prompt still loading) lets the learner out instead of being lost.
+ * `questionShown` is called once each question is on screen, for work that may wait until then.
  */
-export function interactiveAsker(io: CommandIO, signal?: AbortSignal, look: { color: boolean; unicode: boolean } = { color: false, unicode: true }): Asker {
+export function interactiveAsker(
+  io: CommandIO,
+  signal?: AbortSignal,
+  look: { color: boolean; unicode: boolean } = { color: false, unicode: true },
+  questionShown?: () => void,
+): Asker {
   const context = { input: io.stdin, output: io.stdout, clearPromptOnDone: false, ...(signal ? { signal } : {}) } as const;
-  const guarded = <T>(prompt: () => Promise<T>) => watchingCtrlC(io.stdin, prompt);
+  const guarded = <T>(prompt: () => Promise<T>) =>
+    watchingCtrlC(io.stdin, () => {
+      const answer = prompt();
+      // Inquirer draws a question in a terminal on the next turn of the event loop (setImmediate): this one runs after it.
+      if (questionShown) setImmediate(questionShown);
+      return answer;
+    });
   const columns = () => (io.stdout.columns && io.stdout.columns > 0 ? io.stdout.columns : 80);
   // Inquirer breaks a line that is too long at the last column, mid-word: wrap at spaces first.
   const fit = (message: string) => wrapText(message, columns() - 3);

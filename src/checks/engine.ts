@@ -6,13 +6,13 @@
 // read changes. Polling (every second) is only the fallback: for modules that read nothing from
 // the API (an HTTPS request), for kinds the cluster does not serve yet, and when a watch fails.
 import { UserError } from '../errors.ts';
-import { evaluateCondition } from '../journey/expressions.ts';
-import type { CheckSpec, SourceLocation } from '../journey/model.ts';
+import type { SourceLocation } from '../journey/model.ts';
 import type { KubeConnection } from '../kube/client.ts';
 import { recognizeNetworkFailure } from '../network.ts';
 import { isKubeError, KubeError } from '../kube/errors.ts';
 import type { KubeObject, KubeReader, ListRef, WatchHandle } from '../kube/types.ts';
-import { assertTarget, describeTarget, fillVariables, judgeAssert, unfilledVariables, type AssertSpec, type AssertTarget } from './assert.ts';
+import { judgeAssert, type AssertTarget } from './assert.ts';
+import type { PreparedCheck } from './prepare.ts';
 import type { CheckContext, CheckResult } from './define.ts';
 import { createExec, RefusedCommandError } from './exec.ts';
 import { createHelpers } from './helpers.ts';
@@ -100,65 +100,6 @@ function waitingCannotHelp(error: unknown): 'now' | 'soon' | undefined {
   if (!isKubeError(error)) return undefined;
   if (error.code === 'not-served') return 'soon';
   return ['config', 'unreachable', 'timeout', 'tls', 'unauthorized'].includes(error.code) ? 'now' : undefined;
-}
-
-/** A check ready to run: variables filled in, `when` decided. */
-type PreparedCheck = {
-  spec: CheckSpec;
-  id: string;
-  title: string;
-  hint?: string;
-  timeoutSeconds?: number;
-} & (
-  | { type: 'assert' | 'error'; assert: AssertSpec; target: Omit<AssertTarget, 'namespace'> & { namespace?: string } }
-  | { type: 'use'; moduleId: string; args: Record<string, unknown> }
-) & { settled?: Omit<CheckOutcome, 'attempts' | 'durationMs'> };
-
-/** Fill variables and decide `when` for each check; checks whose `when` is false come back settled as not applicable. */
-export function prepareChecks(specs: CheckSpec[], options: Pick<EngineOptions, 'vars' | 'choices'>): PreparedCheck[] {
-  return specs.map((spec): PreparedCheck => {
-    const common = {
-      spec,
-      id: spec.id,
-      ...(spec.hint ? { hint: fillVariables(spec.hint, options.vars) } : {}),
-      ...(spec.timeout !== undefined ? { timeoutSeconds: spec.timeout } : {}),
-    };
-    let prepared: PreparedCheck;
-    if (spec.kind === 'use') {
-      prepared = { ...common, type: 'use', title: fillVariables(spec.title, options.vars) ?? spec.use, moduleId: spec.use, args: fillVariables(spec.with, options.vars) };
-    } else {
-      const object = fillVariables(spec.object, options.vars);
-      const target = assertTarget(object);
-      prepared = {
-        ...common,
-        type: spec.kind,
-        title: fillVariables(spec.title, options.vars) ?? `${spec.kind === 'error' ? 'no ' : ''}${describeTarget(target).replace(/^a /, spec.kind === 'error' ? '' : 'a ')}`,
-        assert: { kind: spec.kind, object, ...(spec.expression ? { expression: spec.expression } : {}) },
-        target,
-      };
-    }
-    const base = { id: prepared.id, title: prepared.title, type: prepared.type, loc: spec.loc };
-    if (spec.when) {
-      const verdict = evaluateCondition(spec.when, { vars: options.vars, choices: options.choices });
-      if ('error' in verdict) {
-        prepared.settled = { ...base, status: 'broken', reason: `its \`when\` cannot be evaluated: ${verdict.error}`, hint: 'this is a mistake in the journey: tell its author' };
-      } else if (!verdict.value) {
-        prepared.settled = { ...base, status: 'not-applicable', reason: `applies only when ${spec.when.source}` };
-      }
-    }
-    if (!prepared.settled) {
-      const missing = unfilledVariables(prepared.type === 'use' ? prepared.args : prepared.assert.object);
-      if (missing.length > 0) {
-        prepared.settled = {
-          ...base,
-          status: 'failed',
-          reason: `variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set, so the check cannot know what to look for`,
-          hint: `set ${missing.length > 1 ? 'them' : 'it'} with --set NAME=value, or play the chapter whose step sets ${missing.length > 1 ? 'them' : 'it'}`,
-        };
-      }
-    }
-    return prepared;
-  });
 }
 
 /** Run prepared checks once, or until each passes or times out. Outcomes come back in the same order. */
@@ -618,3 +559,4 @@ function unavailableReader(error: unknown): KubeReader {
 }
 
 export type { PreparedCheck };
+export { prepareChecks } from './prepare.ts';

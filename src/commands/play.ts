@@ -75,7 +75,8 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
 
   const command = playCommand(options);
   const controller = new AbortController();
-  const asker = interactive ? interactiveAsker(io, controller.signal, terminal) : scriptedAsker();
+  const checkFirst = !options.dryRun && session.progress.history.length === 0 ? preflight(session.journey, options, io, write, terminal, interactive) : undefined;
+  const asker = interactive ? interactiveAsker(io, controller.signal, terminal, checkFirst?.questionShown) : scriptedAsker();
   if (options.journey === undefined && session.fresh) {
     const go = await offerWorkspace(session.workspace, { interactive, dryRun: options.dryRun, asker, write, terminal, io: { ...io, stdout: pages } });
     if (!go) return ExitCode.ok;
@@ -132,7 +133,7 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
       write,
       writeRaw: (text) => void pages.write(text),
       ...(emit ? { emit } : {}),
-      ...(!options.dryRun && session.progress.history.length === 0 ? { preflight: preflight(session.journey, options, io, write, terminal) } : {}),
+      ...(checkFirst ? { preflight: checkFirst } : {}),
       workspace: session.workspace,
       stepEnv,
       dryRun: options.dryRun,
@@ -172,12 +173,14 @@ function playCommand(options: CliOptions): (args: string) => string {
 /**
  * Before the journey's first step, what `hero-journey doctor` would find: the tools the journey
  * declares and, when it declares kubectl, the cluster and permissions. Started once the first page
- * is on screen (so it costs the learner no time), awaited before the first step; problems are shown
- * with their fixes, and the learner decides (the step's menu has Quit).
+ * is on screen, in a terminal once that page's first question is (so loading and probing never
+ * delay what the learner reads), awaited before the first step; problems are shown with their
+ * fixes, and the learner decides (the step's menu has Quit).
  */
-function preflight(journey: Journey, options: CliOptions, io: CommandIO, write: (text: string) => void, terminal: TerminalOptions) {
+function preflight(journey: Journey, options: CliOptions, io: CommandIO, write: (text: string) => void, terminal: TerminalOptions, interactive: boolean) {
   let findings: Promise<Finding[]> | undefined;
   let done = false;
+  let pageShown = false;
   const start = () =>
     (findings ??= import('../checks/doctor.ts').then(({ runDoctor }) =>
       runDoctor({
@@ -188,7 +191,14 @@ function preflight(journey: Journey, options: CliOptions, io: CommandIO, write: 
       }),
     ));
   return {
-    pageShown: () => void setImmediate(start),
+    pageShown() {
+      pageShown = true;
+      if (!interactive) setImmediate(start);
+    },
+    /** A question before the first page (the workspace offer) starts nothing. */
+    questionShown() {
+      if (pageShown) void start();
+    },
     async beforeFirstStep() {
       if (done) return;
       done = true;

@@ -19,13 +19,7 @@ import type { TerminalOptions } from '../render/terminal.ts';
 import { choiceValues, nameLooksSecret, stepKey, undoLastChoice, variableValues, type AudienceRecord, type Progress } from '../state/progress.ts';
 import { variableLooksSecret } from '../classroom/mirror.ts';
 import { stepVariables, variableNameRefusal } from '../state/variables.ts';
-import { describeExit } from '../steps/exit-codes.ts';
-import { createLiveOutput } from '../steps/live.ts';
-import { createSecretMasker, maskSecrets } from '../steps/mask.ts';
-import { runStep } from '../steps/run.ts';
-import { formatTimeout } from '../checks/countdown.ts';
-import { DEFAULT_TIMEOUT_SECONDS } from '../checks/engine.ts';
-import { checkChapter, checkingNotice, helpText, prepareForChecks } from '../checks/gate.ts';
+import type { StepResult } from '../steps/run.ts';
 import { chapterKubeEnvironment } from './chapter-cluster.ts';
 import { interpolate, validateInput } from './inputs.ts';
 import { skipReason } from '../journey/reasons.ts';
@@ -789,6 +783,7 @@ function rememberStepFolder(ctx: PlayContext, endedIn: string | undefined): void
 }
 
 async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step, edited = false): Promise<{ status: 'done'; captured: string[] } | { status: 'failed'; exitCode?: number }> {
+  const { createLiveOutput, createSecretMasker, describeExit, maskSecrets, prepareForChecks, runStep } = await import('./running.ts');
   // Loading the Kubernetes client for the checks takes most of a second: do it while the step runs.
   prepareForChecks(chapter);
   const key = stepKey(chapter.id, step.id);
@@ -805,7 +800,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step, edite
     label: step.title ?? `step ${step.index + 1}`,
   });
   const releaseGuard = ctx.guardStep?.();
-  let result: Awaited<ReturnType<typeof runStep>>;
+  let result: StepResult;
   try {
     result = await runStep({
       code: step.code,
@@ -885,6 +880,7 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' |
     ctx.emit?.({ event: 'checks', chapter: chapter.id, status, ...(reason ? { summary: reason } : {}) });
     await ctx.save();
   };
+  const { checkChapter, checkingNotice, DEFAULT_TIMEOUT_SECONDS, formatTimeout, helpText } = await import('./running.ts');
   const missed = missedSteps(ctx, chapter);
   const failedBefore = ctx.progress.checks[chapter.id]?.status === 'failed';
   // Without a terminal, checks that failed before are waited for again (a script's next run); a skipped step still means no wait.

@@ -1,4 +1,4 @@
-import { prepareChecks } from '../checks/engine.ts';
+import { prepareChecks } from '../checks/prepare.ts';
 import { conditionContext, expressionReferences, type ConditionContext } from '../journey/expressions.ts';
 import { holds } from '../journey/graph.ts';
 import { describeCondition, skipReason } from '../journey/reasons.ts';

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { runBin } from './cli.ts';
-import { binPath, makeSandbox, repoRoot, type Sandbox } from './pty.ts';
+import { binPath, makeSandbox, repoRoot, TerminalSession, type Sandbox } from './pty.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
 const run = promisify(execFile);
@@ -94,4 +94,32 @@ test("doctor probes tools without execa, talks to the cluster without Node's own
   // The kubeconfig is read with the YAML parser bundled into one file, not its seventy.
   expect(files).toContain(pathToFileURL(join(repoRoot, 'dist', 'yaml.js')).href);
   expect(files.filter((url) => url.includes('/node_modules/yaml/'))).toEqual([]);
+});
+
+test("play's first chapter is on screen before the check engine, the step runner or doctor's preflight loads, and the preflight then starts", async () => {
+  expect((await runBin(['init'], { cwd: sandbox.workspace, env: sandbox.env })).exitCode).toBe(0);
+  // Each file that loads is written down with whether the first question ("? ...") was on the terminal by then.
+  const list = join(sandbox.root, 'loaded.txt');
+  const hook = join(sandbox.root, 'hook.mjs');
+  writeFileSync(
+    hook,
+    `import { registerHooks } from 'node:module';\nimport { appendFileSync } from 'node:fs';\n` +
+      `let shown = '', asked = false;\nconst write = process.stdout.write.bind(process.stdout);\n` +
+      `process.stdout.write = (chunk, ...rest) => { shown += String(chunk); asked ||= /^\\? /m.test(shown.replace(/\\u001b\\[[0-9;?]*[A-Za-z]/g, '')); return write(chunk, ...rest); };\n` +
+      `registerHooks({ load(url, context, next) { appendFileSync(${JSON.stringify(list)}, (asked ? 'after ' : 'before ') + url + '\\n'); return next(url, context); } });\n`,
+  );
+  const session = new TerminalSession([], { cwd: sandbox.workspace, env: { ...sandbox.env, NODE_OPTIONS: `--import=${pathToFileURL(hook).href}` } });
+  try {
+    await session.waitFor(/^\? /m, 30_000);
+    const dist = (file: string) => pathToFileURL(join(repoRoot, 'dist', file)).href;
+    const loaded = (when: string) => readFileSync(list, 'utf8').split('\n').filter((line) => line.startsWith(`${when} `)).map((line) => line.slice(when.length + 1));
+    // Doctor's preflight loads once the question is on screen, while the learner reads and answers.
+    await expect.poll(() => loaded('after'), { timeout: 30_000 }).toContain(dist('checks/doctor.js'));
+    const before = loaded('before');
+    expect(before).toContain(dist('play/loop.js'));
+    const tooEarly = ['checks/engine.js', 'checks/gate.js', 'checks/modules.js', 'checks/exec.js', 'checks/doctor.js', 'steps/run.js', 'steps/live.js', 'kube/kubeconfig.js'].map(dist);
+    expect(before.filter((url) => tooEarly.includes(url) || url.includes('/node_modules/semver/'))).toEqual([]);
+  } finally {
+    session.kill();
+  }
 });

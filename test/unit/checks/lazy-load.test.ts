@@ -32,10 +32,10 @@ interface Loaded {
   modules: string[];
 }
 
-async function cli(args: string[]): Promise<Loaded> {
+async function cli(args: string[], env: Record<string, string> = {}): Promise<Loaded> {
   const { stdout } = await run(process.execPath, [join(fixtures, 'lazy-cli.ts'), ...args], {
     cwd: home,
-    env: { PATH: process.env.PATH, HOME: home, XDG_STATE_HOME: join(home, 'state'), KUBECONFIG: kubeconfig, HERO_JOURNEY_SYNC: '0' },
+    env: { PATH: process.env.PATH, HOME: home, XDG_STATE_HOME: join(home, 'state'), KUBECONFIG: kubeconfig, HERO_JOURNEY_SYNC: '0', ...env },
   });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Loaded;
 }
@@ -82,6 +82,14 @@ describe('light commands load only what they use', () => {
     expect(code).toBe(0);
     // YAML only for an --answers file or a classroom config.yaml, cli-table3 only for a chapter's table.
     expect(packages.filter((p) => p === 'yaml' || p === 'cli-table3')).toEqual([]);
+  });
+
+  it("play's command and loop load neither the step runner nor the check engine until a step runs or checks are due", async () => {
+    const { modules, packages } = await cli([], { LAZY_IMPORT: 'src/commands/play.ts' });
+    expect(modules).toContain('src/play/loop.ts');
+    const later = ['src/play/running.ts', 'src/steps/run.ts', 'src/steps/live.ts', 'src/checks/engine.ts', 'src/checks/gate.ts', 'src/checks/modules.ts', 'src/checks/exec.ts', 'src/checks/doctor.ts'];
+    expect(modules.filter((m) => later.includes(m))).toEqual([]);
+    expect(packages.filter((p) => p === 'execa' || p === 'semver' || p.startsWith('@inquirer/'))).toEqual([]);
   });
 
   it('map of the bundled journey loads only the expression language, once its model is cached', async () => {
