@@ -11,6 +11,8 @@
  * - choices: a list of two or more links to pages that closes a page, or that follows a heading
  *   ending in `?`; labels from the link text, summaries from the text after the link;
  * - next: one link to a page in the page's last paragraph, worded like "continue" / "next";
+ * - entry points: parts of the tutorial that each start on their own (see `entryPoints`): two or
+ *   more make the start page a choice point that offers them, and each is a chapter for `--from`;
  * - steps: `sh`, `bash`, `shell` and `console` blocks; in transcripts only `$ ` lines run;
  * - inputs: placeholders in steps (`<your-domain>`, `YOUR_TOKEN`, `export X=[...]`).
  */
@@ -63,21 +65,41 @@ export function inferJourney(folderName: string, files: ReadonlyMap<string, stri
   };
   infer(start, 0, `journey id \`${id}\` from the folder name; the journey starts here`);
 
-  const chapters: ParsedChapter[] = [];
-  const queue = [start];
-  const seen = new Set(queue);
-  while (queue.length > 0) {
-    const file = queue.shift()!;
-    const parsed = readPage(file, files.get(file) ?? '', files, infer);
-    chapters.push(parsed);
-    for (const target of [...parsed.chapter.choices.map((choice) => choice.goto), ...parsed.chapter.next.map((rule) => rule.goto)]) {
-      const targetFile = fileOfChapter(target, files);
-      if (targetFile && !seen.has(targetFile)) {
-        seen.add(targetFile);
-        queue.push(targetFile);
+  // Each page is read once; what it infers is recorded only when it turns out to be a chapter.
+  const read = new Map<string, { parsed: ParsedChapter; inferences: Inference[] }>();
+  const page = (file: string): ParsedChapter => {
+    let entry = read.get(file);
+    if (!entry) {
+      const recorded: Inference[] = [];
+      entry = { parsed: readPage(file, files.get(file) ?? '', files, (f, line, message, kind = 'inferred') => void recorded.push({ loc: { file: f, line }, message, kind })), inferences: recorded };
+      read.set(file, entry);
+    }
+    return entry.parsed;
+  };
+  /** The pages reached from `from` through choices and `next`, in the order a reader meets them. */
+  const walk = (from: string): string[] => {
+    const order = [from];
+    const seen = new Set(order);
+    for (let index = 0; index < order.length; index++) {
+      const { chapter } = page(order[index]!);
+      for (const target of [...chapter.choices.map((choice) => choice.goto), ...chapter.next.map((rule) => rule.goto)]) {
+        const targetFile = fileOfChapter(target, files);
+        if (targetFile && !seen.has(targetFile)) {
+          seen.add(targetFile);
+          order.push(targetFile);
+        }
       }
     }
-  }
+    return order;
+  };
+  const entries = offerEntryPoints(page(start), files, (from) => new Set(walk(from)), infer);
+  // A list of links to the parts is the choice now, no longer a list that may be one.
+  const startRead = read.get(start)!;
+  startRead.inferences = startRead.inferences.filter((inference) => !(inference.kind === 'undecided' && inference.message.startsWith('a list of') && entries.some((entry) => entry.line === inference.loc.line)));
+  const chapterFiles = walk(start);
+  const chapters = chapterFiles.map((file) => read.get(file)!.parsed);
+  for (const file of chapterFiles) inferences.push(...read.get(file)!.inferences);
+  const seen = new Set(chapterFiles);
   const startChapter = chapters[0]?.chapter;
   if (startChapter) {
     journeyFile.journey.title = startChapter.title;
@@ -390,17 +412,7 @@ function readEnding(file: string, tokens: (Token & { line: number })[], files: R
     else infer(file, token.line, `a list of ${links.length} links to pages that is not at the end of the page: it may be a choice; it is read as links (move it to the end, or add \`choices\` in front matter)`, 'undecided');
   }
   if (choiceList) {
-    const ids = new Set<string>();
-    for (const link of choiceList.links) {
-      const goto = plainChapterId(link.file);
-      let choiceId = (posix.basename(goto) || goto).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'choice';
-      for (let n = 2; ids.has(choiceId); n++) choiceId = `${choiceId.replace(/-\d+$/, '')}-${n}`;
-      ids.add(choiceId);
-      const choice: Choice = { id: choiceId, label: link.text, goto, loc: { file, line: link.line } };
-      if (link.after) choice.summary = link.after;
-      chapter.choices.push(choice);
-      refs.push({ id: goto, written: link.file, role: 'a choice', file, line: link.line });
-    }
+    for (const link of choiceList.links) addChoice(chapter, refs, file, link);
     infer(file, choiceList.token.line, `choice point: ${chapter.choices.map((choice) => `"${choice.label}" → ${choice.goto}`).join(', ')}`);
     return;
   }
@@ -418,6 +430,86 @@ function readEnding(file: string, tokens: (Token & { line: number })[], files: R
   chapter.next.push({ goto, loc: { file, line: link.line } });
   refs.push({ id: goto, written: link.file, role: '`next`', file, line: link.line });
   infer(file, link.line, `next: ${goto} (the closing "${link.text}" link)`);
+}
+
+/** One more choice of `chapter`: to the page `link` points at, labelled with its text, its id from the page's name. */
+function addChoice(chapter: Chapter, refs: ChapterRef[], file: string, link: PageLink): void {
+  const goto = plainChapterId(link.file);
+  const ids = new Set(chapter.choices.map((choice) => choice.id));
+  let choiceId = (posix.basename(goto) || goto).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'choice';
+  for (let n = 2; ids.has(choiceId); n++) choiceId = `${choiceId.replace(/-\d+$/, '')}-${n}`;
+  const choice: Choice = { id: choiceId, label: link.text, goto, loc: { file, line: link.line } };
+  if (link.after) choice.summary = link.after;
+  chapter.choices.push(choice);
+  refs.push({ id: goto, written: link.file, role: 'a choice', file, line: link.line });
+}
+
+/** Words that mark a link as where a part of the tutorial starts: "Part 2: Ship Hero — start here". */
+const startHereWords = /\b(?:start|begin)(?:s)? here\b|\bstart(?:ing)? point\b/i;
+/** A top-level folder named like a numbered part of a workshop: `part-1`, `01-setup`, `module2`, `lab-3`, `day-1`. */
+const partFolder = /^(?:\d{1,3}[-_. ]|(?:part|module|lab|day|session|chapter|week|exercise|unit|level|stage|track)[-_ ]?\d{1,3}(?:\D|$))/i;
+
+/**
+ * Where the parts of a tutorial start, each on its own (pure): a page the start page links to with
+ * "start here" (or "begin here", "starting point") in the link's text or the rest of its line, and
+ * the start page (README.md or index.md) of every top-level folder named like a numbered part
+ * (`part-1/`, `01-setup/`, `module-2/`, `lab3/`, `day-1/`), linked or not. Labels come from the link
+ * text, else the part's first heading; summaries from the text after the link.
+ */
+export function entryPoints(start: string, files: ReadonlyMap<string, string>, leadsTo: (file: string) => ReadonlySet<string>): PageLink[] {
+  const found: PageLink[] = [];
+  const linked = pageLinks(start, files.get(start) ?? '', files);
+  for (const link of linked) {
+    const line = (files.get(start) ?? '').split('\n')[link.line - 1] ?? '';
+    if ((startHereWords.test(link.text) || startHereWords.test(line)) && !found.some((other) => other.file === link.file)) found.push(link);
+  }
+  const folders = [...files.keys()].filter((file) => {
+    const [folder, page, ...rest] = file.split('/');
+    return rest.length === 0 && page !== undefined && folder !== undefined && startPages.includes(page) && partFolder.test(folder) && startPages.find((name) => files.has(`${folder}/${name}`)) === page;
+  });
+  // A part that another part leads to (`Next: Part 2` at the end of part 1) is a continuation, not a start.
+  const reached = new Map(folders.map((file) => [file, leadsTo(file)]));
+  const continued = (file: string): boolean => folders.some((other) => other !== file && reached.get(other)!.has(file) && !reached.get(file)!.has(other));
+  for (const file of folders.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
+    if (found.some((other) => other.file === file) || continued(file)) continue;
+    const link = linked.find((other) => other.file === file);
+    if (link) {
+      found.push(link);
+      continue;
+    }
+    const heading = blockTokens(files.get(file) ?? '').find((token): token is Tokens.Heading & { line: number; offset: number } => token.type === 'heading');
+    found.push({ text: heading?.text.replace(/[*_`]/g, '').trim() || file.split('/')[0]!, file, after: '', line: 0 });
+  }
+  return found;
+}
+
+/**
+ * A tutorial of two or more parts that each start on their own (`entryPoints`): the start page
+ * offers them as its first choice, after its own choices (or the page its "continue" link leads to).
+ */
+function offerEntryPoints(parsed: ParsedChapter, files: ReadonlyMap<string, string>, leadsTo: (file: string) => ReadonlySet<string>, infer: Infer): PageLink[] {
+  const { chapter } = parsed;
+  const entries = entryPoints(chapter.file, files, leadsTo);
+  if (entries.length < 2) return [];
+  const next = chapter.choices.length === 0 ? chapter.next[0] : undefined;
+  if (next) {
+    // The page the start page continues to is one of the ways on, first.
+    const nextFile = [...files.keys()].find((file) => plainChapterId(file) === next.goto);
+    const label = entries.find((entry) => entry.file === nextFile)?.text ?? next.goto;
+    if (nextFile) addChoice(chapter, parsed.refs, chapter.file, { text: label, file: nextFile, after: '', line: next.loc.line });
+    parsed.refs.splice(parsed.refs.findIndex((ref) => ref.role === '`next`'), 1);
+    chapter.next = [];
+  }
+  const added = entries.filter((entry) => !chapter.choices.some((choice) => choice.goto === plainChapterId(entry.file)));
+  for (const entry of added) addChoice(chapter, parsed.refs, chapter.file, entry);
+  if (added.length === 0) return [];
+  const where = (entry: PageLink): string => (entry.line > 0 ? `${chapter.file}:${entry.line}` : `the folder ${entry.file.split('/')[0]}/`);
+  infer(
+    chapter.file,
+    added[0]!.line || 1,
+    `entry points: the tutorial has parts that each start on their own (${added.map((entry) => `"${entry.text}" → ${plainChapterId(entry.file)}, from ${where(entry)}`).join('; ')}): offered as the first choice, and \`play --from ${plainChapterId(added.at(-1)!.file)}\` starts at one`,
+  );
+  return added;
 }
 
 /** A placeholder found in a step, the input that replaces it, and the step's code with it replaced. */

@@ -108,6 +108,24 @@ describe('a plain tutorial played for real', () => {
     }
   }, 300_000);
 
+  test('a workshop of parts that each start on their own: the parts are the first choice, and play --from starts at one', async () => {
+    const workshop = join(repoRoot, 'test', 'fixtures', 'plain', 'workshop-parts');
+    const from = await runBin(['--journey', workshop, '--from', 'part-2-ship', '--yes', '--json', '--no-color'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 120_000 });
+    expect(from.exitCode, from.stderr.slice(-3000)).toBe(0);
+    const events = eventsOf(from.stdout);
+    expect(events.filter((event) => event.event === 'chapter').map((event) => event.chapter)).toEqual(['part-2-ship', 'part-2-ship/check']);
+    expect(events.filter((event) => event.event === 'step').map((event) => [event.chapter, event.status])).toEqual([['part-2-ship', 'done'], ['part-2-ship/check', 'done']]);
+    expect(await readFile(join(sandbox.workspace, 'workshop', 'ship', 'package.txt'), 'utf8')).toBe('hero\n');
+    // In a terminal, the start page asks where to start.
+    await mkdir(join(sandbox.root, 'choose'));
+    const t = new TerminalSession(['--journey', workshop, '--dry-run', '--workspace', join(sandbox.root, 'choose')], { cwd: sandbox.workspace, env: sandbox.env });
+    try {
+      await t.waitFor(/Part 1: Build Hero[\s\S]*Part 2: Ship Hero/, 30_000);
+    } finally {
+      t.kill();
+    }
+  }, 150_000);
+
   test('in a terminal: the notice, then the placeholder asked as an input, then the transcript steps', async () => {
     const cli = join(repoRoot, 'test', 'fixtures', 'plain', 'cli-readme');
     const t = new TerminalSession(['--journey', cli], { cwd: sandbox.workspace, env: sandbox.env });

@@ -101,6 +101,58 @@ describe('choices and next from links', () => {
   });
 });
 
+describe('entry points: parts that each start on their own', () => {
+  const part = (title: string, next = '') => `# ${title}\n\n\`\`\`sh\necho ${title.length}\n\`\`\`\n${next ? `\nNext: ${next}\n` : ''}`;
+
+  test('links marked "start here" on the start page are offered as its first choice, even in the middle of the page', () => {
+    const { journey, problems, lines } = infer({
+      'README.md': '# Workshop\n\n- [Part 1: Build](one/README.md) — start here if Hero is new to you.\n- [Part 2: Ship](two/README.md): start here if Hero is built.\n\n## Before you begin\n\nText and a [FAQ](faq.md).\n',
+      'one/README.md': part('Build', '[Ship it](../two/README.md)'),
+      'two/README.md': part('Ship'),
+      'faq.md': '# FAQ\n',
+    });
+    expect(problems).toEqual([]);
+    expect(journey.chapters.get('README')?.choices).toEqual([
+      { id: 'one', label: 'Part 1: Build', goto: 'one', summary: 'start here if Hero is new to you.', loc: { file: 'README.md', line: 3 } },
+      { id: 'two', label: 'Part 2: Ship', goto: 'two', summary: 'start here if Hero is built.', loc: { file: 'README.md', line: 4 } },
+    ]);
+    expect(lines).toContain('README.md:3 inferred: entry points: the tutorial has parts that each start on their own ("Part 1: Build" → one, from README.md:3; "Part 2: Ship" → two, from README.md:4): offered as the first choice, and `play --from two` starts at one');
+    expect(lines.some((line) => line.startsWith('README.md:3 undecided: a list of 2 links'))).toBe(false);
+    expect([...journey.chapters.keys()]).toEqual(['README', 'one', 'two']);
+  });
+
+  test('top-level folders numbered as parts are entry points, linked or not, unless another part leads to them', () => {
+    const { journey, problems } = infer({
+      'README.md': '# Labs\n\nThree labs. Begin with [the first](01-setup/).\n',
+      '01-setup/README.md': part('Setup', '[Lab 2](../02-deploy/README.md)'),
+      '02-deploy/README.md': part('Deploy'),
+      '03-observe/README.md': part('Observe'),
+      'docs/README.md': '# Docs\n',
+    });
+    expect(problems).toEqual([]);
+    // 02-deploy is where 01-setup continues: a continuation, not a start.
+    expect(journey.chapters.get('README')?.choices.map((choice) => [choice.label, choice.goto])).toEqual([
+      ['the first', '01-setup'],
+      ['Observe', '03-observe'],
+    ]);
+    expect(journey.chapters.get('README')?.next).toEqual([]);
+    expect([...journey.chapters.keys()].sort()).toEqual(['01-setup', '02-deploy', '03-observe', 'README']);
+  });
+
+  test('one entry point, or parts the start page offers already, change nothing', () => {
+    const single = infer({ 'README.md': '# T\n\n[Part 1](one/README.md) — start here.\n\nNext: [Part 1](one/README.md)\n', 'one/README.md': part('One') });
+    expect(single.journey.chapters.get('README')).toMatchObject({ choices: [], next: [{ goto: 'one' }] });
+    const offered = infer({ 'README.md': '# T\n\nPick one:\n\n- [Part 1](part-1/README.md) — start here\n- [Part 2](part-2/README.md) — start here\n', 'part-1/README.md': part('One'), 'part-2/README.md': part('Two') });
+    expect(offered.journey.chapters.get('README')?.choices.map((choice) => choice.goto)).toEqual(['part-1', 'part-2']);
+    expect(offered.lines.some((line) => line.includes('entry points'))).toBe(false);
+  });
+
+  test('folders that are not numbered parts are not entry points', () => {
+    const { journey } = infer({ 'README.md': '# T\n', 'helm/README.md': part('Helm'), 'kustomize/README.md': part('Kustomize'), 'partners/README.md': part('Partners') });
+    expect([...journey.chapters.keys()]).toEqual(['README']);
+  });
+});
+
 describe('steps as a reader means them', () => {
   const steps = (body: string) => splitChapterBody(body, { file: 'README.md', startLine: 1 }, { plain: true }).steps;
 
