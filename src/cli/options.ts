@@ -88,12 +88,13 @@ export const commands: CommandSpec[] = [
     usage: 'hero-journey check [CHAPTER] [options]',
     summary: 'run the checks of the current chapter (or CHAPTER) against your cluster; exit 0 when they pass',
     details:
-      'Proves that a chapter worked without playing it: runs its code checks and declarative asserts against the cluster of your kubeconfig (read-only), prints what was expected and what was found, and exits 0 when every check passes, 1 otherwise. --wait retries failing checks until their timeout, watching the cluster for changes. Checks never change the cluster.',
+      'Proves that a chapter worked without playing it: runs its code checks and declarative asserts against the cluster of your kubeconfig (read-only), prints what was expected and what was found, and exits 0 when every check passes, 1 otherwise. --wait retries failing checks until their timeout, watching the cluster for changes. Checks that apply only on some paths run for the saved choices, or for those given with --choose/--set/--answers as play takes them (nothing is saved). Checks never change the cluster.',
     examples: [
       'hero-journey check                          the chapter you are on',
       'hero-journey check setup/cert-manager       a named chapter',
       'hero-journey check https --wait --json      wait for it, print the results as JSON',
       'hero-journey check define-app/helm --set APP_URL=http://hero.127.0.0.1.nip.io',
+      'hero-journey check production/app/gitops --choose production/gitops=flux   the checks of a path not chosen here',
     ],
   },
   {
@@ -206,8 +207,8 @@ export const options: OptionSpec[] = [
     type: 'string',
     multiple: true,
     value: 'CHAPTER=OPTION',
-    description: 'answer a choice point without asking (repeatable)',
-    commands: ['play'],
+    description: 'answer a choice point without asking (repeatable); check: the path whose checks to run',
+    commands: ['play', 'check'],
   },
   {
     name: 'from',
@@ -222,7 +223,7 @@ export const options: OptionSpec[] = [
     type: 'string',
     value: 'FILE',
     description: 'YAML or JSON file with `choices:` and `inputs:` maps',
-    commands: ['play'],
+    commands: ['play', 'check'],
   },
   { name: 'force', type: 'boolean', description: 'overwrite files that exist already (convert: write into a folder that is not empty, or rewrite the tutorial in place)', commands: ['init', 'new', 'convert'] },
   { name: 'out', type: 'string', value: 'DIR', description: 'the folder convert writes the journey into (a copy of the tutorial); default: the tutorial itself, with --force', commands: ['convert'] },

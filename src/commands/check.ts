@@ -1,6 +1,7 @@
 import type { CliOptions } from '../cli/parse.ts';
 import { checkChapter } from '../checks/gate.ts';
 import { outcomeJson } from '../checks/report.ts';
+import { dict } from '../dict.ts';
 import { ExitCode } from '../errors.ts';
 import { conditionContext } from '../journey/expressions.ts';
 import { kubeEnvironment } from '../kube/env.ts';
@@ -10,6 +11,7 @@ import { interactiveAsker } from '../prompts.ts';
 import { renderStatusLine } from '../render/chapter.ts';
 import { choiceValues, variableValues } from '../state/progress.ts';
 import { stepVariables } from '../state/variables.ts';
+import { presetAnswers } from './answers.ts';
 import type { CommandIO } from './io.ts';
 import { findChapter, kubeSelection, openSession } from './session.ts';
 import { terminalFor } from './terminal.ts';
@@ -19,6 +21,8 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   const session = await openSession({ ...options, dryRun: true }, io);
   const { journey, progress } = session;
   const chapter = findChapter(journey, options.args[0] ?? progress.current ?? journey.start, io.cwd, 'check');
+  // --choose/--set/--answers check the chapter for a path other than the saved one (such as a path not taken yet).
+  const answers = await presetAnswers(options, io.cwd, journey);
   const terminal = terminalFor(options, io);
   const write = (text: string) => void io.stdout.write(text);
   if (chapter.checks.length === 0) {
@@ -27,7 +31,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
     return ExitCode.ok;
   }
 
-  const vars = { ...journey.vars, ...variableValues(progress), ...options.set };
+  const vars = dict(journey.vars, variableValues(progress), answers.inputs);
   // A chapter that names its cluster's kubeconfig (a second cluster in the workspace) is checked there.
   const cluster = chapterKubeEnvironment(chapter, vars, session.workspace);
   const kube = cluster.KUBECONFIG ? { kubeconfig: cluster.KUBECONFIG, env: io.env, cwd: io.cwd } : kubeSelection(options, io);
@@ -48,7 +52,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
     const result = await checkChapter(chapter, {
       journey,
       vars,
-      choices: conditionContext(journey, choiceValues(progress), vars).choices,
+      choices: conditionContext(journey, dict(choiceValues(progress), answers.choices), vars).choices,
       kube,
       execEnv: { ...io.env, ...stepVariables(vars), ...stepEnv },
       cwd: session.workspace,

@@ -1,14 +1,12 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CliOptions } from '../cli/parse.ts';
 import { beginPlaySync } from '../classroom/play-sync.ts';
 import { ExitCode, UserError } from '../errors.ts';
-import { closest } from '../journey/text.ts';
 import { nameLooksSecret } from '../state/progress.ts';
-import { variableNameRefusal } from '../state/variables.ts';
 import { kubeEnvironment } from '../kube/env.ts';
 import { commandLine, startedFromClone } from '../cli/invocation.ts';
-import { playJourney, StopPlaying, type PlayEvent, type PresetAnswers } from '../play/loop.ts';
+import { playJourney, StopPlaying, type PlayEvent } from '../play/loop.ts';
 import { interactiveAsker, scriptedAsker, type Asker } from '../prompts.ts';
 import { pagerWanted, terminalPager } from '../pager.ts';
 import type { TerminalOptions } from '../render/terminal.ts';
@@ -17,10 +15,10 @@ import type { Journey } from '../journey/model.ts';
 import { renderCallout, renderStatusLine } from '../render/chapter.ts';
 import type { CommandIO } from './io.ts';
 import { findChapter, kubeSelection, openSession } from './session.ts';
+import { presetAnswers } from './answers.ts';
 import type { VoteEvent } from '../vote/live.ts';
 import { terminalFor } from './terminal.ts';
 import { inferredNotice } from '../journey/files.ts';
-import { dict } from '../dict.ts';
 
 /** `hero-journey [play]`: play the journey from the saved position. */
 export async function run(options: CliOptions, io: CommandIO): Promise<number> {
@@ -42,17 +40,8 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
   // Held until the process exits.
   const session = await openSession({ ...options, lock: true }, io, (notice) => write(renderCallout('warning', 'Progress was damaged', notice, terminal)));
 
-  const answers = await presetAnswers(options, io.cwd);
+  const answers = await presetAnswers(options, io.cwd, session.journey);
   const from = options.from !== undefined ? findChapter(session.journey, options.from, io.cwd, 'play --from') : undefined;
-  const choicePoints = [...session.journey.chapters.values()].filter((c) => c.choices.length > 0).map((c) => c.id);
-  for (const id of Object.keys(answers.choices)) {
-    if (choicePoints.includes(id)) continue;
-    const guess = closest(id, choicePoints);
-    throw new UserError(`--choose ${id}=...: "${id}" is not a choice point of ${session.journey.title}`, {
-      hint: guess ? `did you mean --choose ${guess}=...? ("hero-journey map" lists them)` : `its choice points are: ${choicePoints.join(', ')}`,
-      exitCode: ExitCode.usage,
-    });
-  }
   for (const [name, value] of Object.entries(answers.inputs)) {
     const declared = [...session.journey.chapters.values()].some((c) => c.inputs.some((i) => i.name === name)) ||
       session.journey.inputs.some((i) => i.name === name) ||
@@ -279,42 +268,4 @@ function guardStepKeys(io: CommandIO, controller: AbortController, onKey?: () =>
   };
 }
 
-/** Merge an --answers file with --choose and --set (flags win). */
-async function presetAnswers(options: CliOptions, cwd: string): Promise<PresetAnswers> {
-  const answers: PresetAnswers = { choices: dict(), inputs: dict() };
-  if (options.answers) {
-    const file = resolve(cwd, options.answers);
-    let data: unknown;
-    try {
-      // The YAML parser loads only for an answers file: play starts without it.
-      const { parse: parseYaml } = await import('../yaml.ts');
-      data = parseYaml(await readFile(file, 'utf8'));
-    } catch (error) {
-      throw new UserError(`cannot read answers file ${file}: ${(error as Error).message}`, {
-        hint: 'it must be YAML or JSON with "choices:" (chapter: option) and "inputs:" (NAME: value) maps',
-        exitCode: ExitCode.usage,
-      });
-    }
-    const record = (value: unknown, key: string): Record<string, string> => {
-      if (value === undefined || value === null) return dict();
-      if (typeof value !== 'object' || Array.isArray(value)) {
-        throw new UserError(`answers file ${file}: "${key}" must be a map`, { exitCode: ExitCode.usage });
-      }
-      return dict(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)])));
-    };
-    const root = (data ?? {}) as Record<string, unknown>;
-    const unknownKeys = Object.keys(root).filter((k) => k !== 'choices' && k !== 'inputs');
-    if (unknownKeys.length > 0) {
-      throw new UserError(`answers file ${file}: unknown key "${unknownKeys[0]}"`, { hint: 'only "choices:" and "inputs:" are read', exitCode: ExitCode.usage });
-    }
-    answers.choices = record(root.choices, 'choices');
-    const inputs = record(root.inputs, 'inputs');
-    for (const name of Object.keys(inputs)) {
-      const refusal = variableNameRefusal(name);
-      if (refusal) throw new UserError(`answers file ${file}: inputs: ${name} is refused: ${refusal}`, { hint: 'remove it from the file; set it in your own shell if a step needs it', exitCode: ExitCode.usage });
-    }
-    answers.inputs = inputs;
-  }
-  return { choices: dict(answers.choices, options.choose), inputs: dict(answers.inputs, options.set) };
-}
 

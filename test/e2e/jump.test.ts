@@ -183,3 +183,34 @@ describe('a room that starts at Season 2 of the bundled journey', () => {
     expect(played.filter((e) => e.event === 'chapter').map((e) => e.chapter)).toContain('production/db/local');
   });
 });
+
+describe('check for a path not chosen yet', () => {
+  type Report = { checks: { id: string; status: string; reason: string }[] };
+  const statuses = (stdout: string) => Object.fromEntries((JSON.parse(stdout) as Report).checks.map((c) => [c.id, c.status]));
+
+  test('--choose (or an --answers file) runs the checks that only that path has; a typo is refused before any check runs', async () => {
+    // Nothing chosen in this workspace: the GitOps tool's own checks of Hero do not apply.
+    const unchosen = await runBin(['check', 'production/app/gitops', '--json'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(statuses(unchosen.stdout)).toMatchObject({ 'argocd-hero': 'not-applicable', 'flux-hero': 'not-applicable', 'kapp-hero': 'not-applicable' });
+    // With Flux chosen, Flux's check runs (and fails here: there is no production cluster to read).
+    const flux = await runBin(['check', 'production/app/gitops', '--json', '--choose', 'production/gitops=flux'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(flux.exitCode).toBe(1);
+    expect(statuses(flux.stdout)).toMatchObject({ 'argocd-hero': 'not-applicable', 'flux-hero': 'failed', 'kapp-hero': 'not-applicable' });
+    const file = join(sandbox.workspace, 'room.yaml');
+    await writeFile(file, 'choices:\n  production/gitops: kapp\ninputs:\n  PROD_URL: https://hero.example.com\n');
+    const kapp = await runBin(['check', 'production/app/gitops', '--json', '--answers', file], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(statuses(kapp.stdout)).toMatchObject({ 'flux-hero': 'not-applicable', 'kapp-hero': 'failed' });
+    expect((JSON.parse(kapp.stdout) as Report).checks.find((c) => c.id === 'http-answers')?.reason).not.toContain('PROD_URL');
+    // Nothing was saved: the workspace still has no choice.
+    const status = await runBin(['status', '--json'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(JSON.stringify(JSON.parse(status.stdout).progress?.choices ?? {})).toBe('{}');
+
+    const point = await runBin(['check', 'production/app/gitops', '--choose', 'production/gitopz=flux'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(point.exitCode).toBe(2);
+    expect(point.stderr).toMatch(/"production\/gitopz" is not a choice point[\s\S]*did you mean --choose production\/gitops=/);
+    const option = await runBin(['check', 'production/app/gitops', '--choose', 'production/gitops=fluxx'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(option.exitCode).toBe(2);
+    expect(option.stderr).toMatch(/"GitOps" has no option "fluxx"\n\s+its options are: flux, argocd, kapp/);
+    expect(point.stdout + option.stdout).toBe('');
+  });
+});

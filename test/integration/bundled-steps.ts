@@ -43,13 +43,17 @@ export async function playChapterStep(
   return { output, captured: result.captured };
 }
 
-/** `hero-journey check CHAPTER --json` with the built CLI, in the workspace, with the journey's variables set. */
+/**
+ * `hero-journey check CHAPTER --json` with the built CLI, in the workspace, with the journey's
+ * variables set and, with `choose`, the path's earlier choices (`--choose POINT=OPTION`).
+ */
 export async function checkChapter(
   chapterId: string,
-  options: { cwd: string; env: Record<string, string>; vars: Record<string, string> },
+  options: { cwd: string; env: Record<string, string>; vars: Record<string, string>; choose?: Record<string, string> },
 ): Promise<{ code: number | null; checks: CheckJson[] }> {
   const sets = Object.entries(options.vars).flatMap(([name, value]) => ['--set', `${name}=${value}`]);
-  const result = await runBin(['check', chapterId, '--json', ...sets], { cwd: options.cwd, env: options.env });
+  const chosen = Object.entries(options.choose ?? {}).flatMap(([point, option]) => ['--choose', `${point}=${option}`]);
+  const result = await runBin(['check', chapterId, '--json', ...sets, ...chosen], { cwd: options.cwd, env: options.env });
   try {
     return { code: result.exitCode, checks: (JSON.parse(result.stdout) as { checks: CheckJson[] }).checks };
   } catch {

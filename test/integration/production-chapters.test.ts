@@ -52,17 +52,22 @@ async function playStep(chapterId: string, title: string, extra: Record<string, 
 }
 
 /** `hero-journey check CHAPTER --json` with the built CLI in the workspace, the learner's KUBECONFIG as given. */
-function check(chapterId: string, kubeconfig: string): Promise<{ code: number | null; checks: CheckJson[] }> {
-  return checkChapter(chapterId, { cwd: workspace, env: { ...env, KUBECONFIG: kubeconfig }, vars });
+function check(chapterId: string, kubeconfig: string, choose: Record<string, string> = {}): Promise<{ code: number | null; checks: CheckJson[] }> {
+  return checkChapter(chapterId, { cwd: workspace, env: { ...env, KUBECONFIG: kubeconfig }, vars, choose });
 }
 
-/** The outcome of each named check, run again (up to 10 s) until they are as expected. */
-async function expectChecks(chapterId: string, kubeconfig: string, expected: Record<string, 'passed' | 'failed'>): Promise<CheckJson[]> {
-  let result = await check(chapterId, kubeconfig);
+/** The outcome of each named check, run again (up to 10 s) until they are as expected; `choose` picks the path (`--choose`). */
+async function expectChecks(
+  chapterId: string,
+  kubeconfig: string,
+  expected: Record<string, 'passed' | 'failed' | 'not-applicable'>,
+  choose: Record<string, string> = {},
+): Promise<CheckJson[]> {
+  let result = await check(chapterId, kubeconfig, choose);
   const matches = () => Object.entries(expected).every(([id, status]) => result.checks.find((c) => c.id === id)?.status === status);
   for (let attempt = 1; attempt < 10 && !matches(); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    result = await check(chapterId, kubeconfig);
+    result = await check(chapterId, kubeconfig, choose);
   }
   for (const [id, status] of Object.entries(expected)) {
     expect(result.checks.find((c) => c.id === id), `${chapterId}: ${JSON.stringify(result.checks)}`).toMatchObject({ status });
@@ -230,6 +235,13 @@ describe('Hero in production, and its database', () => {
     expect(ingress.spec).toMatchObject({ ingressClassName: 'nginx', rules: [{ host: 'hero.127.0.0.1.nip.io' }] });
     await ok(sandbox, 'kubectl', ['rollout', 'status', 'deployment/hero', '-n', NS, '--timeout=120s']);
     await expectChecks('production/app/gitops', deadKubeconfig, { 'hero-available': 'passed', 'http-answers': 'failed' });
+    // Checked for the Argo CD path (nothing chosen in this workspace): the Application hero must be Synced and Healthy too.
+    const argocd = { 'production/gitops': 'argocd' };
+    await expectChecks('production/app/gitops', deadKubeconfig, { 'argocd-hero': 'failed', 'flux-hero': 'not-applicable', 'hero-available': 'passed' }, argocd);
+    // What Argo CD's Application `apps` does with apps/hero.yaml: apply it; then Argo CD syncs Hero and reports.
+    await ok(sandbox, 'kubectl', ['apply', '-f', join(clone, 'apps/hero.yaml')]);
+    await setStatus('argoproj.io', 'v1alpha1', 'applications', 'argocd', 'hero', { sync: { status: 'Synced' }, health: { status: 'Healthy' } }, false);
+    await expectChecks('production/app/gitops', deadKubeconfig, { 'argocd-hero': 'passed', 'kapp-hero': 'not-applicable' }, argocd);
   });
 
   it('the database claim goes through Git; the Secret is completed once the claim is Ready; db.enabled is switched on in Git', async () => {
