@@ -6,7 +6,9 @@
 // - Flux's source-controller and kustomize-controller (built from Go modules by
 //   `bash test/components/build.sh flux`, CRDs from the same module versions) run out of cluster
 //   against production, in place of the chapter's "Install Flux" step, which downloads Flux's
-//   release manifest;
+//   release manifest. The chapter pins Flux v2.9.5, whose manifests name source-controller and
+//   kustomize-controller v1.9.5 (read from github.com/fluxcd/flux2/v2@v2.9.5's manifests/bases);
+//   the test runs v1.9.6 of both, the same minor series with the same APIs;
 // - the learner's Git repository is served by `git http-backend` on 127.0.0.1 (Flux fetches over
 //   http(s) or ssh only), and the chapters' steps push to it.
 // Nothing sets a status by hand: every check below passes on what the controllers report.
