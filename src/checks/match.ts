@@ -80,13 +80,16 @@ function identityOf(value: unknown): { key: string; value: unknown } | undefined
   return undefined;
 }
 
-/** A condition-like element's reason and message, to show why it is not in the expected state. */
+/** The most of a live condition's reason and message shown: controllers put whole error chains there. */
+const MAX_NOTE = 400;
+
+/** A condition-like element's reason and message on one line, cut at MAX_NOTE characters, to show why it is not in the expected state. */
 function describeElement(element: unknown): string | undefined {
   if (!isPlainObject(element)) return undefined;
   const reason = typeof element.reason === 'string' ? element.reason : undefined;
   const message = typeof element.message === 'string' ? element.message : undefined;
   if (!reason && !message) return undefined;
-  return [reason, message].filter(Boolean).join(': ');
+  return truncate([reason, message].filter(Boolean).join(': ').replace(/\s+/g, ' ').trim(), MAX_NOTE);
 }
 
 /** `spec` + `replicas` → `spec.replicas`; odd keys in brackets: `metadata.labels["app.kubernetes.io/name"]`. */

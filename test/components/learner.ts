@@ -121,10 +121,14 @@ export async function newLearner(): Promise<{ learner: Learner; heroApp: string 
 
 /** The setup chapter's ClusterIssuer step with pebble's directory in place of Let's Encrypt's. */
 export function atLocalCa(stack: HttpsStack): (code: string) => string {
+  return atAcmeServer(stack.acmeDirectory);
+}
+
+/** The setup chapter's ClusterIssuer step with the ACME directory URL `url` in place of Let's Encrypt's. */
+export function atAcmeServer(url: string): (code: string) => string {
   return (code) => {
-    const edited = code.replace('https://acme-v02.api.letsencrypt.org/directory', stack.acmeDirectory);
+    const edited = code.replace('https://acme-v02.api.letsencrypt.org/directory', url);
     if (edited === code) throw new Error('the ClusterIssuer step no longer names Let\'s Encrypt\'s directory URL');
     return edited;
   };
 }
-

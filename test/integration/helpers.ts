@@ -40,6 +40,19 @@ export async function ok(sandbox: Sandbox, cmd: string, args: string[], opts: { 
   return res.stdout;
 }
 
+/** Where `name` is on the PATH of `env`, or undefined. */
+export async function programOnPath(name: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('bash', ['-c', 'command -v "$0"', name], { env }, (err, stdout) => resolve(err ? undefined : String(stdout).trim() || undefined));
+  });
+}
+
+/**
+ * Why a test that needs ytt skips when it is not on PATH: no registry reachable here serves it, and
+ * the Go module proxy refuses every module path ytt was published under (`go list -m -versions`).
+ */
+export const YTT_UNAVAILABLE = 'ytt is not installed here and cannot be built: the Go module proxy answers "403 Forbidden: This module version is not available" for carvel.dev/ytt, github.com/carvel-dev/ytt, github.com/vmware-tanzu/carvel-ytt and github.com/k14s/ytt, and no reachable package registry serves ytt';
+
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(3).toString('hex')}`;
 }

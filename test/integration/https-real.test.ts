@@ -15,15 +15,21 @@
 //   Traefik's address through a hosts file (a DNS record on a learner's domain);
 // - cert-manager runs out of cluster, so setup's "cert-manager's Deployments are available" check
 //   is not asked;
-// - no kustomize CLI: the test writes what `kustomize edit` would write, and kubectl builds.
+// - no kustomize CLI: the test writes what `kustomize edit` would write, and kubectl builds;
+// - cdk8s: the workspace's cdk8s project uses this repository's cdk8s, cdk8s-plus-33 and constructs
+//   (the versions it pins, see workspace-render.test.ts) instead of `npm install`, and its `tsx`
+//   is Node's own type stripping (a `tsx` on PATH that runs node);
+// - ytt: played only where it is on PATH (see YTT_UNAVAILABLE), else the case skips and says why.
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePorts } from '../cluster/cluster.ts';
 import { httpsStackUnavailable, kubectlRun, startHttpsStack, type HttpsStack } from '../components/https-stack.ts';
-import { atLocalCa, HERO_IMAGE, newLearner, type CheckResult, type Learner } from '../components/learner.ts';
+import { atAcmeServer, atLocalCa, HERO_IMAGE, newLearner, type CheckResult, type Learner } from '../components/learner.ts';
+import { programOnPath, YTT_UNAVAILABLE } from './helpers.ts';
 
 const NS = 'dev';
 const DOMAIN = 'hero-journey.test';
@@ -55,22 +61,26 @@ async function checkUntil(chapterId: string, done: (r: { code: number | null; ch
 const kubectl = (args: string[], input?: string): Promise<string> => kubectlRun(stack.cluster, args, input);
 const kubectlJson = async (args: string[]): Promise<Record<string, any>> => JSON.parse(await kubectl([...args, '-o', 'json'])) as Record<string, any>;
 
-/** Records every kind of object cert-manager made on the way (they are cleaned up when done). */
-function watchAcmeObjects(): { seen: Set<string>; stop: () => void } {
+/** Records every kind of object cert-manager made on the way (they are cleaned up when done), and the Orders by uid. */
+function watchAcmeObjects(): { seen: Set<string>; orders: Set<string>; stop: () => void } {
   const seen = new Set<string>();
+  const orders = new Set<string>();
   let stopped = false;
   void (async () => {
     while (!stopped) {
       try {
         const list = await kubectlJson(['get', 'certificaterequests,orders,challenges', '-n', NS]);
-        for (const item of list.items as { kind: string }[]) seen.add(item.kind);
+        for (const item of list.items as { kind: string; metadata: { uid: string } }[]) {
+          seen.add(item.kind);
+          if (item.kind === 'Order') orders.add(item.metadata.uid);
+        }
       } catch {
         // the next round asks again
       }
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
   })();
-  return { seen, stop: () => (stopped = true) };
+  return { seen, orders, stop: () => (stopped = true) };
 }
 
 /** What a learner's certificate must be: for Hero's host, valid now, key matching, chained to pebble's root. */
@@ -90,6 +100,68 @@ async function expectIssuedCertificate(host: string): Promise<X509Certificate> {
   return leaf!;
 }
 
+/** The ClusterIssuer's Ready condition once its message says `answer` (cert-manager records the CA's answer there). */
+async function issuerNotReady(answer: string): Promise<{ status: string; message: string } | undefined> {
+  const deadline = Date.now() + 120_000;
+  let condition: { status: string; message: string } | undefined;
+  while (!condition?.message?.includes(answer) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    condition = ((await kubectlJson(['get', 'clusterissuer', 'letsencrypt'])).status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready');
+  }
+  return condition;
+}
+
+/** Both issuer checks (setup's and the HTTPS chapter's) fail showing the CA's answer, and their hints say what to fix. */
+async function expectIssuerChecksTeach(answer: string, extra: Record<string, string>): Promise<void> {
+  for (const chapterId of ['https/cert-manager', 'setup/cert-manager']) {
+    const result = await learner.check(chapterId, extra);
+    const issuer = byId(result, 'issuer-ready');
+    expect(issuer.status).toBe('failed');
+    expect(issuer.found?.join('\n')).toContain(`status.conditions[type=Ready].status: expected "True", found "False" (ErrRegisterACMEAccount: Failed to register ACME account`);
+    expect(issuer.found?.join('\n')).toContain(answer);
+    expect(issuer.hint).toContain('ACME_EMAIL');
+    expect(issuer.hint).toContain('https://acme-v02.api.letsencrypt.org/directory');
+    expect(result.code).toBe(1);
+  }
+  // As the learner reads it: in the failure's box, wrapped, the borders taken out.
+  const text = await learner.checkText('https/cert-manager');
+  expect(text.output.replace(/\s*│\s*/g, ' ').replace(/\s+/g, ' ')).toContain(answer);
+}
+
+/**
+ * The HTTPS chapter CHAPTER played after `switchOn` (the steps that switch TLS on in Hero's
+ * definition and apply it): its "Watch cert-manager at work" step, the ACME objects cert-manager
+ * made on the way, the certificate issued, and the chapter's checks passing with a real handshake.
+ */
+async function expectHttpsTrail(chapterId: string, switchOn: () => Promise<unknown>): Promise<{ seen: Set<string>; result: { code: number | null; checks: CheckResult[] } }> {
+  // pebble may reuse the authorization of an earlier trail for the same host (no Challenge then),
+  // but every issuance is a new Order.
+  const orderUids = async (): Promise<string[]> => ((await kubectlJson(['get', 'orders', '-n', NS])).items as { metadata: { uid: string } }[]).map((o) => o.metadata.uid);
+  const before = new Set(await orderUids());
+  const watch = watchAcmeObjects();
+  try {
+    await switchOn();
+    const watched = await learner.playStep(chapterId, 'Watch cert-manager at work');
+    expect(watched).toContain('condition met');
+  } finally {
+    watch.stop();
+  }
+  // cert-manager keeps the Orders of its CertificateRequests: one the watch missed is still listed.
+  expect([...watch.orders, ...(await orderUids())].filter((uid) => !before.has(uid))).not.toEqual([]);
+  await expectIssuedCertificate(HOST);
+  const result = await checkUntil(chapterId, (r) => r.code === 0);
+  expect(result.checks.map((c) => [c.id, c.status])).toEqual([['certificate-ready', 'passed'], ['tls-secret-valid', 'passed'], ['https-answers', 'passed']]);
+  expect(byId(result, 'https-answers').reason).toBe(`GET https://${HOST}/ → 200 over trusted HTTPS`);
+  return { seen: watch.seen, result };
+}
+
+/** Removes the Hero a previous trail deployed, and its certificate's Secret, so the next definition starts where a learner would. */
+async function removeHero(): Promise<void> {
+  await kubectl(['delete', 'deployment,service,ingress,certificate', 'hero', '-n', NS, '--ignore-not-found', '--wait']);
+  await kubectl(['delete', 'secret', 'hero-tls', '-n', NS, '--ignore-not-found']);
+  learner.vars = { ...learner.vars, TLS_ENABLED: 'false' };
+}
+
 describe.skipIf(unavailable)('Use HTTPS with cert-manager, pebble and Traefik', () => {
   beforeAll(async () => {
     if (!existsSync(join(fileURLToPath(new URL('../../dist', import.meta.url)), 'cli'))) throw new Error('run `npm run build` first: this test runs the built CLI');
@@ -107,24 +179,22 @@ describe.skipIf(unavailable)('Use HTTPS with cert-manager, pebble and Traefik', 
     learner?.cleanup();
   });
 
-  it('setup/cert-manager: an email the CA refuses leaves the ClusterIssuer not Ready, and the check says so with a hint', async () => {
+  it('setup/cert-manager: an email the CA refuses leaves the ClusterIssuer not Ready, and the checks show the CA\'s answer and what to fix', async () => {
     // Passes the chapter's `validate: email`, but is not an address (two dots in a row): the CA refuses the account.
-    await learner.playStep('setup/cert-manager', 'Create the letsencrypt ClusterIssuer', { ACME_EMAIL: 'hero..learner@example.com' }, atLocalCa(stack));
-    // The CA's answer, as cert-manager records it on the ClusterIssuer.
-    const deadline = Date.now() + 120_000;
-    let condition: { status: string; message: string } | undefined;
-    while (!condition?.message?.includes('invalid') && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      condition = ((await kubectlJson(['get', 'clusterissuer', 'letsencrypt'])).status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready');
-    }
-    expect(condition).toMatchObject({ status: 'False', message: expect.stringContaining('contact email "hero..learner@example.com" is invalid') });
-    const result = await learner.check('https/cert-manager');
-    const issuer = byId(result, 'issuer-ready');
-    expect(issuer.status).toBe('failed');
-    expect(issuer.found?.join('\n')).toMatch(/False/);
-    expect(result.code).toBe(1);
-    const setup = await learner.check('setup/cert-manager', { ACME_EMAIL: 'hero..learner@example.com' });
-    expect(byId(setup, 'issuer-ready')).toMatchObject({ status: 'failed', hint: expect.stringContaining('kubectl describe clusterissuer letsencrypt') });
+    const email = 'hero..learner@example.com';
+    await learner.playStep('setup/cert-manager', 'Create the letsencrypt ClusterIssuer', { ACME_EMAIL: email }, atLocalCa(stack));
+    const answer = `contact email "${email}" is invalid`;
+    expect(await issuerNotReady(answer)).toMatchObject({ status: 'False', message: expect.stringContaining(answer) });
+    await expectIssuerChecksTeach(answer, { ACME_EMAIL: email });
+  });
+
+  it('setup/cert-manager: an ACME server that cannot be reached leaves the ClusterIssuer not Ready, and the checks say what to fix', async () => {
+    // A port of 127.0.0.1 where nothing listens, as a mistyped server URL or a cluster without internet looks to cert-manager.
+    const [port] = await freePorts(1);
+    await learner.playStep('setup/cert-manager', 'Create the letsencrypt ClusterIssuer', { ACME_EMAIL: 'learner@example.com' }, atAcmeServer(`https://127.0.0.1:${port}/directory`));
+    const answer = `dial tcp 127.0.0.1:${port}: connect: connection refused`;
+    expect(await issuerNotReady(answer)).toMatchObject({ status: 'False', message: expect.stringContaining(answer) });
+    await expectIssuerChecksTeach(answer, { ACME_EMAIL: 'learner@example.com' });
   });
 
   it('setup/cert-manager: with a good email the ClusterIssuer registers an account with the local CA and is Ready', async () => {
@@ -139,31 +209,16 @@ describe.skipIf(unavailable)('Use HTTPS with cert-manager, pebble and Traefik', 
   describe('the Helm trail', () => {
     it('https/cert-manager-helm: cert-manager gets Hero\'s certificate from the CA, and Hero answers over trusted HTTPS', async () => {
       await learner.playStep('define-app/helm', 'Deploy Hero with Helm');
-      const watch = watchAcmeObjects();
-      try {
-        await learner.playStep('https/cert-manager-helm', 'Upgrade Hero with TLS switched on');
-        const watched = await learner.playStep('https/cert-manager-helm', 'Watch cert-manager at work');
-        expect(watched).toContain('condition met');
-      } finally {
-        watch.stop();
-      }
-      expect([...watch.seen].sort()).toEqual(['CertificateRequest', 'Challenge', 'Order']);
+      const { seen, result } = await expectHttpsTrail('https/cert-manager-helm', () => learner.playStep('https/cert-manager-helm', 'Upgrade Hero with TLS switched on'));
+      expect([...seen].sort()).toEqual(['CertificateRequest', 'Challenge', 'Order']);
       const request = (await kubectlJson(['get', 'certificaterequests', '-n', NS])).items[0];
       expect(request.status.conditions).toEqual(expect.arrayContaining([
         expect.objectContaining({ type: 'Approved', status: 'True' }),
         expect.objectContaining({ type: 'Ready', status: 'True', reason: 'Issued' }),
       ]));
       expect((await kubectlJson(['get', 'orders', '-n', NS])).items[0].status.state).toBe('valid');
-      await expectIssuedCertificate(HOST);
-
-      const result = await checkUntil('https/cert-manager-helm', (r) => r.code === 0);
-      expect(result.checks.map((c) => [c.id, c.status, c.reason])).toEqual([
-        ['certificate-ready', 'passed', expect.any(String)],
-        ['tls-secret-valid', 'passed', expect.stringContaining(`holds a certificate for ${HOST}`)],
-        ['https-answers', 'passed', `GET https://${HOST}/ → 200 over trusted HTTPS`],
-      ]);
+      expect(byId(result, 'tls-secret-valid').reason).toContain(`holds a certificate for ${HOST}`);
       expect(byId(result, 'https-answers').details).toMatch(/Pebble Intermediate CA/);
-      expect(result.code).toBe(0);
     }, 300_000);
 
     it('a Secret removed after issuance: the checks say what is missing and what is served instead, until cert-manager issues again', async () => {
@@ -221,17 +276,50 @@ describe.skipIf(unavailable)('Use HTTPS with cert-manager, pebble and Traefik', 
       writeFileSync(kustomization, edited);
       writeFileSync(join(overlay, 'settings.env'), `host=${HOST}\n`);
       learner.vars = { ...learner.vars, TLS_ENABLED: 'true' };
-      const watch = watchAcmeObjects();
-      try {
-        await kubectl(['apply', '-k', overlay]);
-        await learner.playStep('https/cert-manager-kustomize', 'Watch cert-manager at work');
-      } finally {
-        watch.stop();
-      }
-      expect(watch.seen.has('Order')).toBe(true);
-      await expectIssuedCertificate(HOST);
-      const result = await checkUntil('https/cert-manager-kustomize', (r) => r.code === 0);
-      expect(result.checks.map((c) => [c.id, c.status])).toEqual([['certificate-ready', 'passed'], ['tls-secret-valid', 'passed'], ['https-answers', 'passed']]);
+      await expectHttpsTrail('https/cert-manager-kustomize', () => kubectl(['apply', '-k', overlay]));
+    }, 300_000);
+  });
+
+  describe('the cdk8s trail', () => {
+    it('https/cert-manager-cdk8s: Hero synthesized with HERO_TLS=true gets its Certificate issued, and answers over trusted HTTPS', async () => {
+      await removeHero();
+      const project = join(learner.workspace, 'cdk8s');
+      // Instead of the chapter's `npm install`: the versions the project pins, from this repository.
+      symlinkSync(fileURLToPath(new URL('../../node_modules', import.meta.url)), join(project, 'node_modules'), 'dir');
+      // Instead of the project's tsx: Node strips the types of main.ts itself.
+      const bin = join(learner.home, 'bin');
+      mkdirSync(bin, { recursive: true });
+      writeFileSync(join(bin, 'tsx'), `#!/bin/sh\nexec '${process.execPath}' "$@"\n`);
+      chmodSync(join(bin, 'tsx'), 0o755);
+      learner.env = { ...learner.env, PATH: `${bin}:${learner.env.PATH}` };
+
+      await learner.playStep('define-app/cdk8s', 'Check for Node.js');
+      const synthesized = await learner.playStep('define-app/cdk8s', 'Synthesize Hero\'s YAML');
+      expect(synthesized).toContain(`image: ${HERO_IMAGE.repo}:${HERO_IMAGE.tag}`);
+      expect(synthesized).not.toContain('kind: Certificate');
+      await learner.playStep('define-app/cdk8s', 'Deploy Hero with cdk8s');
+      expect(learner.vars.TRAIL_DEFINE).toBe('cdk8s');
+
+      const chapter = 'https/cert-manager-cdk8s';
+      await expectHttpsTrail(chapter, async () => {
+        const tls = await learner.playStep(chapter, 'Synthesize Hero with TLS switched on');
+        expect(tls).toMatch(/kind: Certificate/);
+        expect(learner.vars.TLS_ENABLED).toBe('true');
+        await learner.playStep(chapter, 'Apply Hero with TLS');
+      });
+      // The objects cdk8s made: its Certificate for Hero's host, and the Ingress serving it.
+      const certificate = await kubectlJson(['get', 'certificate', 'hero', '-n', NS]);
+      expect(certificate.spec).toMatchObject({ secretName: 'hero-tls', dnsNames: [HOST], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt' } });
+      expect((await kubectlJson(['get', 'ingress', 'hero', '-n', NS])).spec.tls).toEqual([{ hosts: [HOST], secretName: 'hero-tls' }]);
+    }, 300_000);
+  });
+
+  describe('the ytt trail', () => {
+    it('https/cert-manager-ytt: Hero rendered with tls.enabled=true gets its Certificate issued, and answers over trusted HTTPS', async (context) => {
+      if (!(await programOnPath('ytt', learner.env))) context.skip(`${YTT_UNAVAILABLE}: the ytt trail was not played`);
+      await removeHero();
+      await learner.playStep('define-app/ytt', 'Deploy Hero with ytt');
+      await expectHttpsTrail('https/cert-manager-ytt', () => learner.playStep('https/cert-manager-ytt', 'Apply Hero with TLS switched on'));
     }, 300_000);
   });
 });

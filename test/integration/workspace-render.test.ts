@@ -8,8 +8,8 @@
 //
 // Tools: helm and kubectl (Kustomize built in) from the test control plane's bin folder; cdk8s
 // from this package's devDependencies, at the versions the workspace's cdk8s/package.json pins;
-// ytt only when it is on PATH (no package registry reachable here serves it), and the test says
-// so when it is not.
+// ytt only when it is on PATH (see YTT_UNAVAILABLE in helpers.ts for why it is not here), and the
+// test says so when it is not.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import { promisify } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestCluster } from '../cluster/testenv.ts';
+import { programOnPath, YTT_UNAVAILABLE } from './helpers.ts';
 
 const exec = promisify(execFile);
 const workspace = fileURLToPath(new URL('../../templates/workspace/', import.meta.url));
@@ -49,23 +50,13 @@ interface Deployment {
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'hero-render-'));
-  ytt = await findProgram('ytt');
+  ytt = await programOnPath('ytt', sandbox.env);
   await exec('kubectl', ['create', 'namespace', 'dev'], { env: sandbox.env }).catch(() => undefined);
 });
 afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
   sandbox.cleanup();
 });
-
-/** Where `name` is on PATH, or undefined. */
-async function findProgram(name: string): Promise<string | undefined> {
-  try {
-    const { stdout } = await exec('bash', ['-c', `command -v ${name}`], { env: sandbox.env });
-    return stdout.trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Run a program of the sandbox (PATH starts with the control plane's bin folder) and return its output. */
 async function output(cmd: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<string> {
@@ -117,7 +108,7 @@ describe.each(Object.keys(renderers))('%s', (tool) => {
   const skip = (): boolean => tool === 'ytt' && !ytt;
 
   it('in dev mode, Hero\'s Pod has room to compile, no probe that restarts it mid-compile, and lets the toolchain write', async (context) => {
-    if (skip()) context.skip('ytt is not installed here (no reachable registry serves it): its dev mode was not rendered');
+    if (skip()) context.skip(`${YTT_UNAVAILABLE}: its dev mode was not rendered`);
     const deployment = deploymentOf(await renderers[tool]!(true));
     const pod = deployment.spec.template.spec;
     // DevSpace (devspace.yaml) and Nocalhost (.nocalhost/config.yaml) find Hero by this label and container.
@@ -141,7 +132,7 @@ describe.each(Object.keys(renderers))('%s', (tool) => {
   });
 
   it('without dev mode, Hero keeps its production settings', async (context) => {
-    if (skip()) context.skip('ytt is not installed here (no reachable registry serves it): it was not rendered');
+    if (skip()) context.skip(`${YTT_UNAVAILABLE}: it was not rendered`);
     const hero = deploymentOf(await renderers[tool]!(false)).spec.template.spec.containers.find((container) => container.name === 'hero')!;
     expect(bytes(hero.resources?.limits?.memory)).toBe(64 * 2 ** 20);
     expect(hero.livenessProbe).toBeDefined();
@@ -149,7 +140,7 @@ describe.each(Object.keys(renderers))('%s', (tool) => {
   });
 
   it('both renders are accepted by the API server (server-side dry run)', async (context) => {
-    if (skip()) context.skip('ytt is not installed here (no reachable registry serves it): it was not rendered');
+    if (skip()) context.skip(`${YTT_UNAVAILABLE}: it was not rendered`);
     for (const dev of [false, true]) {
       const file = join(mkdtempSync(join(tmp, 'apply-')), 'hero.yaml');
       // The Certificate kind needs cert-manager's CRDs, which this cluster need not have; TLS is off here anyway.

@@ -56,6 +56,15 @@ describe('matchObject', () => {
     ]);
   });
 
+  it('shows a controller\'s long, multi-line condition message on one line, cut short', () => {
+    const chain = `Failed to register ACME account:\n  ${'Get "https://acme.example/dir": dial tcp: lookup acme.example: no such host; '.repeat(20)}`;
+    const [line] = lines({ status: { conditions: [{ type: 'Ready', status: 'True' }] } }, { status: { conditions: [{ type: 'Ready', status: 'False', reason: 'ErrRegisterACMEAccount', message: chain }] } });
+    expect(line).toMatch(/^status\.conditions\[type=Ready\]\.status: expected "True", found "False" \(ErrRegisterACMEAccount: Failed to register ACME account: Get "https:\/\/acme\.example\/dir"/);
+    expect(line).not.toContain('\n');
+    expect(line).toMatch(/…\)$/);
+    expect(line!.length).toBeLessThan(520);
+  });
+
   it('names the live elements when no element is like the listed one', () => {
     expect(lines({ status: { conditions: [{ type: 'Ready', status: 'True' }] } })).toEqual([
       'status.conditions: expected an element like {type: "Ready", status: "True"}; found 2 elements: type=Progressing True, type=Available False',
