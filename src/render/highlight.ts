@@ -1,10 +1,22 @@
-import hljs from './hljs.ts';
+import { createRequire } from 'node:module';
 import { highlightShell, SHELL_LANGUAGES } from './shell-highlight.ts';
 import type { Style, Theme } from './theme.ts';
 
+let loaded: typeof import('./hljs.ts').default | undefined;
+
+/**
+ * highlight.js with its languages, loaded on first need (some 20 ms): shell code, which most steps
+ * are, never needs it, and a chapter's first page often has no other code. Its own file beside this
+ * one: hljs.js as built, hljs.ts run from source.
+ */
+function hljs(): typeof import('./hljs.ts').default {
+  loaded ??= (createRequire(import.meta.url)(`./hljs${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`) as typeof import('./hljs.ts')).default;
+  return loaded;
+}
+
 /** Whether `lang` (an info-string word such as `yaml` or `sh`) can be highlighted. */
 export function canHighlight(lang: string | undefined): boolean {
-  return Boolean(lang && (SHELL_LANGUAGES.has(lang) || hljs.getLanguage(lang)));
+  return Boolean(lang && (SHELL_LANGUAGES.has(lang) || hljs().getLanguage(lang)));
 }
 
 /**
@@ -15,10 +27,10 @@ export function canHighlight(lang: string | undefined): boolean {
 export function highlightCode(code: string, lang: string | undefined, theme: Theme): string {
   if (!theme.color || !lang) return code;
   if (SHELL_LANGUAGES.has(lang)) return highlightShell(code, theme);
-  if (!hljs.getLanguage(lang)) return code;
+  if (!hljs().getLanguage(lang)) return code;
   let html: string;
   try {
-    html = hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
+    html = hljs().highlight(code, { language: lang, ignoreIllegals: true }).value;
   } catch {
     return code;
   }

@@ -54,3 +54,15 @@ test("a callout's border and text of characters that are graphemes of their own 
     intl.Segmenter = Real;
   }
 });
+
+test('the built highlighter loads the bundled highlight.js at the first code that needs it, and colours it as from source', async () => {
+  const built = (file: string) => pathToFileURL(join(repoRoot, 'dist', 'render', file)).href;
+  const { highlightCode } = (await import(built('highlight.js'))) as typeof import('../../src/render/highlight.ts');
+  const { themeFor } = (await import(built('theme.js'))) as typeof import('../../src/render/theme.ts');
+  const source = await import('../../src/render/highlight.ts');
+  const theme = themeFor({ color: true, unicode: true });
+  const yaml = 'apiVersion: v1\nkind: Namespace # Hero\nmetadata:\n  name: dev\n';
+  expect(highlightCode(yaml, 'yaml', theme)).toMatch(/\u001b\[3\dm/);
+  expect(highlightCode(yaml, 'yaml', theme)).toBe(source.highlightCode(yaml, 'yaml', themeFor({ color: true, unicode: true })));
+  expect(highlightCode('{"a": 1}', 'no-such-language', theme)).toBe('{"a": 1}');
+});
