@@ -8,7 +8,8 @@
  * Check expressions additionally see `object`, the Kubernetes object being checked.
  */
 
-import { Environment, type ASTNode, type ParseResult } from '../cel.ts';
+import type { ASTNode, Environment, ParseResult } from '../cel.ts';
+import { requireOwn } from '../require-own.ts';
 import type { Expression, Journey } from './model.ts';
 import { dict } from '../dict.ts';
 import { patternMatches, patternProblem } from './regex.ts';
@@ -37,6 +38,8 @@ let environments: Record<ExpressionScope, Environment> | undefined;
 const LINEAR_MATCHES = 'matchesLinear';
 
 function celEnvironment(): Environment {
+  // Loaded at the first expression: play's first page, from a cached journey model, often has none to evaluate.
+  const { Environment } = requireOwn<typeof import('../cel.ts')>(import.meta.url, '../cel');
   return new Environment()
     .registerFunction(`string.${LINEAR_MATCHES}(string): bool`, (text: string, pattern: string) => patternMatches(pattern, text))
     .registerFunction(`${LINEAR_MATCHES}(string, string): bool`, (text: string, pattern: string) => patternMatches(pattern, text))

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { requireOwn } from '../require-own.ts';
 import { highlightShell, SHELL_LANGUAGES } from './shell-highlight.ts';
 import type { Style, Theme } from './theme.ts';
 
@@ -6,11 +6,10 @@ let loaded: typeof import('./hljs.ts').default | undefined;
 
 /**
  * highlight.js with its languages, loaded on first need (some 20 ms): shell code, which most steps
- * are, never needs it, and a chapter's first page often has no other code. Its own file beside this
- * one: hljs.js as built, hljs.ts run from source.
+ * are, never needs it, and a chapter's first page often has no other code.
  */
 function hljs(): typeof import('./hljs.ts').default {
-  loaded ??= (createRequire(import.meta.url)(`./hljs${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`) as typeof import('./hljs.ts')).default;
+  loaded ??= requireOwn<typeof import('./hljs.ts')>(import.meta.url, './hljs').default;
   return loaded;
 }
 

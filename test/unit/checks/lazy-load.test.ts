@@ -92,11 +92,12 @@ describe('light commands load only what they use', () => {
     expect(packages.filter((p) => p === 'execa' || p === 'semver' || p.startsWith('@inquirer/'))).toEqual([]);
   });
 
-  it('map of the bundled journey loads only the expression language, once its model is cached', async () => {
-    expect((await cli(['map'])).code).toBe(0); // the first run parses the journey (yaml, marked) and caches the model
+  it('map of the bundled journey loads no package once its model is cached', async () => {
+    expect((await cli(['map'])).code).toBe(0); // the first run parses the journey (yaml, marked, CEL) and caches the model
     const { code, packages } = await cli(['map']);
     expect(code).toBe(0);
     // Not string-width, wrap-ansi, marked, yaml, chalk, highlight.js, execa or prompts: a map is plain sanitised text.
-    expect(packages).toEqual(['@marcbachmann/cel-js']);
+    // Nor CEL: a learner who has chosen nothing yet has no condition to evaluate.
+    expect(packages).toEqual([]);
   });
 });

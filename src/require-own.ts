@@ -1,0 +1,10 @@
+import { createRequire } from 'node:module';
+
+/**
+ * hero-journey's own module `path` (relative to the module at `from`, given without extension),
+ * loaded synchronously at first need: `.js` as built, `.ts` run from source. For synchronous code
+ * that should not load a large library (CEL, highlight.js) at startup when it may never use it.
+ */
+export function requireOwn<T>(from: string, path: string): T {
+  return createRequire(from)(`${path}${from.slice(from.lastIndexOf('.'))}`) as T;
+}
