@@ -116,6 +116,7 @@ async function play(options: CliOptions, io: CommandIO, pages: CommandIO['stdout
       deadEndAnswers: new Map(),
       ...(from ? { from } : {}),
       guardStep: (onKey) => guardStepKeys(io, controller, onKey),
+      ...(interactive ? { handKeyboard: () => handKeyboard(io) } : {}),
       ...(interactive && options.pager && pagerWanted(io.env) ? { pageText: terminalPager({ input: io.stdin, output: pages, color: terminal.color, unicode: terminal.unicode, signal: controller.signal }) } : {}),
       terminal,
       tty,
@@ -268,4 +269,14 @@ function guardStepKeys(io: CommandIO, controller: AbortController, onKey?: () =>
   };
 }
 
+/**
+ * A step that waits for the keyboard reads the terminal itself: hero-journey stops reading it and
+ * leaves it in cooked mode (echo, line editing, Ctrl-C as SIGINT, which stops the step as always).
+ */
+function handKeyboard(io: CommandIO): () => void {
+  const stdin = io.stdin;
+  stdin.setRawMode?.(false);
+  stdin.pause();
+  return () => {};
+}
 

@@ -98,6 +98,11 @@ export interface PlayContext {
    * handling in a terminal). `onKey` hears any other key (a wait the learner may stop).
    */
   guardStep?: (onKey?: () => void) => () => void;
+  /**
+   * Interactive play: hands the terminal to a step that waits for the keyboard (cooked mode, with
+   * hero-journey not reading it); the function it returns takes it back. Without it, such a step gets no input.
+   */
+  handKeyboard?: () => () => void;
   /** Aborted on Ctrl-C while a step runs. */
   signal: AbortSignal;
   /** Decides choice points not answered up front (a live vote); undefined from it: ask as usual. */
@@ -783,7 +788,7 @@ function rememberStepFolder(ctx: PlayContext, endedIn: string | undefined): void
 }
 
 async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step, edited = false): Promise<{ status: 'done'; captured: string[] } | { status: 'failed'; exitCode?: number }> {
-  const { createLiveOutput, createSecretMasker, describeExit, maskSecrets, prepareForChecks, runStep } = await import('./running.ts');
+  const { createLiveOutput, createSecretMasker, describeExit, keyboardUse, maskSecrets, prepareForChecks, runStep } = await import('./running.ts');
   // Loading the Kubernetes client for the checks takes most of a second: do it while the step runs.
   prepareForChecks(chapter);
   const key = stepKey(chapter.id, step.id);
@@ -793,19 +798,27 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step, edite
     .filter(([name, v]) => variableLooksSecret(name, v))
     .map(([, v]) => v.value);
   const maskers = { stdout: createSecretMasker(secrets), stderr: createSecretMasker(secrets) };
+  const needs = keyboardUse(step.code);
+  const keyboard = needs && ctx.handKeyboard ? needs.kind : undefined;
+  if (needs && keyboard) {
+    const how = keyboard === 'terminal' ? 'it has your terminal until it ends, and its output goes straight to it' : 'type your answers; its output is shown as always';
+    ctx.write(renderStatusLine('info', `This step reads the keyboard (\`${needs.command}\` on line ${needs.line}): ${how}.`, ctx.terminal));
+  }
   const live = createLiveOutput({
     stream: { write: (text: string) => ctx.writeRaw(text), isTTY: ctx.tty, columns: ctx.terminal.width },
     color: ctx.terminal.color,
     unicode: ctx.terminal.unicode,
     label: step.title ?? `step ${step.index + 1}`,
+    ...(keyboard ? { keyboard: true } : {}),
   });
-  const releaseGuard = ctx.guardStep?.();
+  const releaseGuard = keyboard ? ctx.handKeyboard?.() : ctx.guardStep?.();
   let result: StepResult;
   try {
     result = await runStep({
       code: step.code,
       cwd: stepFolder(ctx),
       ...(ctx.journey.oneTerminal ? { carryAssignments: true } : {}),
+      ...(keyboard ? { keyboard } : {}),
       env: { ...stepVariables(vars), ...ctx.stepEnv, ...chapterKubeEnvironment(chapter, vars, ctx.workspace), HERO_JOURNEY_CHAPTER: chapter.id, HERO_JOURNEY_WORKSPACE: ctx.workspace },
       ...(step.timeout ? { timeoutSeconds: step.timeout } : {}),
       signal: ctx.signal,
@@ -851,7 +864,11 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step, edite
     renderCallout(
       'error',
       `Step ${step.index + 1} failed`,
-      `${describeExit(result)}\n\n${tail ? `Last lines of its error output:\n${tail}` : 'It printed no error output.'}`,
+      `${describeExit(result)}\n\n${tail ? `Last lines of its error output:\n${tail}` : keyboard === 'terminal' ? 'Its output went straight to your terminal, above.' : 'It printed no error output.'}${
+        needs && !keyboard
+          ? `\n\nThis step reads the keyboard (\`${needs.command}\` on line ${needs.line}), and play is not interactive here (--yes, --json, or no terminal), so it got no input: play it in a terminal without --yes to type the answers, or run it yourself and skip it.`
+          : ''
+      }`,
       ctx.terminal,
     ),
   );

@@ -22,6 +22,11 @@ export interface LiveOutputOptions {
   label: string;
   /** Clock in milliseconds, for tests; defaults to performance.now. */
   now?: () => number;
+  /**
+   * The step has the keyboard: no status line is drawn (it would overwrite what the learner types),
+   * and a line without its newline yet (a prompt such as `Name? `) is shown at once.
+   */
+  keyboard?: boolean;
 }
 
 /** Receives a step's output as it arrives, then how the step ended. */
@@ -64,8 +69,8 @@ const plain: Style = (text) => text;
  * stopped by `finish`); elsewhere it writes only whole lines and the final line.
  */
 export function createLiveOutput(options: LiveOutputOptions): LiveOutput {
-  const { stream, color, unicode, label } = options;
-  const tty = stream.isTTY === true;
+  const { stream, color, unicode, label, keyboard } = options;
+  const tty = stream.isTTY === true && !keyboard;
   const now = options.now ?? (() => performance.now());
   const glyphs = unicode ? UNICODE_GLYPHS : ASCII_GLYPHS;
   const style = {
@@ -81,6 +86,8 @@ export function createLiveOutput(options: LiveOutputOptions): LiveOutput {
   let frame = 0;
   let statusShown = false;
   let finished = false;
+  /** A prompt was shown without its newline: the learner's Enter ends that row. */
+  let promptShown = false;
 
   const formatLine = (line: string, which: 'stdout' | 'stderr'): string => {
     const text = sanitizeLine(line, color);
@@ -129,6 +136,14 @@ export function createLiveOutput(options: LiveOutputOptions): LiveOutput {
       if (finished || text.length === 0) return;
       lastWritten = which;
       const lines = splitters[which].push(text).map((line) => formatLine(line, which)).join('');
+      if (keyboard) {
+        // What the step printed without a newline yet is a prompt: shown now, and what follows starts a row of its own.
+        const pending = splitters[which].flush();
+        const prompt = pending.map((line) => formatLine(line, which).replace(/\n$/, '')).join('');
+        stream.write(`${lines}${prompt}`);
+        promptShown = prompt !== '';
+        return;
+      }
       if (!tty) {
         if (lines) stream.write(lines);
         return;
@@ -154,7 +169,7 @@ export function createLiveOutput(options: LiveOutputOptions): LiveOutput {
       } else {
         final = `${style.red(glyphs.failed)} failed (${summarizeExit(result)}) after ${elapsed}`;
       }
-      stream.write(`${tty && statusShown ? CLEAR_LINE : ''}${rest}${INDENT}${final}\n`);
+      stream.write(`${tty && statusShown ? CLEAR_LINE : ''}${promptShown && !rest ? '\n' : ''}${rest}${INDENT}${final}\n`);
     },
   };
 }

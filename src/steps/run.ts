@@ -15,9 +15,12 @@
 // - Carrying shell state (plain tutorials, read as if typed in one terminal): the step runs with
 //   `set -a`, so plain assignments are exported and captured like exports, and the folder the step
 //   ended in is reported, so the caller can run the next step there.
-// - Stdin is /dev/null: steps are non-interactive.
-// - The step runs in its own process group; a timeout or cancellation signals the whole group
-//   (SIGTERM, then SIGKILL after a grace period), so grandchildren such as `sleep` die too.
+// - Stdin is /dev/null: a step gets no input, unless the caller hands it the keyboard (`keyboard`,
+//   for a step that waits for it, when play is interactive): `line` makes stdin the terminal and
+//   still pipes the output; `terminal` gives it the terminal on every stream and in the terminal's
+//   own process group, as an editor or `kubectl exec -it` needs (its output is then not captured).
+// - Otherwise the step runs in its own process group; a timeout or cancellation signals the whole
+//   group (SIGTERM, then SIGKILL after a grace period), so grandchildren such as `sleep` die too.
 import { access, constants as fsConstants, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -59,6 +62,8 @@ export interface RunStepOptions {
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
   /** Export plain assignments too (`set -a`), as a plain tutorial's reader expects them to carry to the next block. */
   carryAssignments?: boolean;
+  /** Hand the step the learner's terminal: its standard input (`line`), or every stream (`terminal`). */
+  keyboard?: 'line' | 'terminal';
 }
 
 const STDERR_TAIL_LINES = 20;
@@ -248,7 +253,7 @@ function parseFailure(text: string | undefined): StepResult['failedCommand'] {
  * streaming output through `onOutput`, and reports how it ended and what it exported.
  */
 export async function runStep(options: RunStepOptions): Promise<StepResult> {
-  const { code, cwd, env, timeoutSeconds, signal, onOutput, carryAssignments } = options;
+  const { code, cwd, env, timeoutSeconds, signal, onOutput, carryAssignments, keyboard } = options;
   // Measured from here, not from the spawn, so it matches the elapsed time a live display shows.
   const started = performance.now();
   const timeoutFields = timeoutSeconds !== undefined ? { timeoutSeconds } : {};
@@ -269,14 +274,15 @@ export async function runStep(options: RunStepOptions): Promise<StepResult> {
       cwd,
       env,
       extendEnv: true,
-      stdin: 'ignore',
-      stdout: 'pipe',
-      stderr: 'pipe',
+      stdin: keyboard ? 'inherit' : 'ignore',
+      stdout: keyboard === 'terminal' ? 'inherit' : 'pipe',
+      stderr: keyboard === 'terminal' ? 'inherit' : 'pipe',
       encoding: 'buffer',
       buffer: false,
       reject: false,
       // Own process group; kill() signals the whole group, and SIGKILL follows after the grace period.
-      killDescendants: true,
+      // A step with the whole terminal stays in its process group, so it may open /dev/tty and hears Ctrl-C and resizes.
+      killDescendants: keyboard !== 'terminal',
       forceKillAfterDelay: KILL_GRACE_MS,
     });
 
