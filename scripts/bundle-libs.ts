@@ -3,6 +3,8 @@
 // - src/yaml.ts → dist/yaml.js: the yaml package is some seventy CommonJS files.
 // - src/cel.ts → dist/cel.js (CEL, for `when` and asserts) and src/render/hljs.ts → dist/render/hljs.js
 //   (highlight.js and the languages chapters use).
+// - src/inquirer.ts → dist/inquirer.js: @inquirer/core, some twenty modules and six packages, for the
+//   keyed menu and the text prompt (a chapter's first question).
 // - src/render/text-libs.ts (wrap-ansi and boxen) → dist/render/text-libs.js, with dist/render/width.js
 //   in place of string-width. string-width builds an Intl.Segmenter when it is imported and loads
 //   ICU's grapheme rules when first used, about a tenth of a second at startup; width.js measures
@@ -48,7 +50,7 @@ const lazySegmenters: Plugin = {
 };
 
 await build({
-  entryPoints: [`${root}src/yaml.ts`, `${root}src/cel.ts`, `${root}src/render/hljs.ts`, `${root}src/render/text-libs.ts`],
+  entryPoints: [`${root}src/yaml.ts`, `${root}src/cel.ts`, `${root}src/render/hljs.ts`, `${root}src/render/text-libs.ts`, `${root}src/inquirer.ts`],
   outbase: `${root}src`,
   outdir: `${root}dist`,
   bundle: true,
@@ -56,7 +58,7 @@ await build({
   platform: 'node',
   target: 'node22.18',
   plugins: [ownWidth, lazySegmenters],
-  // yaml and highlight.js are CommonJS; yaml requires Node's process and buffer modules.
+  // yaml, highlight.js and mute-stream (@inquirer/core's) are CommonJS; they require Node's own modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   legalComments: 'eof',
   logLevel: 'warning',

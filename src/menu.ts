@@ -1,4 +1,4 @@
-import { createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useKeypress, usePrefix, useState, type KeypressEvent } from '@inquirer/core';
+import { createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useKeypress, usePrefix, useState, type KeypressEvent } from './inquirer.ts';
 import { styleText } from 'node:util';
 import { wrapAnsi } from './render/text-libs.ts';
 

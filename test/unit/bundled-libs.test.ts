@@ -1,5 +1,5 @@
 // Libraries the build bundles are imported through their one module (src/yaml.ts, src/cel.ts,
-// src/render/hljs.ts, src/render/text-libs.ts, src/render/width.ts), so the startup gains of the bundles hold for
+// src/render/hljs.ts, src/render/text-libs.ts, src/render/width.ts, src/inquirer.ts), so the startup gains of the bundles hold for
 // every path; and node:http is never an ES module import, which loads Node's own undici too.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ const through: Record<string, string> = {
   'wrap-ansi': 'render/text-libs.ts',
   boxen: 'render/text-libs.ts',
   'string-width': 'render/width.ts',
+  '@inquirer/core': 'inquirer.ts',
 };
 
 test('bundled libraries are imported only through their module', () => {
