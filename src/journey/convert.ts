@@ -145,6 +145,7 @@ function stepBlock(step: Step, written: string): string {
     if (step.when.because) attributes.push(`because=${quote(step.when.because)}`);
   }
   if (step.timeout !== undefined) attributes.push(`timeout=${step.timeout}`);
+  if (step.keyboard) attributes.push(`keyboard=${step.keyboard}`);
   if (step.optional) attributes.push('optional');
   const lang = stepLanguages.includes(step.lang) ? step.lang : 'sh';
   const transcript = !stepLanguages.includes(step.lang) || isTranscript(written) ? readTranscript(written).output : [];

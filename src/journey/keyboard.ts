@@ -17,11 +17,18 @@ export interface KeyboardUse {
   command: string;
   /** 1-based line in the step's code. */
   line: number;
+  /** How the learner is told: "`read` on line 1", or that the block says so. */
+  because: string;
 }
 
 const editors = new Set(['vi', 'vim', 'nvim', 'view', 'vimdiff', 'nano', 'pico', 'emacs', 'micro', 'joe', 'mcedit', 'editor', 'sensible-editor', '$EDITOR', '${EDITOR}', '$VISUAL', '${VISUAL}']);
 const screens = new Set(['less', 'more', 'most', 'man', 'top', 'htop', 'btop', 'k9s', 'tig', 'lazygit', 'mc']);
 const prefixes = new Set(['!', '{', '}', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', 'time', 'command', 'builtin', 'exec', 'sudo', 'env', 'nohup']);
+
+/** What in a step waits for the keyboard: what its `keyboard` attribute says, else what its code shows. */
+export function stepKeyboardUse(step: { code: string; keyboard?: KeyboardUse['kind'] }): KeyboardUse | undefined {
+  return step.keyboard ? { kind: step.keyboard, command: `keyboard=${step.keyboard}`, line: 1, because: `its block says \`keyboard=${step.keyboard}\`` } : keyboardUse(step.code);
+}
 
 /** The first command of `code` that waits for the keyboard, or undefined. */
 export function keyboardUse(code: string): KeyboardUse | undefined {
@@ -48,7 +55,7 @@ function use(command: Command & { line: number }, previous: Command | undefined)
   }
   const [verb = '', sub = '', ...rest] = words;
   const args = words.slice(1);
-  const at = (kind: KeyboardUse['kind'], name: string): KeyboardUse => ({ kind, command: name, line: command.line + 1 });
+  const at = (kind: KeyboardUse['kind'], name: string): KeyboardUse => ({ kind, command: name, line: command.line + 1, because: `\`${name}\` on line ${command.line + 1}` });
   const has = (...flags: string[]) => args.some((arg) => flags.includes(arg) || flags.some((flag) => flag.startsWith('--') && arg.startsWith(`${flag}=`) && !/=(false|0)$/.test(arg)));
   // Its input comes from a file, a here-string or a pipe: not from the keyboard.
   const redirected = args.some((arg) => /^\d*<(?!\()/.test(arg)) || previous?.pipe === true;

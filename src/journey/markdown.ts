@@ -18,7 +18,7 @@ export const stepLanguages: readonly string[] = ['sh', 'bash', 'shell'];
 export const transcriptLanguages: readonly string[] = ['console', 'shell-session', 'terminal'];
 
 /** Attributes a step's info string may carry. */
-export const stepAttributes: readonly string[] = ['title', 'when', 'because', 'id', 'timeout', 'optional', 'norun'];
+export const stepAttributes: readonly string[] = ['title', 'when', 'because', 'id', 'timeout', 'optional', 'norun', 'keyboard'];
 
 const flagAttributes = new Set(['optional', 'norun']);
 
@@ -123,6 +123,8 @@ export function splitChapterBody(body: string, origin: BodyOrigin, mode: BodyMod
     const because = info.values.get('because');
     if (when !== undefined) step.when = { source: when, loc: { file: origin.file, line }, ...(because ? { because } : {}) };
     else if (because !== undefined) problem(line, '`because` has no effect without `when`', 'warning');
+    const keyboard = info.values.get('keyboard');
+    if (keyboard === 'line' || keyboard === 'terminal') step.keyboard = keyboard;
     const timeout = info.values.get('timeout');
     if (timeout !== undefined) {
       const seconds = parseDuration(timeout);
@@ -242,6 +244,10 @@ export function parseInfoString(info: string): InfoString {
     }
     if (value === undefined || value === '') {
       problems.push(`step attribute \`${key}\` needs a value: \`${key}=...\``);
+      continue;
+    }
+    if (key === 'keyboard' && value !== 'line' && value !== 'terminal') {
+      problems.push(`step attribute \`keyboard\` is \`line\` (the step reads lines you type) or \`terminal\` (it needs the whole terminal, as an editor does), not \`${value}\``);
       continue;
     }
     if (key === 'id' && !idPattern.test(value)) {

@@ -176,6 +176,8 @@ export interface Step {
   when?: Expression;
   /** Seconds. */
   timeout?: number;
+  /** The author says the step waits for the keyboard (`keyboard=line` or `keyboard=terminal`), where reading its code cannot tell. */
+  keyboard?: 'line' | 'terminal';
   optional: boolean;
   /** Variable names the code `export`s (found by reading it), for lint and the map. */
   exports: string[];

@@ -788,7 +788,7 @@ function rememberStepFolder(ctx: PlayContext, endedIn: string | undefined): void
 }
 
 async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step, edited = false): Promise<{ status: 'done'; captured: string[] } | { status: 'failed'; exitCode?: number }> {
-  const { createLiveOutput, createSecretMasker, describeExit, keyboardUse, maskSecrets, prepareForChecks, runStep } = await import('./running.ts');
+  const { createLiveOutput, createSecretMasker, describeExit, maskSecrets, stepKeyboardUse, prepareForChecks, runStep } = await import('./running.ts');
   // Loading the Kubernetes client for the checks takes most of a second: do it while the step runs.
   prepareForChecks(chapter);
   const key = stepKey(chapter.id, step.id);
@@ -798,11 +798,11 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step, edite
     .filter(([name, v]) => variableLooksSecret(name, v))
     .map(([, v]) => v.value);
   const maskers = { stdout: createSecretMasker(secrets), stderr: createSecretMasker(secrets) };
-  const needs = keyboardUse(step.code);
+  const needs = stepKeyboardUse(step);
   const keyboard = needs && ctx.handKeyboard ? needs.kind : undefined;
   if (needs && keyboard) {
     const how = keyboard === 'terminal' ? 'it has your terminal until it ends, and its output goes straight to it' : 'type your answers; its output is shown as always';
-    ctx.write(renderStatusLine('info', `This step reads the keyboard (\`${needs.command}\` on line ${needs.line}): ${how}.`, ctx.terminal));
+    ctx.write(renderStatusLine('info', `This step reads the keyboard (${needs.because}): ${how}.`, ctx.terminal));
   }
   const live = createLiveOutput({
     stream: { write: (text: string) => ctx.writeRaw(text), isTTY: ctx.tty, columns: ctx.terminal.width },
@@ -866,7 +866,7 @@ async function executeStep(ctx: PlayContext, chapter: Chapter, step: Step, edite
       `Step ${step.index + 1} failed`,
       `${describeExit(result)}\n\n${tail ? `Last lines of its error output:\n${tail}` : keyboard === 'terminal' ? 'Its output went straight to your terminal, above.' : 'It printed no error output.'}${
         needs && !keyboard
-          ? `\n\nThis step reads the keyboard (\`${needs.command}\` on line ${needs.line}), and play is not interactive here (--yes, --json, or no terminal), so it got no input: play it in a terminal without --yes to type the answers, or run it yourself and skip it.`
+          ? `\n\nThis step reads the keyboard (${needs.because}), and play is not interactive here (--yes, --json, or no terminal), so it got no input: play it in a terminal without --yes to type the answers, or run it yourself and skip it.`
           : ''
       }`,
       ctx.terminal,

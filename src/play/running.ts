@@ -5,7 +5,7 @@ export { describeExit } from '../steps/exit-codes.ts';
 export { createLiveOutput } from '../steps/live.ts';
 export { createSecretMasker, maskSecrets } from '../steps/mask.ts';
 export { runStep } from '../steps/run.ts';
-export { keyboardUse } from '../journey/keyboard.ts';
+export { stepKeyboardUse } from '../journey/keyboard.ts';
 export { formatTimeout } from '../checks/countdown.ts';
 export { DEFAULT_TIMEOUT_SECONDS } from '../checks/engine.ts';
 export { checkChapter, checkingNotice, helpText, prepareForChecks } from '../checks/gate.ts';

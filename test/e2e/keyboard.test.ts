@@ -15,23 +15,24 @@ beforeEach(async () => {
 });
 afterEach(() => sandbox.cleanup());
 
-/** A plain tutorial of one page with these blocks. */
+/** A plain tutorial of one page with these blocks (`sh keyboard=line\n...` gives the info string too). */
 async function tutorial(blocks: string[]): Promise<string> {
   const dir = join(sandbox.root, 'tutorial');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'README.md'), `# Keyboard\n\n${blocks.map((code) => `\`\`\`sh\n${code}\n\`\`\`\n`).join('\n')}`);
+  await writeFile(join(dir, 'README.md'), `# Keyboard\n\n${blocks.map((code) => `\`\`\`${code.startsWith('sh ') ? '' : 'sh\n'}${code}\n\`\`\`\n`).join('\n')}`);
   return dir;
 }
 
-/** Run both steps of a two-step tutorial, typing `answer` at the first one's `prompt`; the screen at the end. */
-async function answerBoth(t: TerminalSession, prompt: string, answer: string): Promise<string> {
+/** Run both steps of a two-step tutorial, typing `answer` at the `prompt` of step `asking`; the screen at the end. */
+async function answerBoth(t: TerminalSession, prompt: string, answer: string, asking: 1 | 2 = 1): Promise<string> {
   try {
-    await t.waitFor(/Step 1 of 2[\s\S]*Run this step\?/, 30_000);
-    t.press('enter');
-    await t.waitFor(prompt, 30_000);
-    t.press(answer, 'enter');
-    await t.waitFor(/Step 2 of 2[\s\S]*Run this step\?/, 30_000);
-    t.press('enter');
+    for (const step of [1, 2]) {
+      await t.waitFor(new RegExp(`Step ${step} of 2[\\s\\S]*Run this step\\?`), 30_000);
+      t.press('enter');
+      if (step !== asking) continue;
+      await t.waitFor(prompt, 30_000);
+      t.press(answer, 'enter');
+    }
     await t.waitFor('The end of this journey', 30_000);
     expect(await t.exitCode(30_000)).toBe(0);
     return await t.screen();
@@ -58,6 +59,12 @@ describe('a step that waits for the keyboard', () => {
     const env = { ...sandbox.env, EDITOR: editor, GIT_AUTHOR_NAME: 'Hero', GIT_AUTHOR_EMAIL: 'hero@example.com', GIT_COMMITTER_NAME: 'Hero', GIT_COMMITTER_EMAIL: 'hero@example.com' };
     await answerBoth(new TerminalSession(['--journey', dir], { cwd: sandbox.workspace, env }), 'Commit message: ', 'First of Hero');
     expect(await readFile(join(sandbox.workspace, 'message.txt'), 'utf8')).toBe('First of Hero\n');
+  }, 120_000);
+
+  test('a script whose prompts the code does not show gets the keyboard when its block says keyboard=line', async () => {
+    const dir = await tutorial([`printf '%s\\n' 'read -r -p "Col""our: " C' 'echo "colour $C" > colour.txt' > ask.sh`, 'sh keyboard=line\nbash ask.sh']);
+    await answerBoth(new TerminalSession(['--journey', dir], { cwd: sandbox.workspace, env: sandbox.env }), 'Colour: ', 'green', 2);
+    expect(await readFile(join(sandbox.workspace, 'colour.txt'), 'utf8')).toBe('colour green\n');
   }, 120_000);
 
   test('Ctrl-C at the prompt stops the step, as for any step: progress saved, nothing left waiting', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { keyboardUse } from '../../../src/journey/keyboard.ts';
+import { keyboardUse, stepKeyboardUse } from '../../../src/journey/keyboard.ts';
+import { splitChapterBody } from '../../../src/journey/markdown.ts';
 
 describe('steps that wait for the keyboard', () => {
   test.each([
@@ -21,7 +22,17 @@ describe('steps that wait for the keyboard', () => {
     ['"$EDITOR" values.yaml', { kind: 'terminal', command: '$EDITOR', line: 1 }],
     ['read -p "Sure? " ok\nkubectl edit cm hero', { kind: 'terminal', command: 'kubectl edit', line: 2 }],
   ])('%s', (code, expected) => {
-    expect(keyboardUse(code)).toEqual(expected);
+    expect(keyboardUse(code)).toEqual({ ...expected, because: `\`${expected.command}\` on line ${expected.line}` });
+  });
+
+  test('a block that says `keyboard=line` or `keyboard=terminal` decides, where the code cannot tell', () => {
+    expect(stepKeyboardUse({ code: './configure.sh', keyboard: 'line' })).toEqual({ kind: 'line', command: 'keyboard=line', line: 1, because: 'its block says `keyboard=line`' });
+    expect(stepKeyboardUse({ code: 'read NAME', keyboard: 'terminal' })?.kind).toBe('terminal');
+    expect(stepKeyboardUse({ code: './configure.sh' })).toBeUndefined();
+    const { steps, problems } = splitChapterBody('```sh keyboard=line\n./configure.sh\n```\n\n```sh keyboard=yes\necho\n```\n', { file: 'a.md', startLine: 1 });
+    expect(steps[0]?.keyboard).toBe('line');
+    expect(steps[1]?.keyboard).toBeUndefined();
+    expect(problems.map((problem) => problem.message)).toEqual(['step attribute `keyboard` is `line` (the step reads lines you type) or `terminal` (it needs the whole terminal, as an editor does), not `yes`']);
   });
 
   test.each([

@@ -60,7 +60,7 @@ describe('lintJourney', () => {
       'start.md:6  input name `1ST` must be a shell variable name (letters, digits and `_`, not starting with a digit), like `DOMAIN`',
       'start.md:8  `validate` pattern does not compile: missing closing ): `(` (patterns use RE2 syntax, as in CEL and Kubernetes: no lookaround or backreferences)',
       'start.md:9  warning: input `API_TOKEN` is named like a credential but has no `secret: true`: add it, so the value is masked when typed and never shown, logged or mirrored (play already treats it so)',
-      'start.md:17  unknown step attribute `tiemout` — did you mean `timeout`? (known: title, when, because, id, timeout, optional, norun)',
+      'start.md:17  unknown step attribute `tiemout` — did you mean `timeout`? (known: title, when, because, id, timeout, optional, norun, keyboard)',
       'start.md:21  step timeout `forever` is not a duration: write seconds (`90`), `90s`, `5m` or `1h`',
       'trap.md:1  warning: this dead end can be reached without passing a choice point, so there is no choice to go back to',
       'trap.md:1  warning: chapter `trap` is in no phase of journey.yaml, so the map cannot place it',

@@ -56,7 +56,7 @@ describe('splitChapterBody', () => {
   });
 
   it.each([
-    ['unknown attribute', '```sh tittle="x"\na\n```\n', ['5 error: unknown step attribute `tittle` — did you mean `title`? (known: title, when, because, id, timeout, optional, norun)']],
+    ['unknown attribute', '```sh tittle="x"\na\n```\n', ['5 error: unknown step attribute `tittle` — did you mean `title`? (known: title, when, because, id, timeout, optional, norun, keyboard)']],
     ['bad timeout', '```sh timeout=soon\na\n```\n', ['5 error: step timeout `soon` is not a duration: write seconds (`90`), `90s`, `5m` or `1h`']],
     ['duplicate ids', '```sh id=a\n1\n```\n```sh id=a\n2\n```\n', ['8 error: two steps have id `a` in this chapter; step ids must be unique']],
     ['unclosed fence', 'x\n\n```sh\necho never closed\n', ['7 error: this `sh` block is never closed: add a closing line ``` after its last command']],
