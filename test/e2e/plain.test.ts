@@ -267,6 +267,28 @@ describe('a plain tutorial played for real', () => {
     expect(await readFile(join(sandbox.workspace, 'scenario', 'prepared.txt'), 'utf8')).toBe('ready\n');
   }, 300_000);
 
+  test('a converted Killercoda scenario plays as the scenario does: the same steps and files, its scripts still run only with consent', async () => {
+    const scenario = join(repoRoot, 'test', 'fixtures', 'plain', 'killercoda-scenario');
+    const out = join(sandbox.root, 'scenario-journey');
+    const converted = await runBin(['convert', scenario, '--out', out, '--no-color'], { cwd: sandbox.workspace, env: sandbox.env, timeoutMs: 60_000 });
+    expect(converted.exitCode, converted.stderr).toBe(0);
+    expect(converted.stdout).toContain('removed: index.json, step1/text.md, step2/text.md');
+    const play = async (journey: string, name: string, yes: boolean) => {
+      const workspace = join(sandbox.root, name);
+      await mkdir(workspace);
+      const run = await runBin(['--journey', journey, ...(yes ? ['--yes'] : []), '--json', '--no-color'], { cwd: workspace, env: sandbox.env, timeoutMs: 120_000 });
+      const steps = eventsOf(run.stdout).filter((event) => event.event === 'step').map((event) => [event.chapter, event.title ?? event.step, event.status]);
+      const seen = await readFile(join(workspace, 'scenario', 'seen.txt'), 'utf8').catch(() => 'nothing');
+      return { exitCode: run.exitCode, steps, seen };
+    };
+    for (const yes of [false, true]) {
+      const original = await play(scenario, `original-${yes}`, yes);
+      expect(await play(out, `converted-${yes}`, yes)).toEqual(original);
+      if (!yes) expect(original.steps.filter((step) => step[2] === 'done')).toEqual([]);
+      else expect(original.seen).toBe('kind: Deployment\nmetadata:\n  name: hero\n');
+    }
+  }, 300_000);
+
   test('in a terminal: a scenario\'s setup script is shown in full before the learner is asked to run it', async () => {
     const scenario = join(repoRoot, 'test', 'fixtures', 'plain', 'killercoda-scenario');
     const t = new TerminalSession(['--journey', scenario], { cwd: sandbox.workspace, env: sandbox.env });
