@@ -1,5 +1,5 @@
 /**
- * `hero-journey convert DIR [--out DIR2]`: write a plain Markdown tutorial down as a journey, with
+ * `hero-journey convert DIR [--out DIR2]`: write a plain Markdown tutorial (or a Killercoda scenario) down as a journey, with
  * everything that was inferred made explicit, so its author can grow it (checks, phases, `when`).
  */
 

@@ -1,5 +1,5 @@
 /**
- * A plain tutorial → the same journey written down: journey.yaml and front matter with everything
+ * A plain tutorial (or a Killercoda scenario, `convertScenario`) → the same journey written down: journey.yaml and front matter with everything
  * that was inferred made explicit (titles, choices, `next`, inputs, conditions), steps as `sh`
  * blocks with their attributes, transcripts split into the commands and their output. Pure: the
  * inferred journey and the page texts in, the files to write out.

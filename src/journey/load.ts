@@ -93,7 +93,7 @@ export interface PlainTutorial extends JourneyAnalysis {
   scenario?: ScenarioIndex;
 }
 
-/** Read the plain tutorial in `dir`; throws UserError when the folder is a journey already (it has journey.yaml) or no tutorial. */
+/** Read the plain tutorial (or Killercoda scenario) in `dir`; throws UserError when the folder is a journey already (it has journey.yaml) or no tutorial. */
 export async function readPlainTutorial(dir: string): Promise<PlainTutorial> {
   const root = resolve(dir);
   const kind = await assertJourneyFolder(dir, root);
@@ -164,7 +164,7 @@ class TutorialPages extends Map<string, string> {
 /** Most a page or script of an inferred journey may have (bytes): four times a chapter's characters, so the chapter reader can say by how much it is too long. */
 const MAX_PAGE_BYTES = MAX_FILE_CHARACTERS * 4;
 /** Most that is read of one plain tutorial or scenario in all (bytes): a 200-page tutorial has a few megabytes. */
-export const MAX_TUTORIAL_BYTES = 32_000_000;
+const MAX_TUTORIAL_BYTES = 32_000_000;
 
 /** How much of a tutorial has been read, so a folder of many huge pages is refused instead of read. */
 interface ReadBudget {
