@@ -6,6 +6,7 @@
 #   traefik       the Traefik ingress controller
 #   flux          Flux's source-controller and kustomize-controller, plus their CRDs of the same version
 #                 (its go.mod is written by hand: see the replace in test/components/go/flux/go.mod)
+#   cluster-api   Cluster API's core controller manager, plus its CRDs of the same version
 #
 # Usage:
 #   bash test/components/build.sh NAME...          build into the cache (skipped when already complete)
@@ -33,7 +34,8 @@ module_of() {
     cert-manager) echo "github.com/cert-manager/cert-manager" ;;
     traefik) echo "github.com/traefik/traefik/v3" ;;
     flux) echo "github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller" ;;
-    *) log "unknown component '$1' (known: pebble, cert-manager, traefik, flux)"; exit 2 ;;
+    cluster-api) echo "sigs.k8s.io/cluster-api" ;;
+    *) log "unknown component '$1' (known: pebble, cert-manager, traefik, flux, cluster-api)"; exit 2 ;;
   esac
 }
 version_of() {
@@ -42,6 +44,7 @@ version_of() {
     cert-manager) echo "$CERT_MANAGER_VERSION" ;;
     traefik) echo "$TRAEFIK_VERSION" ;;
     flux) echo "$FLUX_VERSION" ;;
+    cluster-api) echo "$CLUSTER_API_VERSION" ;;
   esac
 }
 bins_of() {
@@ -50,6 +53,7 @@ bins_of() {
     cert-manager) echo "cert-manager-controller acmesolver" ;;
     traefik) echo "traefik" ;;
     flux) echo "source-controller kustomize-controller" ;;
+    cluster-api) echo "cluster-api" ;;
   esac
 }
 # Packages to build, relative to the wrapper module.
@@ -59,13 +63,14 @@ packages_of() {
     cert-manager) echo "./cmd/cert-manager-controller ./cmd/acmesolver" ;;
     traefik) echo "github.com/traefik/traefik/v3/cmd/traefik" ;;
     flux) echo "github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller" ;;
+    cluster-api) echo "sigs.k8s.io/cluster-api" ;;
   esac
 }
 ldflags_of() {
   local v
   v="$(version_of "$1")"
   case "$1" in
-    pebble | flux) echo "-s -w" ;;
+    pebble | flux | cluster-api) echo "-s -w" ;;
     cert-manager) echo "-s -w -X github.com/cert-manager/cert-manager/pkg/util.AppVersion=$v -X github.com/cert-manager/cert-manager/pkg/util.AppGitState=clean" ;;
     traefik) echo "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$v -X github.com/traefik/traefik/v3/pkg/version.Codename=hero-journey-test" ;;
   esac
@@ -91,6 +96,11 @@ gen() {
         echo "tool ("
         for p in $(packages_of pebble); do echo "	$p"; done
         echo ")"
+        ;;
+      cluster-api)
+        # The manager's main package is the module root.
+        echo
+        echo "tool $mod"
         ;;
       traefik)
         echo
@@ -131,7 +141,7 @@ if [[ "${1:-}" == "--print" ]]; then
   print_only=1
   shift
 fi
-[[ $# -ge 1 ]] || { log "usage: build.sh [--print] NAME... (pebble, cert-manager, traefik, flux)"; exit 2; }
+[[ $# -ge 1 ]] || { log "usage: build.sh [--print] NAME... (pebble, cert-manager, traefik, flux, cluster-api)"; exit 2; }
 
 goversion="$(go env GOVERSION)"
 # Bump when the build itself changes (flags, ldflags, copied files) to force a rebuild.
@@ -185,6 +195,13 @@ build_one() {
       moddir="$(cd "$gomods/$name" && go list -m -f '{{.Dir}}' "$m")"
       install -m 0644 "$moddir"/config/crd/bases/*.yaml "$out/crds/"
     done
+  fi
+  if [[ "$name" == cluster-api ]]; then
+    # The core CRDs of the same version (config/crd/bases; the kustomize patches only add webhooks).
+    local moddir
+    moddir="$(cd "$gomods/$name" && go list -m -f '{{.Dir}}' "$(module_of "$name")")"
+    mkdir -p "$out/crds"
+    install -m 0644 "$moddir"/config/crd/bases/*.yaml "$out/crds/"
   fi
   for b in $(bins_of "$name"); do [[ -x "$bin/$b" ]] || { log "missing $bin/$b after build"; exit 1; }; done
   printf 'name=%s\nversion=%s\ngo=%s\nbuilt=%s\nseconds=%s\n' "$name" "$(version_of "$name")" "$goversion" \

@@ -11,7 +11,8 @@
 // - no Argo CD, Flux, kapp-controller, Cluster API or Crossplane runs here: their CRDs are installed
 //   (fixtures/production/crds.yaml) and the test sets each status as the controller would; the
 //   chapters' checks must fail before and pass after (production-flux.test.ts runs Flux's
-//   source-controller and kustomize-controller for real, in a second control plane);
+//   source-controller and kustomize-controller for real, in a second control plane, and
+//   production-capi.test.ts Cluster API's core controller manager);
 // - the GitOps repository is a local bare repository; the test applies what GitOps would apply
 //   from it (Hero's chart rendered with the committed production values, the Kustomize overlay
 //   built from the repository);
