@@ -1,14 +1,16 @@
 // Startup benchmark: `npm run bench`. Prints medians and ratios against bare `node -e 0`, measured
 // in the same run, for commands that never talk to a cluster and for those that do (against the
 // local control plane: a fresh one, or the one of `npm run cluster:up` with
-// HERO_JOURNEY_TEST_CLUSTER=manual; BENCH_CLUSTER=0 leaves them out). Then keeps a CPU profile of
-// the slowest command in bench/profiles/ and says where its time goes.
+// HERO_JOURNEY_TEST_CLUSTER=manual; BENCH_CLUSTER=0 leaves them out). play runs in a real
+// pseudo-terminal until its first question: in Hero's workspace (made with `init`), the first
+// chapter; in an empty folder, the offer to create the workspace. Then keeps CPU profiles of the
+// slowest command and of the first chapter in bench/profiles/ and says where their time goes.
 // Budgets (issues "The runner" and "Cold starts"): --version ≤ 1.2x bare node, map ≤ 3x, first
 // chapter on screen ≤ 5x, `check` with 10 passing checks ≤ 10x, a single-attendee `verify` ≤ 10x,
 // `doctor` against a local cluster ≤ 1 s.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn as spawnPty } from '@lydell/node-pty';
@@ -23,6 +25,8 @@ const profiles = join(root, 'bench', 'profiles');
 const sandbox = mkdtempSync(join(tmpdir(), 'hj-bench-'));
 const workspace = join(sandbox, 'workspace');
 mkdirSync(workspace);
+const emptyFolder = join(sandbox, 'empty');
+mkdirSync(emptyFolder);
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: sandbox, XDG_STATE_HOME: join(sandbox, 'state'), XDG_CACHE_HOME: join(sandbox, 'cache'), TERM: 'xterm-256color', LANG: 'C.UTF-8' };
 
 interface Command {
@@ -47,37 +51,60 @@ function interleaved(commands: Record<string, Command>): Record<string, number> 
   return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
 }
 
-async function firstScreen(): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < Math.min(runs, 10); i++) {
-    rmSync(join(sandbox, 'state'), { recursive: true, force: true });
-    const start = process.hrtime.bigint();
-    const ms = await new Promise<number>((resolve, reject) => {
-      const pty = spawnPty(process.execPath, [bin], { cols: 100, rows: 40, cwd: workspace, env: baseEnv });
-      let seen = '';
-      const timer = setTimeout(() => { pty.kill(); reject(new Error(`no chapter on screen; got: ${seen.slice(-500)}`)); }, 10_000);
-      pty.onData((data) => {
-        seen += data;
-        // The first question (an input, a step or a choice) comes after the chapter header and its prose.
-        if (/^\? /m.test(stripAnsi(seen))) {
-          const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-          clearTimeout(timer);
-          pty.kill();
-          resolve(elapsed);
-        }
-      });
+/**
+ * Runs play in a real pseudo-terminal in `cwd` with no progress saved, until its first question
+ * (the workspace offer, an input, a step or a choice, after the chapter header and its prose) is
+ * on screen. Returns the milliseconds that took and when it happened (process.hrtime, in µs). With
+ * `nodeArgs` (a CPU profile), the learner then presses Ctrl-C and this waits for the process to end.
+ */
+async function toFirstQuestion(cwd: string, nodeArgs: string[] = []): Promise<{ ms: number; askedAt: number }> {
+  rmSync(join(sandbox, 'state'), { recursive: true, force: true });
+  const start = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const pty = spawnPty(process.execPath, [...nodeArgs, bin], { cols: 100, rows: 40, cwd, env: baseEnv });
+    let seen = '';
+    let asked: { ms: number; askedAt: number } | undefined;
+    const timer = setTimeout(() => { pty.kill(); reject(new Error(`no chapter on screen; got: ${seen.slice(-500)}`)); }, 20_000);
+    pty.onExit(() => {
+      clearTimeout(timer);
+      if (asked) resolve(asked);
+      else reject(new Error(`play ended before its first question; got: ${seen.slice(-500)}`));
     });
-    samples.push(ms);
+    pty.onData((data) => {
+      seen += data;
+      if (asked || !/^\? /m.test(stripAnsi(seen))) return;
+      const now = process.hrtime.bigint();
+      asked = { ms: Number(now - start) / 1e6, askedAt: Number(now / 1000n) };
+      if (nodeArgs.length > 0) pty.write('\u0003');
+      else pty.kill();
+    });
+  });
+}
+
+/**
+ * Time to the first question of play in a real pseudo-terminal, with no progress saved: in a
+ * workspace, the first chapter's page and its first question; in an empty folder, the offer to
+ * create the workspace, before any chapter. Run in turn, round after round, with a bare node
+ * (`bare`) in each round, so their ratios compare samples of the same moments.
+ */
+async function firstScreens(folders: Record<string, string>): Promise<Record<string, number>> {
+  const samples: Record<string, number[]> = Object.fromEntries([...Object.keys(folders), 'bare'].map((k) => [k, []]));
+  const one = async (cwd: string) => (await toFirstQuestion(cwd)).ms;
+  for (const cwd of Object.values(folders)) await one(cwd); // warm the caches
+  for (let i = 0; i < Math.min(runs, 15); i++) {
+    samples.bare!.push(once(commands.bare!));
+    for (const [name, cwd] of Object.entries(folders)) samples[name]!.push(await one(cwd));
   }
-  return median(samples);
+  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
 }
 
 /**
  * Self time of a CPU profile by where the code lives: a package, hero-journey itself, or Node.
  * Node's own frames count for the nearest caller outside Node (a require, a JSON.parse), if any.
+ * Samples after `until` (process.hrtime, in µs) are left out.
  */
-function whereTimeGoes(file: string): Array<[string, number]> {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Array<{ id: number; callFrame: { url: string; functionName: string }; children?: number[] }>; samples: number[]; timeDeltas: number[] };
+function whereTimeGoes(file: string, until = Infinity): Array<[string, number]> {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Array<{ id: number; callFrame: { url: string; functionName: string }; children?: number[] }>; startTime: number; samples: number[]; timeDeltas: number[] };
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
   const own = new Map(profile.nodes.map((n) => [n.id, placeOf(n.callFrame.url, n.callFrame.functionName)]));
@@ -91,7 +118,11 @@ function whereTimeGoes(file: string): Array<[string, number]> {
     place.set(n.id, where);
   }
   const totals = new Map<string, number>();
+  // Sample times are on the same monotonic clock as process.hrtime, in µs.
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at > until) return;
     const where = place.get(id) ?? '(unknown)';
     totals.set(where, (totals.get(where) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
@@ -136,27 +167,38 @@ try {
     labels.verify = ['hero-journey verify (1 attendee)', '10x node'];
     labels.doctor = ['hero-journey doctor (local cluster)', '1000 ms'];
   }
+  // play's first chapter needs Hero's workspace, else it first offers to create one.
+  once({ args: [bin, 'init'] });
   const measured = interleaved(commands);
-  const play = await firstScreen();
-  const bare = measured.bare!;
-  const row = (name: string, ms: number, budget: string) =>
+  const play = await firstScreens({ chapter: workspace, offer: emptyFolder });
+  const row = (name: string, ms: number, budget: string, bare = measured.bare!) =>
     console.log(`${name.padEnd(36)} ${ms.toFixed(0).padStart(5)} ms   ${(ms / bare).toFixed(2).padStart(5)}x node   budget ${budget}`);
-  console.log(`node ${process.version}, ${runs} runs each, medians`);
+  console.log(`node ${process.version}, ${runs} runs each, medians; load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
   for (const [name, ms] of Object.entries(measured)) row(labels[name]![0], ms, labels[name]![1]);
-  row('hero-journey (first chapter shown)', play, '5x node');
+  console.log(`in a pseudo-terminal, ${Math.min(runs, 15)} runs each, against node -e 0 run between them (${play.bare!.toFixed(0)} ms):`);
+  row('hero-journey (first chapter shown)', play.chapter!, '5x node', play.bare);
+  row('hero-journey (empty folder: offer)', play.offer!, '-', play.bare);
 
+  const profileArgs = (name: string) => ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=${name}.cpuprofile`];
+  const report = (title: string, name: string, until?: number) => {
+    const file = join(profiles, `${name}.cpuprofile`);
+    const spent = whereTimeGoes(file, until);
+    const total = spent.reduce((sum, [, ms]) => sum + ms, 0);
+    console.log(`\n${title}; CPU profile in ${file.slice(root.length)} (${total.toFixed(0)} ms sampled), self time by place:`);
+    for (const [where, ms] of spent.slice(0, 10)) console.log(`  ${ms.toFixed(0).padStart(5)} ms  ${((100 * ms) / total).toFixed(0).padStart(3)}%  ${where}`);
+  };
   // Where the slowest command's time goes.
   const [slowest] = Object.entries(measured).filter(([name]) => name !== 'bare').sort((a, b) => b[1] - a[1]);
   if (slowest) {
     const [name] = slowest;
     rmSync(join(profiles, `${name}.cpuprofile`), { force: true });
-    once(commands[name]!, ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=${name}.cpuprofile`]);
-    const file = join(profiles, `${name}.cpuprofile`);
-    const spent = whereTimeGoes(file);
-    const total = spent.reduce((sum, [, ms]) => sum + ms, 0);
-    console.log(`\nslowest: ${labels[name]![0]}; CPU profile in ${file.slice(root.length)} (${total.toFixed(0)} ms sampled), self time by place:`);
-    for (const [where, ms] of spent.slice(0, 10)) console.log(`  ${ms.toFixed(0).padStart(5)} ms  ${((100 * ms) / total).toFixed(0).padStart(3)}%  ${where}`);
+    once(commands[name]!, profileArgs(name));
+    report(`slowest: ${labels[name]![0]}`, name);
   }
+  // And the first chapter's, up to its first question.
+  rmSync(join(profiles, 'first-chapter.cpuprofile'), { force: true });
+  const { askedAt } = await toFirstQuestion(workspace, profileArgs('first-chapter'));
+  report('hero-journey (first chapter shown), up to its first question', 'first-chapter', askedAt);
 } finally {
   try {
     kubectl?.(['delete', 'namespace', ns, '--wait=false']);
