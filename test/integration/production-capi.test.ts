@@ -164,4 +164,16 @@ describe.skipIf('missing' in capi)(`Cluster API for real, in a management cluste
     // The file the chapter keeps is what was applied.
     expect(readFileSync(join(workspace, 'capi', 'aws-eks.yaml'), 'utf8')).toContain('kind: AWSManagedControlPlane');
   }, 400_000);
+
+  it('cleanup: the Cluster goes once Cluster API has deleted its control plane and infrastructure objects; run again, the step does nothing and succeeds', async () => {
+    const title = 'Delete the production cluster (Cluster API)';
+    // Cluster API's finalizer: deleting the Cluster waits for the manager to take down what it refers to.
+    expect(await ok(sandbox, 'kubectl', ['get', 'clusters.cluster.x-k8s.io', 'production', '-n', NS, '-o', 'jsonpath={.metadata.finalizers}'])).toContain('cluster.cluster.x-k8s.io');
+    await playChapterStep(journey, 'cleanup', title, { cwd: workspace, env, vars, timeoutSeconds: 300 });
+    // The Cluster is gone only once the manager has deleted what it owns (no provider holds them here) and removed its finalizer.
+    for (const kind of ['clusters.cluster.x-k8s.io', 'awsmanagedcontrolplanes', 'awsmanagedclusters']) {
+      expect(await ok(sandbox, 'kubectl', ['get', kind, '-n', NS, '-o', 'name']), kind).toBe('');
+    }
+    await playChapterStep(journey, 'cleanup', title, { cwd: workspace, env, vars, timeoutSeconds: 120 });
+  }, 400_000);
 });
