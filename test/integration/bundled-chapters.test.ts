@@ -8,8 +8,9 @@
 // control plane cannot do is said where the test does it in its place:
 // - kwok's fake nodes make Pods Ready and Deployments Available, but nothing listens: the checks
 //   that ask Hero over HTTP(S) through the ingress must fail, and only because nothing answers;
-// - no cert-manager controller runs: the test sets the Certificate's Ready condition and makes
-//   the certificate (self-signed, with openssl) that cert-manager would have stored in hero-tls;
+// - no cert-manager controller runs: the test sets the ClusterIssuer's and the Certificate's Ready
+//   conditions and makes the certificate (self-signed, with openssl) that cert-manager would have
+//   stored in hero-tls;
 // - no kustomize CLI: the test writes what `kustomize edit` would write, and kubectl builds.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -94,7 +95,9 @@ async function playCertManager(): Promise<void> {
   await exec('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', crt, '-days', '30', '-subj', `/CN=${vars.APP_HOST}`, '-addext', `subjectAltName=DNS:${vars.APP_HOST}`]);
   const secret = await ok(sandbox, 'kubectl', ['create', 'secret', 'tls', 'hero-tls', '-n', NS, `--cert=${crt}`, `--key=${key}`, '--dry-run=client', '-o', 'yaml']);
   await applyYaml(secret);
-  // The status only cert-manager's controller would set.
+  // The statuses only cert-manager's controller would set: the issuer registered, the Certificate issued.
+  await applyYaml('apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n  name: letsencrypt\nspec:\n  acme: {}\n');
+  await setStatus('clusterissuers', 'letsencrypt', undefined, ready('True', 'ACMEAccountRegistered'));
   await setStatus('certificates', 'hero', NS, ready('True'));
 }
 
@@ -148,6 +151,7 @@ afterAll(async () => {
   await run(sandbox, 'helm', ['uninstall', 'hero', '-n', NS, '--ignore-not-found']);
   if (workspace) await run(sandbox, 'kubectl', ['delete', '-k', join(workspace, 'kustomize', 'overlays', 'dev'), '--ignore-not-found']);
   await run(sandbox, 'kubectl', ['delete', 'secret', 'hero-tls', 'hero-db-app', '-n', NS, '--ignore-not-found']);
+  await run(sandbox, 'kubectl', ['delete', 'clusterissuer', 'letsencrypt', '--ignore-not-found']);
   sandbox.cleanup();
 });
 
@@ -173,7 +177,7 @@ describe('the Helm trail', () => {
     await playStep('https/cert-manager-helm', 'Watch cert-manager at work');
     const read = await playStep('https/cert-manager-helm', 'Read Hero\'s certificate (needs openssl)');
     expect(read).toContain(`DNS:${HOST}`);
-    await expectChecks('https/cert-manager-helm', ['certificate-ready', 'tls-secret-valid'], { 'https-answers': `https://${HOST}/` });
+    await expectChecks('https/cert-manager-helm', ['issuer-ready', 'certificate-ready', 'tls-secret-valid'], { 'https-answers': `https://${HOST}/` });
   });
 
   it('db/connect and db/connect-helm: the credentials Secret has every key, db.enabled wires it into Hero', async () => {
@@ -244,7 +248,7 @@ describe('the Kustomize trail', () => {
     expect((await kubectlJson(['get', 'ingress', 'hero', '-n', NS])).spec.tls).toEqual([{ hosts: [HOST], secretName: 'hero-tls' }]);
     await playCertManager();
     await playStep('https/cert-manager-kustomize', 'Watch cert-manager at work');
-    await expectChecks('https/cert-manager-kustomize', ['certificate-ready', 'tls-secret-valid'], { 'https-answers': `https://${HOST}/` });
+    await expectChecks('https/cert-manager-kustomize', ['issuer-ready', 'certificate-ready', 'tls-secret-valid'], { 'https-answers': `https://${HOST}/` });
   });
 
   it('db/connect-kustomize: the db component wires the Secret into Hero, HTTPS stays', async () => {

@@ -111,9 +111,9 @@ async function issuerNotReady(answer: string): Promise<{ status: string; message
   return condition;
 }
 
-/** Both issuer checks (setup's and the HTTPS chapter's) fail showing the CA's answer, and their hints say what to fix. */
+/** The issuer checks (setup's, the HTTPS chapter's and its Helm variant's) fail showing the CA's answer, and their hints say what to fix. */
 async function expectIssuerChecksTeach(answer: string, extra: Record<string, string>): Promise<void> {
-  for (const chapterId of ['https/cert-manager', 'setup/cert-manager']) {
+  for (const chapterId of ['https/cert-manager', 'setup/cert-manager', 'https/cert-manager-helm']) {
     const result = await learner.check(chapterId, extra);
     const issuer = byId(result, 'issuer-ready');
     expect(issuer.status).toBe('failed');
@@ -150,7 +150,7 @@ async function expectHttpsTrail(chapterId: string, switchOn: () => Promise<unkno
   expect([...watch.orders, ...(await orderUids())].filter((uid) => !before.has(uid))).not.toEqual([]);
   await expectIssuedCertificate(HOST);
   const result = await checkUntil(chapterId, (r) => r.code === 0);
-  expect(result.checks.map((c) => [c.id, c.status])).toEqual([['certificate-ready', 'passed'], ['tls-secret-valid', 'passed'], ['https-answers', 'passed']]);
+  expect(result.checks.map((c) => [c.id, c.status])).toEqual([['issuer-ready', 'passed'], ['certificate-ready', 'passed'], ['tls-secret-valid', 'passed'], ['https-answers', 'passed']]);
   expect(byId(result, 'https-answers').reason).toBe(`GET https://${HOST}/ → 200 over trusted HTTPS`);
   return { seen: watch.seen, result };
 }
@@ -236,7 +236,7 @@ describe.skipIf(unavailable)('Use HTTPS with cert-manager, pebble and Traefik', 
 
       await stack.startCertManager();
       const healed = await checkUntil('https/cert-manager-helm', (r) => r.code === 0);
-      expect(healed.checks.map((c) => c.status)).toEqual(['passed', 'passed', 'passed']);
+      expect(healed.checks.map((c) => c.status)).toEqual(['passed', 'passed', 'passed', 'passed']);
       await expectIssuedCertificate(HOST);
     }, 300_000);
 
