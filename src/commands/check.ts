@@ -5,7 +5,7 @@ import { dict } from '../dict.ts';
 import { ExitCode } from '../errors.ts';
 import { conditionContext } from '../journey/expressions.ts';
 import { kubeEnvironment } from '../kube/env.ts';
-import { chapterKubeEnvironment } from '../play/chapter-cluster.ts';
+import { chapterKubeEnvironment, missingChapterKubeconfig } from '../play/chapter-cluster.ts';
 import { resolveKubeconfig } from '../kube/kubeconfig.ts';
 import { interactiveAsker } from '../prompts.ts';
 import { renderStatusLine } from '../render/chapter.ts';
@@ -34,7 +34,7 @@ export async function run(options: CliOptions, io: CommandIO): Promise<number> {
   const vars = dict(journey.vars, variableValues(progress), answers.inputs);
   // A chapter that names its cluster's kubeconfig (a second cluster in the workspace) is checked there.
   const cluster = chapterKubeEnvironment(chapter, vars, session.workspace);
-  const kube = cluster.KUBECONFIG ? { kubeconfig: cluster.KUBECONFIG, env: io.env, cwd: io.cwd } : kubeSelection(options, io);
+  const kube = cluster.KUBECONFIG ? { kubeconfig: cluster.KUBECONFIG, env: io.env, cwd: io.cwd, missingHint: missingChapterKubeconfig(chapter) } : kubeSelection(options, io);
   const stepEnv = await kubeEnvironment({ ...kube, scratchDir: `${session.progressFile.replace(/\.json$/, '')}.d` });
   if (!options.json) {
     const where = await resolveKubeconfig(kube).then(

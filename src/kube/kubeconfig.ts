@@ -22,6 +22,8 @@ export interface KubeSelection {
    * real path: set for kubeconfigs from someone else. Unset: files may be anywhere (your own).
    */
   confine?: string;
+  /** What to do when the kubeconfig file does not exist, instead of the usual fix (a file that a chapter names). */
+  missingHint?: string;
 }
 
 /** A kubeconfig merged from its files, with the context in use resolved. */
@@ -64,7 +66,7 @@ export async function resolveKubeconfig(selection: KubeSelection): Promise<Resol
       // kubectl skips missing entries of a KUBECONFIG list; a file named by --kubeconfig must exist.
       if (read.code === 'ENOENT' && !explicit) continue;
       throw new KubeError('config', `cannot read the kubeconfig ${file}: ${read.code === 'ENOENT' ? 'the file does not exist' : read.readError}`, {
-        hint: 'pass an existing file with --kubeconfig, or leave it out to use $KUBECONFIG or ~/.kube/config',
+        hint: (read.code === 'ENOENT' ? selection.missingHint : undefined) ?? 'pass an existing file with --kubeconfig, or leave it out to use $KUBECONFIG or ~/.kube/config',
       });
     }
     if ('yamlError' in read) {
@@ -76,7 +78,7 @@ export async function resolveKubeconfig(selection: KubeSelection): Promise<Resol
   }
   if (documents.length === 0) {
     throw new KubeError('config', `no kubeconfig found: ${files.join(', ')} ${files.length === 1 ? 'does' : 'do'} not exist`, {
-      hint: 'create a cluster (for example `kind create cluster`, which writes ~/.kube/config), or point KUBECONFIG or --kubeconfig at your cluster\'s kubeconfig',
+      hint: selection.missingHint ?? 'create a cluster (for example `kind create cluster`, which writes ~/.kube/config), or point KUBECONFIG or --kubeconfig at your cluster\'s kubeconfig',
     });
   }
   const config = mergeKubeconfigs(documents);

@@ -22,3 +22,15 @@ export function chapterKubeEnvironment(chapter: Pick<Chapter, 'kubeconfig'>, var
   }
   return { KUBECONFIG: file };
 }
+
+/**
+ * What to do when the kubeconfig a chapter names is not in the workspace yet: it is written by the
+ * chapter that made that cluster, which the learner has not played (or played elsewhere).
+ */
+export function missingChapterKubeconfig(chapter: Pick<Chapter, 'kubeconfig' | 'title'>): string {
+  const named = [...(chapter.kubeconfig ?? '').matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]);
+  return (
+    `"${chapter.title}" works on the cluster whose kubeconfig (${chapter.kubeconfig}) the chapter that creates that cluster writes into your workspace: ` +
+    `play that chapter first ("hero-journey map" shows where it is)${named.length > 0 ? `, or give the file with ${named.map((n) => `--set ${n}=FILE`).join(' ')}` : ''}`
+  );
+}

@@ -20,7 +20,7 @@ import { choiceValues, nameLooksSecret, stepKey, undoLastChoice, variableValues,
 import { variableLooksSecret } from '../classroom/mirror.ts';
 import { stepVariables, variableNameRefusal } from '../state/variables.ts';
 import type { StepResult } from '../steps/run.ts';
-import { chapterKubeEnvironment } from './chapter-cluster.ts';
+import { chapterKubeEnvironment, missingChapterKubeconfig } from './chapter-cluster.ts';
 import { interpolate, validateInput } from './inputs.ts';
 import { skipReason } from '../journey/reasons.ts';
 import { chapterHeaderInfo, renderChapterPage, whereYouAre } from './page.ts';
@@ -914,7 +914,7 @@ async function checkGate(ctx: PlayContext, chapter: Chapter): Promise<'passed' |
       journey: ctx.journey,
       vars,
       choices: conditions(ctx).choices,
-      kube: { env: { ...process.env, ...ctx.stepEnv, ...cluster }, cwd: ctx.workspace },
+      kube: { env: { ...process.env, ...ctx.stepEnv, ...cluster }, cwd: ctx.workspace, ...(cluster.KUBECONFIG ? { missingHint: missingChapterKubeconfig(chapter) } : {}) },
       execEnv: { ...process.env, ...stepVariables(vars), ...ctx.stepEnv, ...cluster },
       cwd: ctx.workspace,
       terminal: ctx.terminal,

@@ -213,4 +213,14 @@ describe('check for a path not chosen yet', () => {
     expect(option.stderr).toMatch(/"GitOps" has no option "fluxx"\n\s+its options are: flux, argocd, kapp/);
     expect(point.stdout + option.stdout).toBe('');
   });
+
+  test('a production chapter checked before the production cluster exists says which chapter writes its kubeconfig, not to pass --kubeconfig', async () => {
+    const result = await runBin(['check', 'production/gitops/flux', '--json'], { cwd: sandbox.workspace, env: sandbox.env });
+    expect(result.exitCode).toBe(1);
+    const checks = (JSON.parse(result.stdout) as { checks: { reason: string; hint?: string }[] }).checks;
+    expect(checks[0]!.reason).toBe(`cannot read the kubeconfig ${join(sandbox.workspace, 'kubeconfig-production.yaml')}: the file does not exist`);
+    expect(checks[0]!.hint).toMatch(/^"GitOps with Flux" works on the cluster whose kubeconfig \(\$\{PROD_KUBECONFIG\}\) the chapter that creates that cluster writes/);
+    expect(checks[0]!.hint).toContain('--set PROD_KUBECONFIG=FILE');
+    expect(checks[0]!.hint).not.toContain('--kubeconfig');
+  });
 });
