@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { loadJourney } from '../../../src/journey/load.ts';
@@ -114,9 +115,41 @@ describe('renderMapTree nesting', () => {
     expect(at(lines, '[db/crossplane-cloud]').depth).toBeGreaterThan(top);
     expect(at(lines, '[https/cert-manager-helm]').depth).toBeGreaterThan(at(lines, '[https/cert-manager]').depth);
   });
+
+  test('the bundled journey shows Development, then Production with its own milestones', async () => {
+    const bundled = await loadJourney(join(import.meta.dirname, '..', '..', '..', 'chapters'));
+    const lines = renderMapTree(buildJourneyMap(bundled), { color: false, unicode: true }).split('\n');
+    const development = lines.findIndex((line) => /^[├└]─ Development$/.test(line));
+    const production = lines.findIndex((line) => /^[├└]─ Production$/.test(line));
+    expect(development).toBeGreaterThan(0);
+    expect(production).toBeGreaterThan(at(lines, '[the-end]').index);
+    expect(at(lines, '[setup]').index).toBeGreaterThan(development);
+    const top = at(lines, '[production]').depth;
+    expect(at(lines, '[production]').index).toBeGreaterThan(production);
+    for (const milestone of ['[production/cluster]', '[production/gitops]', '[production/ingress]', '[production/app]', '[production/db]', '[production/the-end]']) {
+      expect(at(lines, milestone).depth, milestone).toBe(top);
+      expect(at(lines, milestone).index, milestone).toBeGreaterThan(production);
+    }
+    expect(at(lines, '[production/cluster/capi-aws]').depth).toBeGreaterThan(at(lines, '[production/cluster/capi]').depth);
+  });
 });
 
 describe('renderMapMermaid', () => {
+  test('the bundled journey: a top-down flowchart with a subgraph per season, no raw CEL, and exactly what the README shows', async () => {
+    const bundled = await loadJourney(join(import.meta.dirname, '..', '..', '..', 'chapters'));
+    const text = renderMapMermaid(buildJourneyMap(bundled));
+    expect(text.startsWith('flowchart TD\n')).toBe(true);
+    expect([...text.matchAll(/^ {2}subgraph (\S+)\["([^"]+)"\]$/gm)].map((m) => [m[1], m[2]])).toEqual([
+      ['phase_development', 'Development'],
+      ['phase_production', 'Production'],
+    ]);
+    expect(text).not.toMatch(/choices\[|vars\.|==/);
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const shown = /```mermaid\n([\s\S]*?)```/.exec(readme)?.[1];
+    // After changing a chapter's title, choices or phases: npx hero-journey map --format mermaid, into the README.
+    expect(shown, 'README.md shows an older map').toBe(text);
+  });
+
   test('a flowchart with choice diamonds, labelled edges and the path styled', () => {
     const text = renderMapMermaid(buildJourneyMap(journey, progressOnForestBow()));
     expect(text.startsWith('flowchart TD\n')).toBe(true);
