@@ -43,7 +43,7 @@ export async function startClusterApi(binDir: string, crdDir: string, cluster: C
   for (const name of names) kubectl(['patch', 'crd', name, '--type', 'merge', '-p', conversion]);
   kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...names.map((n) => `crd/${n}`)]);
 
-  return startControllers(
+  const controllers = startControllers(
     binDir,
     dir,
     {
@@ -59,4 +59,15 @@ export async function startClusterApi(binDir: string, crdDir: string, cluster: C
     },
     { KUBECONFIG: cluster.kubeconfig },
   );
+  // Ready once its webhook server serves (the API server converts every v1beta1 request through it).
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return controllers;
+    if (Date.now() > deadline) {
+      await controllers.stop();
+      throw new Error(`Cluster API's manager did not become ready in 180 s:\n${fs.readFileSync(controllers.logs['cluster-api']!, 'utf8').split('\n').slice(-20).join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

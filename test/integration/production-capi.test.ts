@@ -107,7 +107,7 @@ describe.skipIf('missing' in capi)(`Cluster API for real, in a management cluste
     await ok(sandbox, 'kubectl', ['wait', '--for=condition=Established', '--timeout=60s', 'crd/awsmanagedclusters.infrastructure.cluster.x-k8s.io', 'crd/awsmanagedcontrolplanes.controlplane.cluster.x-k8s.io']);
     // In place of the chapter's `clusterctl init` (which downloads the providers' release manifests).
     controllers = await startClusterApi(capi.binDir, capi.crdDir, management, join(sandbox.home, 'cluster-api'));
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await controllers?.stop();
