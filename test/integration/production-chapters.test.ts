@@ -106,7 +106,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!sandbox) return;
-  await run(sandbox, 'kubectl', ['delete', 'namespace', NS, 'argocd', 'flux-system', 'carvel-apps', '--ignore-not-found', '--wait=false']);
+  await run(sandbox, 'kubectl', ['delete', 'namespace', NS, 'argocd', 'flux-system', 'carvel-apps', 'ingress-nginx', '--ignore-not-found', '--wait=false']);
   await run(sandbox, 'kubectl', ['delete', 'clusterrolebinding', 'hero-gitops', '--ignore-not-found']);
   sandbox.cleanup();
 });
@@ -189,6 +189,26 @@ describe('GitOps objects, applied by the chapters to production, checked as thei
     await expectChecks('production/gitops/kapp', deadKubeconfig, { 'infra-reconciled': 'failed' });
     for (const name of ['infra', 'apps']) await setStatus('kappctrl.k14s.io', 'v1alpha1', 'apps', 'carvel-apps', name, condition('ReconcileSucceeded'));
     await expectChecks('production/gitops/kapp', deadKubeconfig, { 'infra-reconciled': 'passed', 'apps-reconciled': 'passed' });
+  });
+});
+
+describe('the front door', () => {
+  it('the address chapter waits for the ingress controller\'s load balancer; its check fails while the address is pending and passes once the cloud gives one', async () => {
+    // What the NGINX chapter exports, and what GitOps installs from infra/: the controller's Deployment and its LoadBalancer Service.
+    vars = { ...vars, PROD_INGRESS_NAMESPACE: 'ingress-nginx', PROD_INGRESS_SERVICE: 'ingress-nginx-controller', PROD_INGRESS_CLASS: 'nginx' };
+    const production = { ...sandbox, env: { ...sandbox.env, KUBECONFIG: productionKubeconfig } };
+    await ok(production, 'kubectl', ['create', 'namespace', 'ingress-nginx']);
+    await ok(production, 'kubectl', ['create', 'deployment', 'ingress-nginx-controller', '-n', 'ingress-nginx', '--image=registry.k8s.io/ingress-nginx/controller:v1.13.0', '--port=80']);
+    await ok(production, 'kubectl', ['expose', 'deployment', 'ingress-nginx-controller', '-n', 'ingress-nginx', '--type=LoadBalancer', '--port=80']);
+    await ok(production, 'kubectl', ['rollout', 'status', 'deployment/ingress-nginx-controller', '-n', 'ingress-nginx', '--timeout=120s']);
+    const pending = await expectChecks('production/ingress/address', deadKubeconfig, { 'ingress-controller-ready': 'failed' });
+    expect(pending[0]!.reason).toBe('Service ingress-nginx/ingress-nginx-controller: the LoadBalancer has no address yet (pending)');
+    // The cloud's load balancer controller gives the Service its address (a documentation range IP).
+    await ok(production, 'kubectl', ['patch', 'service', 'ingress-nginx-controller', '-n', 'ingress-nginx', '--subresource', 'status', '--type', 'merge', '-p', '{"status":{"loadBalancer":{"ingress":[{"ip":"203.0.113.10"}]}}}']);
+    expect(await playStep('production/ingress/address', 'Wait for the load balancer\'s address')).toContain("Production's front door: 203.0.113.10");
+    expect(vars).toMatchObject({ PROD_INGRESS_HOST: '203.0.113.10', PROD_INGRESS_IP: '203.0.113.10' });
+    const passed = await expectChecks('production/ingress/address', deadKubeconfig, { 'ingress-controller-ready': 'passed' });
+    expect(passed[0]!.reason).toBe('Service ingress-nginx/ingress-nginx-controller is ready at 203.0.113.10');
   });
 });
 
