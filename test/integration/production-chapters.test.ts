@@ -203,9 +203,20 @@ describe('the front door', () => {
     await ok(production, 'kubectl', ['rollout', 'status', 'deployment/ingress-nginx-controller', '-n', 'ingress-nginx', '--timeout=120s']);
     const pending = await expectChecks('production/ingress/address', deadKubeconfig, { 'ingress-controller-ready': 'failed' });
     expect(pending[0]!.reason).toBe('Service ingress-nginx/ingress-nginx-controller: the LoadBalancer has no address yet (pending)');
-    // The cloud's load balancer controller gives the Service its address (a documentation range IP).
-    await ok(production, 'kubectl', ['patch', 'service', 'ingress-nginx-controller', '-n', 'ingress-nginx', '--subresource', 'status', '--type', 'merge', '-p', '{"status":{"loadBalancer":{"ingress":[{"ip":"203.0.113.10"}]}}}']);
-    expect(await playStep('production/ingress/address', 'Wait for the load balancer\'s address')).toContain("Production's front door: 203.0.113.10");
+    // The cloud's load balancer controller gives the Service its address: AWS a host name, which may not resolve yet (.invalid never does).
+    const giveAddress = (ingress: object) =>
+      ok(production, 'kubectl', ['patch', 'service', 'ingress-nginx-controller', '-n', 'ingress-nginx', '--subresource', 'status', '--type', 'merge', '-p', JSON.stringify({ status: { loadBalancer: { ingress: [ingress] } } })]);
+    const title = 'Wait for the load balancer\'s address';
+    await giveAddress({ hostname: 'hero-lb.invalid' });
+    await expect(playStep('production/ingress/address', title)).rejects.toThrow(/host name hero-lb\.invalid does not resolve yet[\s\S]*Run this step again in a minute/);
+    expect(vars.PROD_INGRESS_IP).toBeUndefined();
+    // A host name that resolves: nip.io gets its IP.
+    await giveAddress({ hostname: 'localhost' });
+    expect(await playStep('production/ingress/address', title)).toContain("Production's front door: localhost (127.0.0.1)");
+    expect(vars).toMatchObject({ PROD_INGRESS_HOST: 'localhost', PROD_INGRESS_IP: '127.0.0.1' });
+    // Other clouds give an IP (here one of a documentation range).
+    await giveAddress({ ip: '203.0.113.10' });
+    expect(await playStep('production/ingress/address', title)).toContain("Production's front door: 203.0.113.10\n");
     expect(vars).toMatchObject({ PROD_INGRESS_HOST: '203.0.113.10', PROD_INGRESS_IP: '203.0.113.10' });
     const passed = await expectChecks('production/ingress/address', deadKubeconfig, { 'ingress-controller-ready': 'passed' });
     expect(passed[0]!.reason).toBe('Service ingress-nginx/ingress-nginx-controller is ready at 203.0.113.10');
