@@ -23,6 +23,15 @@ export interface KeyboardUse {
 
 const editors = new Set(['vi', 'vim', 'nvim', 'view', 'vimdiff', 'nano', 'pico', 'emacs', 'micro', 'joe', 'mcedit', 'editor', 'sensible-editor', '$EDITOR', '${EDITOR}', '$VISUAL', '${VISUAL}']);
 const screens = new Set(['less', 'more', 'most', 'man', 'top', 'htop', 'btop', 'k9s', 'tig', 'lazygit', 'mc']);
+/** Global options of the tools whose subcommands matter here that take a value as the next word. */
+const globalOptions: Record<string, ReadonlySet<string>> = {
+  kubectl: new Set(['-n', '--namespace', '--context', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--as', '--as-group', '--token', '--request-timeout', '--certificate-authority', '--client-certificate', '--client-key', '--cache-dir', '--tls-server-name', '-v', '--v']),
+  oc: new Set(['-n', '--namespace', '--context', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--as', '--token']),
+  git: new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env']),
+  docker: new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']),
+  podman: new Set(['-c', '--connection', '--url', '--identity', '--root', '--runroot', '--log-level']),
+  nerdctl: new Set(['-n', '--namespace', '-a', '--address', '-H', '--host', '--snapshotter']),
+};
 const prefixes = new Set(['!', '{', '}', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', 'time', 'command', 'builtin', 'exec', 'sudo', 'env', 'nohup']);
 
 /** What in a step waits for the keyboard: what its `keyboard` attribute says, else what its code shows. */
@@ -53,13 +62,19 @@ function use(command: Command & { line: number }, previous: Command | undefined)
     if (words[0] === 'while' || words[0] === 'until') loop = true;
     words = words.slice(1);
   }
-  const [verb = '', sub = '', ...rest] = words;
-  const args = words.slice(1);
+  const [verb = '', ...args] = words;
+  const name = verb.replace(/^.*\//, '');
+  // The subcommand comes after the tool's global options: `kubectl -n hero edit`, `git -C repo commit`.
+  const global = globalOptions[name];
+  let position = 0;
+  while (global && position < args.length && args[position]!.startsWith('-')) position += global.has(args[position]!) ? 2 : 1;
+  const sub = global ? (args[position] ?? '') : (args[0] ?? '');
+  const rest = global ? args.slice(position + 1) : args.slice(1);
   const at = (kind: KeyboardUse['kind'], name: string): KeyboardUse => ({ kind, command: name, line: command.line + 1, because: `\`${name}\` on line ${command.line + 1}` });
-  const has = (...flags: string[]) => args.some((arg) => flags.includes(arg) || flags.some((flag) => flag.startsWith('--') && arg.startsWith(`${flag}=`) && !/=(false|0)$/.test(arg)));
+  // Options of the command itself (after the subcommand, for a tool that has global options).
+  const has = (...flags: string[]) => (global ? rest : args).some((arg) => flags.includes(arg) || flags.some((flag) => flag.startsWith('--') && arg.startsWith(`${flag}=`) && !/=(false|0)$/.test(arg)));
   // Its input comes from a file, a here-string or a pipe: not from the keyboard.
   const redirected = args.some((arg) => /^\d*<(?!\()/.test(arg)) || previous?.pipe === true;
-  const name = verb.replace(/^.*\//, '');
 
   if (editors.has(name) || editors.has(verb)) return at('terminal', name);
   if (screens.has(name) && !(name === 'top' && has('-b', '-n'))) return at('terminal', name);
