@@ -2,6 +2,12 @@
 // Checked before anything else loads, so an older Node.js gets a sentence instead of a SyntaxError.
 const [major, minor] = process.versions.node.split('.').map(Number);
 const args = process.argv.slice(2);
+/** `hero-journey --help | head` closes the pipe early: stop writing quietly instead of crashing. */
+const quietOnClosedPipe = () =>
+  process.stdout.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.stdout.destroy();
+  });
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
     `hero-journey: needs Node.js 22.18 or newer; this is Node.js ${process.versions.node} (${process.execPath}).\n` +
@@ -13,11 +19,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
   // The version alone is what scripts and bug reports ask for: answered from package.json before any
   // other module loads (builtins through process.getBuiltinModule cost no module loading).
   const { readFileSync } = process.getBuiltinModule('node:fs');
-  // `hero-journey --version | true` closes the pipe early: nothing to say then.
-  process.stdout.on('error', (error) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.stdout.destroy();
-  });
+  quietOnClosedPipe();
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
   // Compiled code is kept beside the journey cache, $XDG_CACHE_HOME/hero-journey (default ~/.cache/hero-journey);
@@ -31,6 +33,13 @@ if (major < 22 || (major === 22 && minor < 18)) {
   } catch {
     // No cache then.
   }
-  const { main } = await import('../dist/cli/index.js');
-  await main(args);
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
+    // The overview is hero-journey's own text: it needs neither the parser nor the terminal guard.
+    quietOnClosedPipe();
+    const { helpText } = await import('../dist/cli/help.js');
+    process.stdout.write(helpText());
+  } else {
+    const { main } = await import('../dist/cli/index.js');
+    await main(args);
+  }
 }

@@ -71,6 +71,18 @@ test('--version answers from the bin alone: no other file loads, and it needs no
   expect(await runBin(['--version', '--bogus'], { cwd: sandbox.workspace, env: sandbox.env })).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('--bogus') });
 });
 
+test('--help answers from the bin with the help text alone, the same text the parser path prints', async () => {
+  const { files } = await loadedBy(['--help']);
+  const dist = (file: string) => pathToFileURL(join(repoRoot, 'dist', file)).href;
+  expect(files.filter(Boolean).sort()).toEqual([pathToFileURL(binPath).href, dist('cli/help.js'), dist('cli/options.js')].sort());
+  const viaParser = await runBin(['help'], { cwd: sandbox.workspace, env: sandbox.env });
+  expect(viaParser).toMatchObject({ exitCode: 0, stderr: '' });
+  expect(viaParser.stdout).toMatch(/^hero-journey: .*\n\nUsage: hero-journey \[command\] \[options\]/s);
+  for (const flag of ['--help', '-h']) expect(await runBin([flag], { cwd: sandbox.workspace, env: sandbox.env })).toMatchObject({ exitCode: 0, stdout: viaParser.stdout, stderr: '' });
+  // With more than the flag it goes through the parser: a command's help, or what is wrong.
+  expect((await runBin(['--help', 'verify'], { cwd: sandbox.workspace, env: sandbox.env })).stdout).toMatch(/^Usage: hero-journey verify/);
+});
+
 test('talking to a cluster loads the bundled client, not the whole @kubernetes/client-node package', async () => {
   const { files } = await loadedBy(['doctor', '--journey', noChecks]);
   expect(files).toContain(pathToFileURL(join(repoRoot, 'dist', 'kube', 'client-node.js')).href);
