@@ -33,6 +33,7 @@ import {
   stopClusterProcess,
   type ClusterState,
 } from '../cluster/cluster.ts';
+import { startControllers } from './controllers.ts';
 
 const exec = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -487,6 +488,25 @@ function httpGetStatus(url: string): Promise<number> {
     req.on('error', reject);
     req.setTimeout(5000, () => req.destroy(new Error('timeout')));
   });
+}
+
+/**
+ * Runs Hero's built app (buildHeroApp) as a local process on a free port of 127.0.0.1 with `env`
+ * as its whole environment besides PATH and HOME (a container's env), logging into `dir`, and waits
+ * until /healthz answers.
+ */
+export async function runHeroApp(binary: string, dir: string, env: Record<string, string>): Promise<{ url: string; log: string; stop: () => Promise<void> }> {
+  const [port] = (await freePorts(1)) as [number];
+  const app = startControllers(path.dirname(binary), dir, { [path.basename(binary)]: [] }, { ...env, PORT: String(port) });
+  const url = `http://127.0.0.1:${port}`;
+  const log = app.logs[path.basename(binary)]!;
+  try {
+    await waitFor(`Hero at ${url}`, 30_000, async () => (await httpGetStatus(`${url}/healthz`)) === 200, () => fs.readFileSync(log, 'utf8'));
+  } catch (error) {
+    await app.stop();
+    throw error;
+  }
+  return { url, log, stop: app.stop };
 }
 
 /** Builds Hero's app from a workspace (its `app` folder) into OUT with the machine's Go. */

@@ -12,7 +12,15 @@
 //   (fixtures/production/crds.yaml) and the test sets each status as the controller would; the
 //   chapters' checks must fail before and pass after (production-flux.test.ts runs Flux's
 //   source-controller and kustomize-controller for real, in a second control plane, and
-//   production-capi.test.ts Cluster API's core controller manager);
+//   production-capi.test.ts Cluster API's core controller manager). Crossplane cannot be built
+//   here (the Go module proxy refuses its modules), so the database claim's Ready and host are set
+//   by the test;
+// - the database itself is real: a PostgreSQL server from Debian's `postgresql` package, run as a
+//   local process on port 5432 of a loopback address of its own (the claim's host), with the role
+//   and database a cloud would make from the connection Secret; Hero is its own Go program, built
+//   from the workspace and run as a local process with the environment the kubelet would give its
+//   Deployment from that Secret, and the chapter's check asks its /db endpoint (skipped, saying why,
+//   where PostgreSQL is not installed);
 // - the GitOps repository is a local bare repository; the test applies what GitOps would apply
 //   from it (Hero's chart rendered with the committed production values, the Kustomize overlay
 //   built from the repository);
@@ -30,10 +38,13 @@ import type { Sandbox } from '../cluster/testenv.ts';
 import { bundledWorkspace, checkChapter, kustomizeStandIn, playChapterStep, type CheckJson } from './bundled-steps.ts';
 import { cluster, mergePatch, adminApi } from './checks/support.ts';
 import { ok, run } from './helpers.ts';
+import { buildHeroApp, runHeroApp } from '../components/https-stack.ts';
+import { postgresUnavailable, startPostgres, type Postgres } from '../components/postgres.ts';
 
 const exec = promisify(execFile);
 const crds = fileURLToPath(new URL('./fixtures/production/crds.yaml', import.meta.url));
 const NS = 'production';
+const postgresMissing = postgresUnavailable();
 
 let sandbox: Sandbox;
 let env: Record<string, string>;
@@ -53,8 +64,8 @@ async function playStep(chapterId: string, title: string, extra: Record<string, 
 }
 
 /** `hero-journey check CHAPTER --json` with the built CLI in the workspace, the learner's KUBECONFIG as given. */
-function check(chapterId: string, kubeconfig: string, choose: Record<string, string> = {}): Promise<{ code: number | null; checks: CheckJson[] }> {
-  return checkChapter(chapterId, { cwd: workspace, env: { ...env, KUBECONFIG: kubeconfig }, vars, choose });
+function check(chapterId: string, kubeconfig: string, choose: Record<string, string> = {}, extra: Record<string, string> = {}): Promise<{ code: number | null; checks: CheckJson[] }> {
+  return checkChapter(chapterId, { cwd: workspace, env: { ...env, KUBECONFIG: kubeconfig }, vars: { ...vars, ...extra }, choose });
 }
 
 /** The outcome of each named check, run again (up to 10 s) until they are as expected; `choose` picks the path (`--choose`). */
@@ -63,12 +74,13 @@ async function expectChecks(
   kubeconfig: string,
   expected: Record<string, 'passed' | 'failed' | 'not-applicable'>,
   choose: Record<string, string> = {},
+  extra: Record<string, string> = {},
 ): Promise<CheckJson[]> {
-  let result = await check(chapterId, kubeconfig, choose);
+  let result = await check(chapterId, kubeconfig, choose, extra);
   const matches = () => Object.entries(expected).every(([id, status]) => result.checks.find((c) => c.id === id)?.status === status);
   for (let attempt = 1; attempt < 10 && !matches(); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    result = await check(chapterId, kubeconfig, choose);
+    result = await check(chapterId, kubeconfig, choose, extra);
   }
   for (const [id, status] of Object.entries(expected)) {
     expect(result.checks.find((c) => c.id === id), `${chapterId}: ${JSON.stringify(result.checks)}`).toMatchObject({ status });
@@ -299,6 +311,75 @@ describe('Hero in production, and its database', () => {
   });
 });
 
+describe.skipIf(postgresMissing)(`Hero and a real PostgreSQL server${postgresMissing ? ` (skipped: ${postgresMissing})` : ''}`, () => {
+  let postgres: Postgres | undefined;
+  let hero: Awaited<ReturnType<typeof runHeroApp>> | undefined;
+  let heroApp = '';
+  afterAll(async () => {
+    await hero?.stop();
+    await postgres?.remove();
+  });
+
+  /** Runs Hero again, as its Pod would run after a rollout: with the Deployment's environment as the kubelet resolves it. */
+  async function rollOutHero(env?: Record<string, string>): Promise<Record<string, string>> {
+    await hero?.stop();
+    const resolved = env ?? (await deploymentEnv(NS, 'hero'));
+    hero = await runHeroApp(heroApp, join(sandbox.home, 'hero-run'), resolved);
+    vars.PROD_URL = hero.url;
+    return resolved;
+  }
+  const reasonOf = (checks: CheckJson[], id: string) => checks.find((c) => c.id === id)!.reason;
+
+  it('Hero reads from its production database with exactly the settings the chapter puts in the Secret; the check fails, with the real error, while it cannot', async () => {
+    heroApp = await buildHeroApp(workspace, join(sandbox.home, 'hero-app'));
+    // Hero as the production Deployment runs it before the database is switched on (the Kustomize overlay above).
+    expect(await rollOutHero()).toEqual({});
+    let checks = await expectChecks('production/db/connect', deadKubeconfig, { 'postgres-accepts-connections': 'failed' });
+    expect(reasonOf(checks, 'postgres-accepts-connections')).toBe('Hero has no database settings (configured: false)');
+
+    // The managed database's address, which Crossplane reports on the claim; the server is down for now.
+    postgres = await startPostgres();
+    await postgres.stop();
+    await setStatus('platform.example.org', 'v1alpha1', 'sqls', NS, 'hero-db', { host: postgres.host });
+    await playStep('production/db/connect', 'Wait for the database, complete the connection Secret');
+    // What GitOps does with the repository: render Hero's chart with the production values (db.enabled) and apply it.
+    const clone = mkdtempSync(join(sandbox.home, 'gitops-'));
+    await exec('git', ['clone', '-q', vars.GITOPS_REPO_URL!, clone]);
+    const manifest = await ok(sandbox, 'helm', ['template', 'hero', join(clone, 'charts/hero'), '--namespace', NS, '-f', join(clone, 'charts/hero/values-production.yaml')]);
+    await ok(sandbox, 'kubectl', ['delete', 'deployment,service,ingress', 'hero', '-n', NS, '--ignore-not-found']);
+    await ok(sandbox, 'kubectl', ['apply', '-n', NS, '-f', writeYaml('hero-production-db.yaml', manifest)]);
+    await ok(sandbox, 'kubectl', ['rollout', 'status', 'deployment/hero', '-n', NS, '--timeout=120s']);
+    const secret = await secretData(NS, 'hero-db-app');
+    const env = await rollOutHero();
+    expect(env).toEqual({ DB_HOST: postgres.host, DB_PORT: '5432', DB_USER: 'hero', DB_PASSWORD: secret.password, DB_NAME: 'hero' });
+    checks = await expectChecks('production/db/connect', deadKubeconfig, { 'hero-available': 'passed', 'postgres-accepts-connections': 'failed' });
+    expect(reasonOf(checks, 'postgres-accepts-connections')).toBe(`Hero cannot connect: cannot connect to ${postgres.host}:5432: dial tcp ${postgres.host}:5432: connect: connection refused`);
+
+    // The server is up, but the database the claim asked for is not made yet.
+    await postgres.start();
+    checks = await expectChecks('production/db/connect', deadKubeconfig, { 'postgres-accepts-connections': 'failed' });
+    expect(reasonOf(checks, 'postgres-accepts-connections')).toMatch(/^Hero cannot connect: .*password authentication failed for user "hero"$/);
+
+    // What the cloud does for the claim: a database `hero` owned by `hero`, with the password from the Secret.
+    await postgres.sql(`CREATE ROLE hero LOGIN PASSWORD '${secret.password}'`);
+    await postgres.sql('CREATE DATABASE hero OWNER hero');
+    checks = await expectChecks('production/db/connect', deadKubeconfig, { 'sql-ready': 'passed', 'secret-has-keys': 'passed', 'hero-available': 'passed', 'postgres-accepts-connections': 'passed' });
+    expect(reasonOf(checks, 'postgres-accepts-connections')).toMatch(/^Hero is connected to its database \(PostgreSQL \d+\.\d+/);
+
+    // Season 1's schema check asks the same endpoint for the table the schema chapter declares.
+    const app = { APP_URL: vars.PROD_URL! };
+    const schema = () => expectChecks('db-schema/schemahero', deadKubeconfig, { 'schema-applied': 'failed' }, {}, app);
+    expect(reasonOf(await schema(), 'schema-applied')).toBe('connected, but no table quests (tables: [])');
+    await postgres.sql('CREATE TABLE quests (id serial PRIMARY KEY, title text NOT NULL); ALTER TABLE quests OWNER TO hero', 'hero');
+    await expectChecks('db-schema/schemahero', deadKubeconfig, { 'schema-applied': 'passed' }, {}, app);
+
+    // The server goes away: the check says so again.
+    await postgres.stop();
+    checks = await expectChecks('production/db/connect', deadKubeconfig, { 'postgres-accepts-connections': 'failed' });
+    expect(reasonOf(checks, 'postgres-accepts-connections')).toContain('connection refused');
+  });
+});
+
 describe('cleanup', () => {
   it('stops GitOps in production, deletes the database claim and the load balancers, then the production namespace and kubeconfig; run again, it does nothing and succeeds', async () => {
     await ok(sandbox, 'kubectl', ['create', 'service', 'loadbalancer', 'front-door', '--tcp=80:8080', '-n', NS]);
@@ -326,6 +407,29 @@ describe('cleanup', () => {
     expect(await playStep('cleanup', 'Stop GitOps in production, delete the database and the load balancer')).toContain('nothing to clean in the production cluster');
   });
 });
+
+/** A Secret's keys and decoded values. */
+async function secretData(namespace: string, name: string): Promise<Record<string, string>> {
+  const secret = JSON.parse(await ok(sandbox, 'kubectl', ['get', 'secret', name, '-n', namespace, '-o', 'json'])) as { data?: Record<string, string> };
+  return Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
+}
+
+/** The environment the kubelet gives a Deployment's first container: literal values, and keys of Secrets (read now). */
+async function deploymentEnv(namespace: string, name: string): Promise<Record<string, string>> {
+  type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } };
+  const deployment = JSON.parse(await ok(sandbox, 'kubectl', ['get', 'deployment', name, '-n', namespace, '-o', 'json'])) as { spec: { template: { spec: { containers: { env?: EnvVar[] }[] } } } };
+  const env: Record<string, string> = {};
+  for (const variable of deployment.spec.template.spec.containers[0]!.env ?? []) {
+    const ref = variable.valueFrom?.secretKeyRef;
+    if (variable.value !== undefined) env[variable.name] = variable.value;
+    else if (ref) {
+      const value = (await secretData(namespace, ref.name))[ref.key];
+      if (value !== undefined) env[variable.name] = value;
+      else if (!ref.optional) throw new Error(`${variable.name}: Secret ${namespace}/${ref.name} has no key ${ref.key} (the kubelet would not start the Pod)`);
+    } else throw new Error(`${variable.name}: a value source this test does not resolve: ${JSON.stringify(variable.valueFrom)}`);
+  }
+  return env;
+}
 
 /** Write YAML into the sandbox and return its path. */
 function writeYaml(name: string, text: string): string {
