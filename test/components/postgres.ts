@@ -1,6 +1,7 @@
 // A real PostgreSQL server for tests, run as a local process from Debian's `postgresql` package:
 // initdb and postgres in a folder of its own, password (SCRAM) authentication over TCP as a cloud
-// database has it, no TLS (like the in-cluster database), stopped and started again at will.
+// database has it, without TLS (like the in-cluster database) or with it (like a cloud's, a
+// self-signed certificate), stopped and started again at will.
 // PostgreSQL refuses to run as root: as root, its programs run as the `postgres` user the package
 // creates. No vitest imports here.
 import { execFile } from 'node:child_process';
@@ -35,8 +36,8 @@ export interface Postgres {
   port: number;
   /** Runs SQL as the superuser (in database `db`, default postgres) with psql; resolves to its output. */
   sql(statement: string, db?: string): Promise<string>;
-  /** Starts the server (again) and waits until it accepts connections. */
-  start(): Promise<void>;
+  /** Starts the server (again), with TLS when `tls` (a self-signed certificate), and waits until it accepts connections. */
+  start(options?: { tls?: boolean }): Promise<void>;
   /** Stops the server; its data stays for the next start. */
   stop(): Promise<void>;
   /** Stops the server and removes its folder. */
@@ -92,11 +93,21 @@ export async function startPostgres(port = 5432): Promise<Postgres> {
     await server?.stop();
     server = undefined;
   };
-  const start = async (): Promise<void> => {
+  const tlsSettings = async (): Promise<string[]> => {
+    const cert = path.join(dir, 'server.crt');
+    const key = path.join(dir, 'server.key');
+    if (!fs.existsSync(key)) {
+      await exec('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${host}`, '-keyout', key, '-out', cert]);
+      fs.chmodSync(key, 0o600);
+      if (root) await exec('chown', ['postgres:postgres', cert, key]);
+    }
+    return ['-c', 'ssl=on', '-c', `ssl_cert_file=${cert}`, '-c', `ssl_key_file=${key}`];
+  };
+  const start = async (options: { tls?: boolean } = {}): Promise<void> => {
     if (server) return;
     const [program, args] = asPostgres(path.join(binDir, 'postgres'), [
       '-D', data, '-p', String(port), '-c', `listen_addresses=${host}`, '-c', `unix_socket_directories=${dir}`,
-      '-c', 'ssl=off', '-c', 'fsync=off', '-c', 'full_page_writes=off',
+      ...(options.tls ? await tlsSettings() : ['-c', 'ssl=off']), '-c', 'fsync=off', '-c', 'full_page_writes=off',
     ]);
     server = startControllers(path.dirname(program), logDir, { [path.basename(program)]: args }, {});
     const deadline = Date.now() + 60_000;

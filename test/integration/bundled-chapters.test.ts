@@ -123,7 +123,7 @@ async function dbEnv(): Promise<Record<string, string>> {
   return Object.fromEntries((container.env ?? []).map((e) => [e.name, `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`]));
 }
 
-const wiredToDb = { DB_HOST: 'hero-db-app/host', DB_PORT: 'hero-db-app/port', DB_USER: 'hero-db-app/username', DB_PASSWORD: 'hero-db-app/password', DB_NAME: 'hero-db-app/dbname' };
+const wiredToDb = { DB_HOST: 'hero-db-app/host', DB_PORT: 'hero-db-app/port', DB_USER: 'hero-db-app/username', DB_PASSWORD: 'hero-db-app/password', DB_NAME: 'hero-db-app/dbname', DB_SSLMODE: 'hero-db-app/sslmode' };
 
 beforeAll(async () => {
   if (!existsSync(join(fileURLToPath(new URL('../../dist', import.meta.url)), 'cli'))) throw new Error('run `npm run build` first: this test runs the built CLI');

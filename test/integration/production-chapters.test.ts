@@ -351,7 +351,7 @@ describe.skipIf(postgresMissing)(`Hero and a real PostgreSQL server${postgresMis
     await ok(sandbox, 'kubectl', ['rollout', 'status', 'deployment/hero', '-n', NS, '--timeout=120s']);
     const secret = await secretData(NS, 'hero-db-app');
     const env = await rollOutHero();
-    expect(env).toEqual({ DB_HOST: postgres.host, DB_PORT: '5432', DB_USER: 'hero', DB_PASSWORD: secret.password, DB_NAME: 'hero' });
+    expect(env).toEqual({ DB_HOST: postgres.host, DB_PORT: '5432', DB_USER: 'hero', DB_PASSWORD: secret.password, DB_NAME: 'hero', DB_SSLMODE: 'disable' });
     checks = await expectChecks('production/db/connect', deadKubeconfig, { 'hero-available': 'passed', 'postgres-accepts-connections': 'failed' });
     expect(reasonOf(checks, 'postgres-accepts-connections')).toBe(`Hero cannot connect: cannot connect to ${postgres.host}:5432: dial tcp ${postgres.host}:5432: connect: connection refused`);
 
@@ -373,10 +373,35 @@ describe.skipIf(postgresMissing)(`Hero and a real PostgreSQL server${postgresMis
     await postgres.sql('CREATE TABLE quests (id serial PRIMARY KEY, title text NOT NULL); ALTER TABLE quests OWNER TO hero', 'hero');
     await expectChecks('db-schema/schemahero', deadKubeconfig, { 'schema-applied': 'passed' }, {}, app);
 
+    // A password with the characters a URL and a connection string treat specially still works.
+    const password = `p@ss:w/rd?#%&=+ 'q"\\é`;
+    await postgres.sql(`ALTER ROLE hero PASSWORD '${password.replaceAll("'", "''")}'`);
+    await rollOutHero({ ...env, DB_PASSWORD: password });
+    await expectChecks('production/db/connect', deadKubeconfig, { 'postgres-accepts-connections': 'passed' });
+    await postgres.sql(`ALTER ROLE hero PASSWORD '${secret.password}'`);
+
     // The server goes away: the check says so again.
     await postgres.stop();
     checks = await expectChecks('production/db/connect', deadKubeconfig, { 'postgres-accepts-connections': 'failed' });
     expect(reasonOf(checks, 'postgres-accepts-connections')).toContain('connection refused');
+  });
+
+  it('a cloud database is reached over TLS only: Hero refuses a server without it, and connects once it has it', async () => {
+    // The same chapter, with the database in a cloud (here AWS): the Secret says sslmode=require.
+    await playStep('production/db/connect', 'Wait for the database, complete the connection Secret', { PROD_DB_LOCATION: 'aws' });
+    expect((await secretData(NS, 'hero-db-app')).uri).toMatch(/\?sslmode=require$/);
+    expect(await rollOutHero()).toMatchObject({ DB_HOST: postgres!.host, DB_SSLMODE: 'require' });
+    // A server without TLS (or someone in between who says so) gets no plain connection.
+    await postgres!.start();
+    let checks = await expectChecks('production/db/connect', deadKubeconfig, { 'secret-has-keys': 'passed', 'postgres-accepts-connections': 'failed' });
+    expect(reasonOf(checks, 'postgres-accepts-connections')).toBe(`Hero cannot connect: cannot connect to ${postgres!.host}:5432: pq: SSL is not enabled on the server`);
+    await postgres!.stop();
+    await postgres!.start({ tls: true });
+    await expectChecks('production/db/connect', deadKubeconfig, { 'postgres-accepts-connections': 'passed' });
+    await postgres!.stop();
+    // Back where the earlier chapters left it: the database in the cluster, without TLS.
+    await playStep('production/db/connect', 'Wait for the database, complete the connection Secret');
+    expect((await secretData(NS, 'hero-db-app')).sslmode).toBe('disable');
   });
 });
 

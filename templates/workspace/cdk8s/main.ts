@@ -54,6 +54,8 @@ class Hero extends Chart {
       for (const [name, key] of Object.entries(keys)) {
         container.env.addVariable(name, kplus.EnvValue.fromSecretValue({ secret, key }));
       }
+      // TLS or not, as the chapter that made the database wrote it (a Secret without it: Hero prefers TLS).
+      container.env.addVariable('DB_SSLMODE', kplus.EnvValue.fromSecretValue({ secret, key: 'sslmode' }, { optional: true }));
     }
 
     const service = deployment.exposeViaService({
