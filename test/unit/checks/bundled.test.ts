@@ -124,6 +124,24 @@ describe("Hero's database status", () => {
     expect(await check('postgres-accepts-connections', { url: `${web}/db` })).toMatchObject({ status: 'failed', reason: 'Hero cannot connect: password authentication failed for user "hero"' });
   });
 
+  it('an answer that is JSON but not an object, or with fields of other types, is not taken for a status', async () => {
+    for (const answer of [null, 42, ['connected']]) {
+      db = answer as object;
+      for (const id of ['postgres-accepts-connections', 'schema-applied']) {
+        expect(await check(id, { url: `${web}/db`, table: 'quests' }), `${id} of ${JSON.stringify(answer)}`).toMatchObject({
+          status: 'failed',
+          reason: `GET ${web}/db did not answer a JSON object with Hero's database status: is this Hero?`,
+        });
+      }
+    }
+    db = { configured: 'false', connected: 'yes', error: { code: 1 } };
+    expect(await check('postgres-accepts-connections', { url: `${web}/db` })).toMatchObject({ status: 'failed', reason: 'Hero has no database settings (configured: false)' });
+    db = { configured: true, connected: false, error: { code: 1 } };
+    expect(await check('postgres-accepts-connections', { url: `${web}/db` })).toMatchObject({ status: 'failed', reason: 'Hero cannot connect: no error given' });
+    db = { configured: true, connected: true, tables: 'quests' };
+    expect(await check('schema-applied', { url: `${web}/db`, table: 'quests' })).toMatchObject({ status: 'failed', reason: 'connected, but no table quests (tables: [])' });
+  });
+
   it('schema-applied looks for the table', async () => {
     db = { configured: true, connected: true, tables: ['heroes', 'quests'] };
     expect(await check('schema-applied', { url: `${web}/db`, table: 'quests' })).toMatchObject({ status: 'passed', reason: 'the table quests exists' });
