@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { listChapterFiles, listCheckModules, startPages } from './files.ts';
 import type { Chapter, Journey } from './model.ts';
 import { dict } from '../dict.ts';
@@ -50,8 +49,11 @@ async function journeyFingerprint(root: string, version: string): Promise<string
   return hash(`${version}\n${await codeFingerprint()}\n${root}\n${entries.join('\n')}\n${modules.join('\n')}`);
 }
 
-/** Sizes and modification times of the parser's own files (this folder's modules). */
-export async function codeFingerprint(dir: string = dirname(fileURLToPath(import.meta.url))): Promise<string> {
+/**
+ * Sizes and modification times of the parser's own files: this folder's modules, or as built, the
+ * bundle's chunks beside this code (the build rewrites the URL of a bundled module, not its dirname).
+ */
+export async function codeFingerprint(dir: string = import.meta.dirname): Promise<string> {
   const names = (await readdir(dir)).filter((name) => /\.(js|ts)$/.test(name)).sort();
   const stats = await Promise.all(names.map(async (name) => {
     const info = await stat(join(dir, name)).catch(() => undefined);

@@ -1,11 +1,13 @@
 // The build bundles wrap-ansi and boxen with hero-journey's own text width and a grapheme segmenter
 // made on first use, or none for text whose characters are graphemes of their own (scripts/bundle-libs.ts); what they draw must be exactly what the packages draw.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import realBoxen from 'boxen';
 import { expect, test } from 'vitest';
 import realWrapAnsi from 'wrap-ansi';
-import { repoRoot } from './pty.ts';
+import { runBin } from './cli.ts';
+import { makeSandbox, repoRoot } from './pty.ts';
 
 const { wrapAnsi, boxen } = (await import(pathToFileURL(join(repoRoot, 'dist', 'render', 'text-libs.js')).href)) as typeof import('../../src/render/text-libs.ts');
 
@@ -56,13 +58,22 @@ test("a callout's border and text of characters that are graphemes of their own 
 });
 
 test('the built highlighter loads the bundled highlight.js at the first code that needs it, and colours it as from source', async () => {
-  const built = (file: string) => pathToFileURL(join(repoRoot, 'dist', 'render', file)).href;
-  const { highlightCode } = (await import(built('highlight.js'))) as typeof import('../../src/render/highlight.ts');
-  const { themeFor } = (await import(built('theme.js'))) as typeof import('../../src/render/theme.ts');
-  const source = await import('../../src/render/highlight.ts');
-  const theme = themeFor({ color: true, unicode: true });
-  const yaml = 'apiVersion: v1\nkind: Namespace # Hero\nmetadata:\n  name: dev\n';
-  expect(highlightCode(yaml, 'yaml', theme)).toMatch(/\u001b\[3\dm/);
-  expect(highlightCode(yaml, 'yaml', theme)).toBe(source.highlightCode(yaml, 'yaml', themeFor({ color: true, unicode: true })));
-  expect(highlightCode('{"a": 1}', 'no-such-language', theme)).toBe('{"a": 1}');
+  // A chapter with a YAML block, shown by the built CLI in colour: its highlighter is bundled with the renderer.
+  const sandbox = await makeSandbox();
+  try {
+    const journey = join(sandbox.root, 'journey');
+    mkdirSync(journey);
+    writeFileSync(join(journey, 'journey.yaml'), 'id: yaml\ntitle: YAML\nstart: start\n');
+    const yaml = 'apiVersion: v1\nkind: Namespace # Hero\nmetadata:\n  name: dev\n';
+    writeFileSync(join(journey, 'start.md'), `---\ntitle: Start\n---\n\n\`\`\`yaml\n${yaml}\`\`\`\n`);
+    const shown = await runBin(['show', '--journey', journey, '--no-pager'], { cwd: sandbox.workspace, env: { ...sandbox.env, FORCE_COLOR: '3' } });
+    expect(shown).toMatchObject({ exitCode: 0, stderr: '' });
+    const source = await import('../../src/render/highlight.ts');
+    const { themeFor } = await import('../../src/render/theme.ts');
+    const highlighted = source.highlightCode(yaml.trimEnd(), 'yaml', themeFor({ color: true, unicode: true }));
+    expect(highlighted).toMatch(/\u001b\[3\dm/);
+    for (const line of highlighted.split('\n')) expect(shown.stdout).toContain(line);
+  } finally {
+    sandbox.cleanup();
+  }
 });
