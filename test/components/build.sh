@@ -7,6 +7,9 @@
 #   flux          Flux's source-controller and kustomize-controller, plus their CRDs of the same version
 #                 (its go.mod is written by hand: see the replace in test/components/go/flux/go.mod)
 #   cluster-api   Cluster API's core controller manager, plus its CRDs of the same version
+#   argocd        Argo CD's application controller and repo server in one binary (`argocd`, each with
+#                 an in-process Redis), plus Argo CD's CRDs of the same version (its go.mod is written by
+#                 hand: Argo CD's replace directives copied from its own go.mod)
 #
 # Usage:
 #   bash test/components/build.sh NAME...          build into the cache (skipped when already complete)
@@ -35,7 +38,8 @@ module_of() {
     traefik) echo "github.com/traefik/traefik/v3" ;;
     flux) echo "github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller" ;;
     cluster-api) echo "sigs.k8s.io/cluster-api" ;;
-    *) log "unknown component '$1' (known: pebble, cert-manager, traefik, flux, cluster-api)"; exit 2 ;;
+    argocd) echo "github.com/argoproj/argo-cd/v3" ;;
+    *) log "unknown component '$1' (known: pebble, cert-manager, traefik, flux, cluster-api, argocd)"; exit 2 ;;
   esac
 }
 version_of() {
@@ -45,6 +49,7 @@ version_of() {
     traefik) echo "$TRAEFIK_VERSION" ;;
     flux) echo "$FLUX_VERSION" ;;
     cluster-api) echo "$CLUSTER_API_VERSION" ;;
+    argocd) echo "$ARGOCD_VERSION" ;;
   esac
 }
 bins_of() {
@@ -54,6 +59,7 @@ bins_of() {
     traefik) echo "traefik" ;;
     flux) echo "source-controller kustomize-controller" ;;
     cluster-api) echo "cluster-api" ;;
+    argocd) echo "argocd argocd-application-controller argocd-repo-server" ;;
   esac
 }
 # Packages to build, relative to the wrapper module.
@@ -64,6 +70,7 @@ packages_of() {
     traefik) echo "github.com/traefik/traefik/v3/cmd/traefik" ;;
     flux) echo "github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller" ;;
     cluster-api) echo "sigs.k8s.io/cluster-api" ;;
+    argocd) echo "." ;;
   esac
 }
 ldflags_of() {
@@ -71,6 +78,7 @@ ldflags_of() {
   v="$(version_of "$1")"
   case "$1" in
     pebble | flux | cluster-api) echo "-s -w" ;;
+    argocd) echo "-s -w -X github.com/argoproj/argo-cd/v3/common.version=${v#v}" ;;
     cert-manager) echo "-s -w -X github.com/cert-manager/cert-manager/pkg/util.AppVersion=$v -X github.com/cert-manager/cert-manager/pkg/util.AppGitState=clean" ;;
     traefik) echo "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$v -X github.com/traefik/traefik/v3/pkg/version.Codename=hero-journey-test" ;;
   esac
@@ -80,6 +88,7 @@ ldflags_of() {
 gen() {
   local name="$1" dir="$gomods/$1" mod ver
   [[ "$name" != flux ]] || { log "flux's go.mod is written by hand (a replace the proxy needs); edit it and run go mod tidy -e there"; exit 2; }
+  [[ "$name" != argocd ]] || { log "argocd's go.mod is written by hand (Argo CD's replace directives); edit it and run go mod tidy there"; exit 2; }
   mod="$(module_of "$name")"
   ver="$(version_of "$name")"
   mkdir -p "$dir"
@@ -141,7 +150,7 @@ if [[ "${1:-}" == "--print" ]]; then
   print_only=1
   shift
 fi
-[[ $# -ge 1 ]] || { log "usage: build.sh [--print] NAME... (pebble, cert-manager, traefik, flux, cluster-api)"; exit 2; }
+[[ $# -ge 1 ]] || { log "usage: build.sh [--print] NAME... (pebble, cert-manager, traefik, flux, cluster-api, argocd)"; exit 2; }
 
 goversion="$(go env GOVERSION)"
 # Bump when the build itself changes (flags, ldflags, copied files) to force a rebuild.
@@ -202,6 +211,16 @@ build_one() {
     moddir="$(cd "$gomods/$name" && go list -m -f '{{.Dir}}' "$(module_of "$name")")"
     mkdir -p "$out/crds"
     install -m 0644 "$moddir"/config/crd/bases/*.yaml "$out/crds/"
+  fi
+  if [[ "$name" == argocd ]]; then
+    # Application, AppProject and ApplicationSet CRDs of the same version (manifests/crds).
+    local moddir
+    moddir="$(cd "$gomods/$name" && go list -m -f '{{.Dir}}' "$(module_of "$name")")"
+    mkdir -p "$out/crds"
+    install -m 0644 "$moddir"/manifests/crds/*-crd.yaml "$out/crds/"
+    # As in Argo CD's image: the name the binary is called by picks the component.
+    ln -sf argocd "$bin/argocd-application-controller"
+    ln -sf argocd "$bin/argocd-repo-server"
   fi
   for b in $(bins_of "$name"); do [[ -x "$bin/$b" ]] || { log "missing $bin/$b after build"; exit 1; }; done
   printf 'name=%s\nversion=%s\ngo=%s\nbuilt=%s\nseconds=%s\n' "$name" "$(version_of "$name")" "$goversion" \
