@@ -4,8 +4,10 @@
 // (the bin's --help) and dist/checks/define.js (`hero-journey/check`); the rest goes to
 // dist/chunks/, in chunks made for the commands that must start fast:
 // - `cli`: what the entry and --help load (the options table, the error classes);
-// - `core`: what play's first chapter and `map` both load (session, journey cache, graph, ...);
-// - `play`: what play's first chapter alone loads (the play loop, the renderer, prompts);
+// - `core`: what every fast command (play to its first question, map, status, check, verify,
+//   doctor) loads: the parser, the session, the journey cache;
+// - one chunk per set of those that needs the rest (play; map and status; check, verify and
+//   doctor): `play` has the play loop, the renderer and the prompts, which `check` never loads;
 // - everything loaded later (the step runner, the check engine, other commands) is split by
 //   rolldown as it is imported, so it still loads only when used.
 // Modules bundled on their own by bundle-libs.ts and bundle-kube-client.ts stay separate files.
@@ -22,10 +24,18 @@ const src = join(root, 'src');
 const dist = join(root, 'dist');
 /** Bundled on their own (or, width.ts, loaded by such a bundle): imported from dist/ as they are. */
 const separate = new Set(['yaml.ts', 'cel.ts', 'render/hljs.ts', 'render/text-libs.ts', 'render/width.ts', 'inquirer.ts', 'kube/client-node.ts']);
-/** What play's first chapter imports on its way to its first question (each with what it imports statically). */
-const playRoots = ['cli/index.ts', 'cli/parse.ts', 'cli/invocation.ts', 'render/guard.ts', 'render/sanitize.ts', 'commands/session.ts', 'commands/play.ts', 'commands/terminal.ts', 'prompts.ts', 'text-prompt.ts'];
-/** What `map` imports. */
-const mapRoots = ['cli/index.ts', 'cli/parse.ts', 'cli/invocation.ts', 'render/guard.ts', 'render/sanitize.ts', 'commands/session.ts', 'commands/map.ts'];
+/** What every command imports on its way (the parser, the terminal guard, the session). */
+const cliRoots = ['cli/index.ts', 'cli/parse.ts', 'cli/invocation.ts', 'render/guard.ts', 'render/sanitize.ts', 'commands/session.ts'];
+/**
+ * The commands that must start fast, with what each imports before its first output (play: up
+ * to its first chapter's first question) besides `cliRoots`; the ones that talk to a cluster
+ * share their chunks, as do map and status.
+ */
+const fastCommands: Record<string, string[]> = {
+  play: ['commands/play.ts', 'commands/terminal.ts', 'prompts.ts', 'text-prompt.ts'],
+  map: ['commands/map.ts', 'commands/status.ts'],
+  cluster: ['commands/check.ts', 'commands/verify.ts', 'commands/doctor.ts'],
+};
 const srcPath = (rel: string) => join(src, rel);
 const toDist = (file: string) => join(dist, relative(src, file)).replace(/\.ts$/, '.js');
 
@@ -56,25 +66,44 @@ function closure(roots: string[], info: (id: string) => { importedIds: readonly 
   return seen;
 }
 
-let sets: { play: Set<string>; map: Set<string>; light: Set<string> } | undefined;
-const group = (id: string, getModuleInfo: (id: string) => { importedIds: readonly string[] } | null): 'cli' | 'core' | 'play' | null => {
-  sets ??= {
-    play: closure(playRoots, getModuleInfo),
-    map: closure(mapRoots, getModuleInfo),
-    light: closure(['cli/index.ts', 'cli/help.ts'], getModuleInfo),
-  };
-  // What the entry and --help need (the options table, the error classes) stays small, apart.
-  if (sets.light.has(id)) return 'cli';
-  if (!sets.play.has(id)) return null;
-  return sets.map.has(id) ? 'core' : 'play';
+/** Each module's static imports, noted when the build has read them all. */
+const imports = new Map<string, readonly string[]>();
+const graph: Plugin = {
+  name: 'hero-journey-module-graph',
+  moduleParsed(info) {
+    imports.set(info.id, info.importedIds);
+  },
 };
+
+/**
+ * Chunk groups by which of the fast commands need a module, so each loads what it needs in a few
+ * files and nothing it does not (`check` no Markdown renderer, `map` no play loop). A module's
+ * imports are needed by at least the commands that need it, so groups of more commands go first:
+ * they have taken a module's imports before a group of fewer commands would pull them in.
+ */
+function chunkGroups(): Array<{ name: string; test: (id: string) => boolean; priority: number }> {
+  const info = (id: string) => ({ importedIds: imports.get(id) ?? [] });
+  // What the entry and --help need (the options table, the error classes) stays small, apart.
+  const light = closure(['cli/index.ts', 'cli/help.ts'], info);
+  const byCommand = Object.entries(fastCommands).map(([name, roots]) => [name, closure([...cliRoots, ...roots], info)] as const);
+  const usersOf = new Map<string, string>();
+  for (const id of imports.keys()) {
+    const users = byCommand.filter(([, modules]) => modules.has(id)).map(([name]) => name);
+    if (!light.has(id) && users.length > 0) usersOf.set(id, users.length === byCommand.length ? 'core' : users.join('-'));
+  }
+  const sets = [...new Set(usersOf.values())].sort((a, b) => (b === 'core' ? 1 : 0) - (a === 'core' ? 1 : 0) || b.split('-').length - a.split('-').length || a.localeCompare(b));
+  return [
+    { name: 'cli', test: (id: string) => light.has(id), priority: sets.length + 1 },
+    ...sets.map((set, i) => ({ name: set, test: (id: string) => usersOf.get(id) === set, priority: sets.length - i })),
+  ];
+}
 
 // Chunks of an earlier build are named by their content: none may stay behind.
 rmSync(join(dist, 'chunks'), { recursive: true, force: true });
 const bundle = await rolldown({
   input: { 'cli/index': srcPath('cli/index.ts'), 'cli/help': srcPath('cli/help.ts'), 'checks/define': srcPath('checks/define.ts') },
   platform: 'node',
-  plugins: [own],
+  plugins: [own, graph],
   logLevel: 'warn',
   onLog(level, log, handler) {
     // A module imported lazily from one place and eagerly from another loads eagerly: known and fine.
@@ -82,12 +111,14 @@ const bundle = await rolldown({
     handler(level, log);
   },
 });
+// The build reads the modules when asked for output: a first one, discarded, gives the module graph.
+await bundle.generate({ format: 'esm' });
 const { output } = await bundle.write({
   dir: dist,
   format: 'esm',
   entryFileNames: '[name].js',
   chunkFileNames: 'chunks/[name]-[hash].js',
-  codeSplitting: { groups: [{ debugName: 'core and play', name: (id, ctx) => group(id, (other) => ctx.getModuleInfo(other)) }] },
+  codeSplitting: { groups: chunkGroups() },
 });
 await bundle.close();
 

@@ -91,6 +91,15 @@ test('talking to a cluster loads the bundled client, not the whole @kubernetes/c
   expect(files.filter((url) => url.includes('/node_modules/@kubernetes/client-node/'))).toEqual([]);
 });
 
+test('check of a cached journey loads neither the Markdown renderer nor the play loop: they share no file with what it needs', async () => {
+  // The first run parses the journey (with marked) and caches its model, as on every start after the first.
+  expect((await runBin(['check', '--journey', noChecks], { cwd: sandbox.workspace, env: sandbox.env })).exitCode).toBe(0);
+  const { files } = await loadedBy(['check', '--journey', noChecks]);
+  expect(files.filter((url) => url.includes('/node_modules/marked/'))).toEqual([]);
+  expect(files.flatMap(sourcesOf).filter((m) => ['src/play/loop.ts', 'src/render/markdown.ts'].includes(m))).toEqual([]);
+  expect(files.flatMap(sourcesOf)).toContain('src/commands/check.ts');
+});
+
 test("doctor probes tools without execa, talks to the cluster without Node's own copy of undici, and loads the text and YAML libraries bundled", async () => {
   // A journey that needs a tool, so doctor runs a version probe: node itself, which is on PATH.
   const journey = join(sandbox.root, 'journey');
