@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Chapter } from '../journey/model.ts';
-import { interpolate } from './inputs.ts';
+import { interpolate, templateNames } from './inputs.ts';
 
 /**
  * The environment for a chapter whose front matter names its cluster's kubeconfig (a file in the
@@ -13,7 +13,7 @@ export function chapterKubeEnvironment(chapter: Pick<Chapter, 'kubeconfig'>, var
   const written = interpolate(chapter.kubeconfig, vars);
   const file = resolve(workspace, written);
   const inside = relative(workspace, file);
-  const unset = [...written.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]);
+  const unset = templateNames(written);
   if (unset.length > 0 || inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
     throw new UserError(
       `the chapter's kubeconfig "${chapter.kubeconfig}" ${unset.length > 0 ? `uses ${unset.map((n) => `\${${n}}`).join(', ')}, which is not set` : 'is not a file in the workspace'}`,
@@ -28,7 +28,7 @@ export function chapterKubeEnvironment(chapter: Pick<Chapter, 'kubeconfig'>, var
  * chapter that made that cluster, which the learner has not played (or played elsewhere).
  */
 export function missingChapterKubeconfig(chapter: Pick<Chapter, 'kubeconfig' | 'title'>): string {
-  const named = [...(chapter.kubeconfig ?? '').matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]);
+  const named = templateNames(chapter.kubeconfig ?? '');
   return (
     `"${chapter.title}" works on the cluster whose kubeconfig (${chapter.kubeconfig}) the chapter that creates that cluster writes into your workspace: ` +
     `play that chapter first ("hero-journey map" shows where it is)${named.length > 0 ? `, or give the file with ${named.map((n) => `--set ${n}=FILE`).join(' ')}` : ''}`
