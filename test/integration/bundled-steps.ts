@@ -66,20 +66,22 @@ export async function checkChapter(
  * kubectl's built-in Kustomize for `build`, and writes what `kustomize edit set image` would.
  */
 export function kustomizeStandIn(dir: string): string {
-  const bin = join(dir, 'kustomize-bin');
+  return writeStandIn(join(dir, 'kustomize-bin'), 'kustomize', [
+    '  "build "*) exec kubectl kustomize "$2" ;;',
+    '  "edit set") ref=${4#*=}; name=${4%%=*}; sed -i "s|^  - name: ${name}\$|  - name: ${name}\\n    newName: ${ref%:*}\\n    newTag: \"${ref##*:}\"|" kustomization.yaml ;;',
+  ]);
+}
+
+/**
+ * Writes `bin/name`, a bash stand-in for a tool a chapter calls: `cases` are the arms of a `case` on
+ * its first two words ("$1 ${2:-}"), after the `before` lines; anything else is refused with exit 2.
+ * Returns `bin`, for PATH.
+ */
+export function writeStandIn(bin: string, name: string, cases: string[], before: string[] = []): string {
   mkdirSync(bin, { recursive: true });
   writeFileSync(
-    join(bin, 'kustomize'),
-    [
-      '#!/usr/bin/env bash',
-      'set -euo pipefail',
-      'case "$1 ${2:-}" in',
-      '  "build "*) exec kubectl kustomize "$2" ;;',
-      '  "edit set") ref=${4#*=}; name=${4%%=*}; sed -i "s|^  - name: ${name}\$|  - name: ${name}\\n    newName: ${ref%:*}\\n    newTag: \"${ref##*:}\"|" kustomization.yaml ;;',
-      '  *) echo "kustomize stand-in: $* is not supported" >&2; exit 2 ;;',
-      'esac',
-      '',
-    ].join('\n'),
+    join(bin, name),
+    ['#!/usr/bin/env bash', 'set -euo pipefail', ...before, 'case "$1 ${2:-}" in', ...cases, `  *) echo "${name} stand-in: $* is not supported" >&2; exit 2 ;;`, 'esac', ''].join('\n'),
     { mode: 0o755 },
   );
   return bin;

@@ -14,7 +14,7 @@
 //   managed cluster's and control plane's status. Cluster API's core reads that and moves the
 //   Cluster to Provisioned itself; the chapter's own step waits for it, and its check must fail
 //   before and pass after.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ import { startCluster, stopCluster, type ClusterState } from '../cluster/cluster
 import type { Sandbox } from '../cluster/testenv.ts';
 import { startClusterApi } from '../components/cluster-api.ts';
 import { builtComponent, type Controllers } from '../components/controllers.ts';
-import { bundledWorkspace, checkChapter, playChapterStep, type CheckJson } from './bundled-steps.ts';
+import { bundledWorkspace, checkChapter, playChapterStep, writeStandIn, type CheckJson } from './bundled-steps.ts';
 import { cluster } from './checks/support.ts';
 import { eventually, ok, run } from './helpers.ts';
 
@@ -76,29 +76,13 @@ describe.skipIf('missing' in capi)(`Cluster API for real, in a management cluste
     // The learner's KUBECONFIG is the management cluster: the Cluster API chapters talk to it.
     sandbox = cluster.sandbox(management.kubeconfig);
     ({ journey, env, workspace } = await bundledWorkspace(sandbox));
-    const bin = join(sandbox.home, 'clusterctl-bin');
-    mkdirSync(bin, { recursive: true });
-    writeFileSync(
-      join(bin, 'clusterctl'),
-      [
-        '#!/usr/bin/env bash',
-        'set -euo pipefail',
-        'case "$1 ${2:-}" in',
-        '  "version ") echo "clusterctl version: v1.10.4 (stand-in: prints the EKS flavor\'s objects)" ;;',
-        '  "generate cluster") ns=default; while [ $# -gt 0 ]; do [ "$1" = --target-namespace ] && ns=$2; shift; done',
-        `    sed "s/__NAMESPACE__/$ns/g" ${JSON.stringify(join(fixtures, 'capa-eks.yaml'))} ;;`,
-        '  *) echo "clusterctl stand-in: $* is not supported" >&2; exit 2 ;;',
-        'esac',
-        '',
-      ].join('\n'),
-      { mode: 0o755 },
-    );
+    const bin = writeStandIn(join(sandbox.home, 'clusterctl-bin'), 'clusterctl', [
+      '  "version ") echo "clusterctl version: v1.10.4 (stand-in: prints the EKS flavor\'s objects)" ;;',
+      '  "generate cluster") ns=default; while [ $# -gt 0 ]; do [ "$1" = --target-namespace ] && ns=$2; shift; done',
+      `    sed "s/__NAMESPACE__/$ns/g" ${JSON.stringify(join(fixtures, 'capa-eks.yaml'))} ;;`,
+    ]);
     // `aws`, which the chapter asks whether the SSH key pair exists: it does (an AWS account the learner used before).
-    writeFileSync(
-      join(bin, 'aws'),
-      ['#!/usr/bin/env bash', 'case "$1 ${2:-}" in', '  "ec2 describe-key-pairs") echo \'{"KeyPairs": [{"KeyName": "default"}]}\' ;;', '  *) echo "aws stand-in: $* is not supported" >&2; exit 2 ;;', 'esac', ''].join('\n'),
-      { mode: 0o755 },
-    );
+    writeStandIn(bin, 'aws', ['  "ec2 describe-key-pairs") echo \'{"KeyPairs": [{"KeyName": "default"}]}\' ;;']);
     env.PATH = `${bin}:${env.PATH}`;
     // The chapter's inputs (the credentials are asked, never used here: no AWS is reached).
     vars = { ...journey.vars, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIAHEROJOURNEYTEST1', AWS_SECRET_ACCESS_KEY: 'not-a-real-secret' };

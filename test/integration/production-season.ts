@@ -7,14 +7,14 @@
 // - the learner's Git repository is served by `git http-backend` on 127.0.0.1 (GitOps controllers
 //   fetch over http(s) or ssh only), and the chapters' steps push to it.
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Journey } from '../../src/journey/model.ts';
 import { startCluster, stopCluster, type ClusterState } from '../cluster/cluster.ts';
 import type { Sandbox } from '../cluster/testenv.ts';
 import { controllerLogs, type Controllers } from '../components/controllers.ts';
-import { bundledWorkspace, checkChapter, kustomizeStandIn, playChapterStep, type CheckJson } from './bundled-steps.ts';
+import { bundledWorkspace, checkChapter, kustomizeStandIn, playChapterStep, writeStandIn, type CheckJson } from './bundled-steps.ts';
 import { cluster } from './checks/support.ts';
 import { serveGitRepositories, type GitHost } from './git-http.ts';
 import { eventually } from './helpers.ts';
@@ -52,25 +52,17 @@ export async function startProductionSeason(): Promise<ProductionSeason> {
   const production = await startCluster({ binDir: cluster.binDir, build: false, log: () => {} });
   const productionAdmin = { ...sandbox, env: { ...sandbox.env, KUBECONFIG: production.kubeconfig }, kubeconfig: production.kubeconfig };
   // `kind` as the chapter uses it: the cluster "created" is the second control plane.
-  const kindBin = join(sandbox.home, 'kind-bin');
-  mkdirSync(kindBin, { recursive: true });
-  writeFileSync(
-    join(kindBin, 'kind'),
+  const kindBin = writeStandIn(
+    join(sandbox.home, 'kind-bin'),
+    'kind',
     [
-      '#!/usr/bin/env bash',
-      'set -euo pipefail',
-      `created=${JSON.stringify(join(sandbox.home, 'kind-created'))}`,
-      'case "$1 ${2:-}" in',
       '  "version ") echo "kind v0.29.0 (stand-in: a second local control plane)" ;;',
       '  "get clusters") [ -f "$created" ] && echo hero-production || true ;;',
       `  "get kubeconfig") cat ${JSON.stringify(production.kubeconfig)} ;;`,
       '  "create cluster") while [ $# -gt 0 ]; do [ "$1" = --kubeconfig ] && out=$2; shift; done',
       `    cat ${JSON.stringify(production.kubeconfig)} > "$out"; touch "$created" ;;`,
-      '  *) echo "kind stand-in: $* is not supported" >&2; exit 2 ;;',
-      'esac',
-      '',
-    ].join('\n'),
-    { mode: 0o755 },
+    ],
+    [`created=${JSON.stringify(join(sandbox.home, 'kind-created'))}`],
   );
   env.PATH = `${kindBin}:${kustomizeStandIn(sandbox.home)}:${env.PATH}`;
   // The learner's repository on a Git host.
