@@ -98,9 +98,10 @@ export function scenarioFiles(pages: readonly ScenarioPage[]): string[] {
   return [...new Set(pages.flatMap((page) => [...(page.text ? [page.text] : []), ...page.prepare, ...(page.verify ? [page.verify] : [])]))];
 }
 
-/** Infer the journey of a scenario from index.json and the files it names (`files`: path → text). */
-export function inferScenario(folderName: string, indexText: string, files: ReadonlyMap<string, string>): PlainJourney {
-  const { title, pages, problems } = readScenarioIndex(indexText);
+/** Infer the journey of a scenario from its index.json, read (`readScenarioIndex`), and the files it names (`files`: path → text). */
+export function inferScenario(folderName: string, index: ScenarioIndex, files: ReadonlyMap<string, string>): PlainJourney {
+  const { title, pages } = index;
+  const problems = [...index.problems];
   const inferences: PlainJourney['inferences'] = [];
   const infer: Infer = (file, line, message, kind = 'inferred') => void inferences.push({ loc: { file, line }, message, kind });
   const id = folderName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'scenario';

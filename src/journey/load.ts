@@ -221,7 +221,7 @@ async function readScenario(dir: string, root: string): Promise<PlainTutorial> {
     const text = await readInside(root, realRoot, file, dir, budget);
     if (text !== undefined) files.set(file, text);
   }
-  const inferred = inferScenario(basename(root), indexText, files);
+  const inferred = inferScenario(basename(root), scenario, files);
   const { journey, problems } = assembleJourney(inferred.journeyFile, inferred.chapters, { checkModules: new Set() }, root);
   journey.inferred = inferred.inferences;
   journey.inferredFrom = 'scenario';

@@ -5,7 +5,7 @@ import { assembleJourney } from '../../../src/journey/load.ts';
 const index = (details: unknown) => JSON.stringify({ title: 'T', details });
 
 function scenario(details: unknown, files: Record<string, string>) {
-  const inferred = inferScenario('my scenario', index(details), new Map(Object.entries(files)));
+  const inferred = inferScenario('my scenario', readScenarioIndex(index(details)), new Map(Object.entries(files)));
   const { journey, problems } = assembleJourney(inferred.journeyFile, inferred.chapters, { checkModules: new Set() }, '/tmp/s');
   return { journey, problems, lines: inferred.inferences.map((i) => `${i.loc.file}:${i.loc.line} ${i.message}`) };
 }
